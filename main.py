@@ -1,0 +1,227 @@
+"""支部工作记录本 — entry point.
+
+``python main.py [--db PATH]`` opens the window; a subcommand runs one job and exits
+(0 success, 1 a user error with a Chinese message on stderr, 2 a usage error). Commands
+never stop to ask a question: scheduled tasks run them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.errors import BranchBookError
+
+# argparse's own words, in Chinese (it looks `_` up at call time).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+
+
+def _month(text: str) -> str:
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise argparse.ArgumentTypeError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2026-03")
+    return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1949 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份“{text}”不对，应为四位数字，例如 2026")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”应为正整数")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "数据库文件路径（默认：用户数据文件夹中的记录本）"
+    parser = argparse.ArgumentParser(prog="main.py", description="支部工作记录本")
+    parser.add_argument("--db", type=Path, help=db_help)
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(title="命令", metavar="命令")
+
+    def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("demo", "生成一个示例党支部的演示数据", cmd_demo)
+    p.add_argument("--years", type=_positive, default=2, help="年数（默认 2）")
+    p.add_argument("--members", type=_positive, default=30, help="党员人数（默认 30）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
+
+    p = command("report", "生成 PDF 文档", cmd_report)
+    kinds = p.add_subparsers(title="文档", metavar="文档", dest="kind", required=True)
+    for kind, text in (("minutes", "会议记录"), ("signin", "签到表")):
+        k = kinds.add_parser(kind, help=text, description=text)
+        k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        k.add_argument("--meeting", type=_positive, required=True, help="会议编号")
+        k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+    k = kinds.add_parser("monthly", help="月度汇编", description="月度汇编")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    k.add_argument("--month", type=_month, required=True, help="月份，如 2026-03")
+    k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+    k = kinds.add_parser("annual", help="年度台账", description="年度台账")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    k.add_argument("--year", type=_year, required=True, help="年份，如 2026")
+    k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+
+    p = command("stats", "统计：应开会议、提醒、出勤率", cmd_stats)
+    p.add_argument("--year", type=_year, required=True, help="年份，如 2026")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = command("backup", "备份数据库到指定文件夹（如U盘）", cmd_backup)
+    p.add_argument("--to", type=Path, required=True, help="目标文件夹")
+    p.add_argument("--passphrase-file", type=Path, help="存放备份密码的文件（加密备份）")
+
+    for name, text, handler in (
+        ("verify", "检查备份文件是否完好（不改动任何数据库）", cmd_verify),
+        ("restore", "从备份恢复数据库（保留当前数据库的安全副本）", cmd_restore),
+        ("merge", "合并其他支部的备份", cmd_merge),
+    ):
+        p = command(name, text, handler)
+        p.add_argument("file", type=Path, help="备份文件")
+        p.add_argument("--passphrase-file", type=Path, help="存放备份密码的文件")
+
+    p = command("members", "党员名册导入/导出（Excel）", cmd_members)
+    actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
+    k = actions.add_parser("import", help="从 Excel 导入党员名册", description="从 Excel 导入党员名册")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    k.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
+    k.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
+    k = actions.add_parser("export", help="导出党员名册到 Excel", description="导出党员名册到 Excel")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    k.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
+
+    command("check", "检查数据库的完整性和数据版本", cmd_check)
+    return parser
+
+
+# --- handlers: thin, each calls into models/ or reports/ --------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_gui
+
+    return run_gui(args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from models.db import open_database
+    from models.demo import generate_demo
+
+    if args.db is None:
+        raise BranchBookError("请用 --db 指定演示数据库的文件路径，例如 --db demo.sqlite3。")
+    db = open_database(args.db)
+    try:
+        summary = generate_demo(db, years=args.years, members=args.members, seed=args.seed)
+    finally:
+        db.close()
+    print(summary.describe())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from models.check import check_database
+    from models.paths import default_db_path
+
+    report = check_database(args.db or default_db_path())
+    print(report.describe())
+    return 0 if report.ok else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.cli import run
+
+    return run(args)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from models.cli_stats import run_stats
+
+    return run_stats(args)
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    from models.cli_stats import run_members
+
+    return run_members(args)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from models.cli_backup import run_backup
+
+    return run_backup(args)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from models.cli_backup import run_verify
+
+    return run_verify(args)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models.cli_backup import run_restore
+
+    return run_restore(args)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from models.cli_backup import run_merge
+
+    return run_merge(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    try:
+        return int(args.handler(args))
+    except BranchBookError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        log = _write_crash_log(exc)
+        print(f"发生意外错误（{type(exc).__name__}），操作未完成，已保存的记录不受影响。"
+              f"详细信息已写入：{log}", file=sys.stderr)
+        return 1
+
+
+def _write_crash_log(exc: BaseException) -> Path:
+    import traceback
+    from datetime import datetime
+
+    from models.paths import logs_dir
+
+    folder = logs_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"error-{datetime.now():%Y%m%d-%H%M%S}.log"
+    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Opening a BranchBook database: path → engine + session factory.
+
+* A new or empty file is created at the newest schema by running every migration.
+* An older file is copied aside, then upgraded; the whole upgrade is one SQLite
+  transaction (non-legacy transaction mode: pysqlite's own transaction handling is
+  switched off and SQLAlchemy emits BEGIN itself), so a failing migration leaves the
+  file exactly as it was.
+* A file written by a newer version, a foreign SQLite file, or something that is not a
+  database at all is refused with a Chinese message, and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from models import paths
+from models.errors import DatabaseFileError
+
+#: PRAGMA application_id of every BranchBook database ("BBK1").
+APPLICATION_ID = 0x42424B31
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class FileInfo:
+    """What a read-only look at a database file found."""
+
+    exists: bool
+    is_sqlite: bool = False
+    application_id: int = 0
+    table_count: int = 0
+    revision: str | None = None
+    tables: set[str] = field(default_factory=set)
+
+    @property
+    def is_blank(self) -> bool:
+        """No file, an empty file, or an SQLite file with nothing in it: safe to create."""
+        return not self.exists or (self.is_sqlite and self.table_count == 0)
+
+
+@dataclass
+class Database:
+    """An open database: the engine and the session factory every service uses."""
+
+    path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    backup_before_upgrade: Path | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back on any exception."""
+        with self.session_factory.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only; nothing is committed."""
+        with self.session_factory() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _install_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Non-legacy transactions: pysqlite must not BEGIN on its own.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
+    kwargs: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
+    engine = create_engine(f"sqlite:///{path}", **kwargs)
+    _install_pragmas(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def inspect_file(path: Path) -> FileInfo:
+    """Look at a file without changing it (read-only, immutable URI)."""
+    if not path.exists():
+        return FileInfo(exists=False)
+    if path.is_dir():
+        raise DatabaseFileError(f"“{path}”是一个文件夹，不是数据库文件。请选择数据库文件。")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseFileError(f"无法读取文件“{path}”：{exc.strerror or exc}。请检查文件权限。") from exc
+    if header == b"":
+        return FileInfo(exists=True, is_sqlite=True)
+    if header != SQLITE_HEADER:
+        return FileInfo(exists=True, is_sqlite=False)
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseFileError(
+            f"文件“{path.name}”已损坏，无法作为数据库打开（{exc}）。请从备份恢复。"
+        ) from exc
+    return FileInfo(
+        exists=True,
+        is_sqlite=True,
+        application_id=app_id,
+        table_count=len(tables),
+        revision=revision,
+        tables=tables,
+    )
+
+
+def _alembic_config(connection: Any, script_location: Path | None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location or paths.migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision(script_location: Path | None = None) -> str:
+    script = ScriptDirectory.from_config(_alembic_config(None, script_location))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions(script_location: Path | None = None) -> set[str]:
+    script = ScriptDirectory.from_config(_alembic_config(None, script_location))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def ensure_openable(path: Path, info: FileInfo, script_location: Path | None = None) -> None:
+    """Raise DatabaseFileError unless ``path`` is blank or a BranchBook database we understand."""
+    if info.is_blank:
+        return
+    if not info.is_sqlite:
+        raise DatabaseFileError(
+            f"文件“{path.name}”不是支部工作记录本的数据库。请选择扩展名为 .sqlite3 的记录本数据库文件。"
+        )
+    if info.application_id != APPLICATION_ID:
+        raise DatabaseFileError(
+            f"文件“{path.name}”是其他软件的数据库，不是支部工作记录本的数据库，未做任何改动。"
+        )
+    if info.revision is None:
+        raise DatabaseFileError(f"数据库“{path.name}”缺少版本信息，可能已损坏。请从备份恢复。")
+    if info.revision not in known_revisions(script_location):
+        raise DatabaseFileError(
+            f"数据库“{path.name}”由更新版本的支部工作记录本创建（数据版本 {info.revision}），"
+            "本软件无法打开。请先升级支部工作记录本。"
+        )
+
+
+def copy_database(src: Path, dest: Path) -> None:
+    """A consistent copy made with SQLite's backup API (never a plain file copy)."""
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def migrate(path: Path, *, target: str = "head", script_location: Path | None = None) -> None:
+    """Run the migrations up to ``target`` in one transaction.
+
+    Foreign keys are off while migrating (SQLite batch mode recreates tables, and a DROP
+    TABLE with foreign keys on would cascade deletes); they are checked before commit.
+    """
+    engine = make_engine(path, foreign_keys=False, pooled=False)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn, script_location), target)
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise DatabaseFileError(
+                    f"升级数据库时发现 {len(problems)} 处数据关联错误，升级已撤销，数据库未改动。"
+                )
+    finally:
+        engine.dispose()
+
+
+def open_database(
+    path: str | Path | None = None,
+    *,
+    target: str = "head",
+    script_location: Path | None = None,
+) -> Database:
+    """Open (creating or upgrading as needed) the database at ``path``.
+
+    Raises DatabaseFileError, without changing the file, when it cannot be used.
+    """
+    db_path = Path(path) if path is not None else paths.default_db_path()
+    info = inspect_file(db_path)
+    ensure_openable(db_path, info, script_location)
+    backup_path: Path | None = None
+    wanted = head_revision(script_location) if target == "head" else target
+    if info.is_blank:
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseFileError(
+                f"无法创建数据库文件夹“{db_path.parent}”：{exc.strerror or exc}。"
+            ) from exc
+        migrate(db_path, target=target, script_location=script_location)
+    elif info.revision != wanted:
+        backup_path = db_path.with_name(f"{db_path.name}.before-upgrade-{info.revision}.bak")
+        copy_database(db_path, backup_path)
+        migrate(db_path, target=target, script_location=script_location)
+    engine = make_engine(db_path)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    return Database(db_path, engine, factory, backup_before_upgrade=backup_path)

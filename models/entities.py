@@ -1,0 +1,304 @@
+"""SQLAlchemy 2.x declarative classes for every record BranchBook keeps (SPEC §2).
+
+Every row carries an integer key for joins and a stable UUID for merging databases
+that were written on different PCs, plus created/updated timestamps (UTC).
+Enumerated columns store the English codes from :mod:`models.enums`.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_uuid() -> str:
+    return str(uuid_mod.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Record(Base):
+    """Columns shared by every table."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Branch(Record):
+    """党支部."""
+
+    __tablename__ = "branch"
+
+    name: Mapped[str] = mapped_column(String(100))
+    superior_org: Mapped[str] = mapped_column(String(100), default="")  # 上级党组织
+    founded_on: Mapped[date | None] = mapped_column(Date)
+
+
+class PartyGroup(Record):
+    """党小组."""
+
+    __tablename__ = "party_group"
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL", use_alter=True, name="fk_party_group_leader")
+    )
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Member(Record):
+    """党员."""
+
+    __tablename__ = "member"
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("party_group.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    joined_on: Mapped[date] = mapped_column(Date)  # 入党时间
+    full_member_on: Mapped[date | None] = mapped_column(Date)  # 转正时间
+    category: Mapped[str] = mapped_column(String(20))  # MemberCategory, as of today
+    branch_role: Mapped[str] = mapped_column(String(30), default="none")
+    is_committee: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    statuses: Mapped[list[MemberStatus]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberStatus.effective_on"
+    )
+    exemptions: Mapped[list[MemberExemption]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberExemption.start_on"
+    )
+
+
+class MemberStatus(Record):
+    """党籍状态: one dated entry of a member's status history."""
+
+    __tablename__ = "member_status"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(30))  # MembershipState
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    member: Mapped[Member] = relationship(back_populates="statuses")
+
+
+class MemberExemption(Record):
+    """免于参加组织生活: a dated exemption from attendance with its reason."""
+
+    __tablename__ = "member_exemption"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(100))
+
+    member: Mapped[Member] = relationship(back_populates="exemptions")
+
+
+class Meeting(Record):
+    """会议/活动 of any type."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_branch_date", "branch_id", "held_on"),)
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    meeting_type: Mapped[str] = mapped_column(String(30))  # MeetingType
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # MeetingStatus
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    location: Mapped[str] = mapped_column(String(100), default="")
+    host: Mapped[str] = mapped_column(String(50), default="")  # 主持人
+    recorder: Mapped[str] = mapped_column(String(50), default="")  # 记录人
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("party_group.id", ondelete="SET NULL"))
+    lecturer: Mapped[str] = mapped_column(String(50), default="")  # 授课人
+    lecture_topic: Mapped[str] = mapped_column(String(200), default="")  # 党课题目
+    is_election: Mapped[bool] = mapped_column(Boolean, default=False)
+    minutes: Mapped[str] = mapped_column(Text, default="")  # 会议内容
+    study_material: Mapped[str] = mapped_column(Text, default="")  # 学习材料
+    finalized_at: Mapped[datetime | None] = mapped_column(DateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
+    )
+    guests: Mapped[list[Guest]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Guest.id"
+    )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AgendaItem.position"
+    )
+    action_items: Mapped[list[ActionItem]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ActionItem.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Attachment.id"
+    )
+
+
+class AgendaItem(Record):
+    """议题, optionally with a vote (表决)."""
+
+    __tablename__ = "agenda_item"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")  # 决议
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+
+
+class Attendance(Record):
+    """出席情况 of one expected member at one meeting."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
+        Index("ix_attendance_member", "member_id"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))  # AttendanceStatus
+    leave_reason: Mapped[str | None] = mapped_column(String(20))  # LeaveReason
+    reason_note: Mapped[str] = mapped_column(String(200), default="")
+    late_note: Mapped[str] = mapped_column(String(100), default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendance")
+    member: Mapped[Member] = relationship()
+
+
+class Guest(Record):
+    """列席人员."""
+
+    __tablename__ = "guest"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(50), default="")
+
+
+class StudyNote(Record):
+    """学习笔记/心得体会."""
+
+    __tablename__ = "study_note"
+    __table_args__ = (Index("ix_study_note_branch_date", "branch_id", "studied_on"),)
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    studied_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    material: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Attachment(Record):
+    """附件 kept inside the database file so that one file is the whole backup."""
+
+    __tablename__ = "attachment"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ActionItem(Record):
+    """整改/落实事项 following a decision."""
+
+    __tablename__ = "action_item"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(50), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # ActionStatus
+    done_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """操作日志: append-only, each row chained to the previous one by hash."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    branch_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # AuditAction
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_uuid: Mapped[str] = mapped_column(String(36), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")  # JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class BranchSetting(Record):
+    """A per-branch setting (e.g. rule frequencies), value stored as JSON text.
+
+    Added by migration 0002."""
+
+    __tablename__ = "branch_setting"
+    __table_args__ = (UniqueConstraint("branch_id", "key", name="uq_branch_setting_key"),)
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,653 @@
+"""会议记录: create, edit, finalize (定稿), unlock and delete meetings with their attendance,
+guests, agenda items and action items — each call one unit of work in the caller's
+transaction, validated first so that bad input changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import audit, roster
+from models.entities import (
+    ActionItem,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Guest,
+    Meeting,
+    PartyGroup,
+    utcnow,
+)
+from models.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    AuditAction,
+    LeaveReason,
+    MeetingStatus,
+    MeetingType,
+)
+from models.errors import ValidationError
+from models.validation import format_date
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceInput:
+    member_id: int
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+    leave_reason: LeaveReason | None = None
+    reason_note: str = ""
+    late_note: str = ""
+
+
+@dataclass
+class GuestInput:
+    name: str
+    unit: str = ""
+    role: str = ""
+    uuid: str | None = None  # set when editing an existing row
+
+
+@dataclass
+class AgendaInput:
+    title: str
+    discussion: str = ""
+    resolution: str = ""
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    uuid: str | None = None
+
+    @property
+    def has_vote(self) -> bool:
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
+
+
+@dataclass
+class ActionInput:
+    title: str
+    owner: str = ""
+    due_on: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    done_on: date | None = None
+    note: str = ""
+    uuid: str | None = None
+
+
+@dataclass
+class MeetingInput:
+    """Everything the meeting editor sends to :func:`create_meeting` / :func:`update_meeting`."""
+
+    meeting_type: MeetingType
+    title: str
+    held_on: date | None
+    status: MeetingStatus = MeetingStatus.DRAFT
+    start_time: time | None = None
+    end_time: time | None = None
+    location: str = ""
+    host: str = ""
+    recorder: str = ""
+    theme: str = ""
+    group_id: int | None = None
+    lecturer: str = ""
+    lecture_topic: str = ""
+    is_election: bool = False
+    minutes: str = ""
+    study_material: str = ""
+    attendance: list[AttendanceInput] = field(default_factory=list)
+    guests: list[GuestInput] = field(default_factory=list)
+    agenda: list[AgendaInput] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    member_id: int
+    member_name: str
+    status: AttendanceStatus
+    leave_reason: LeaveReason | None
+    reason_note: str
+    late_note: str
+    can_vote: bool
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    uuid: str
+    name: str
+    unit: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    uuid: str
+    position: int
+    title: str
+    discussion: str
+    resolution: str
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+
+    @property
+    def has_vote(self) -> bool:
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    uuid: str
+    title: str
+    owner: str
+    due_on: date | None
+    status: ActionStatus
+    done_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    filename: str
+    mime_type: str
+    caption: str
+    size: int
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    id: int
+    uuid: str
+    branch_id: int
+    meeting_type: MeetingType
+    status: MeetingStatus
+    title: str
+    held_on: date
+    start_time: time | None
+    end_time: time | None
+    location: str
+    host: str
+    recorder: str
+    theme: str
+    group_id: int | None
+    group_name: str
+    lecturer: str
+    lecture_topic: str
+    is_election: bool
+    minutes: str
+    study_material: str
+    finalized_at: datetime | None
+    content_hash: str
+    sequence_no: int  # 第 N 次 of this type (per group for 党小组会) in the year
+    attendance: list[AttendanceRow]
+    guests: list[GuestRow]
+    agenda: list[AgendaRow]
+    actions: list[ActionRow]
+    attachments: list[AttachmentRow]
+
+    @property
+    def expected_count(self) -> int:
+        return len(self.attendance)
+
+    def count(self, status: AttendanceStatus) -> int:
+        return sum(1 for a in self.attendance if a.status == status)
+
+    @property
+    def voting_expected(self) -> int:
+        """应到会有表决权的党员."""
+        return sum(1 for a in self.attendance if a.can_vote)
+
+    @property
+    def voting_present(self) -> int:
+        return sum(1 for a in self.attendance if a.can_vote and a.status == AttendanceStatus.PRESENT)
+
+    def to_input(self) -> MeetingInput:
+        """An editable copy, as the editor would send it back unchanged."""
+        return MeetingInput(
+            meeting_type=self.meeting_type, title=self.title, held_on=self.held_on,
+            status=MeetingStatus.DRAFT if self.status == MeetingStatus.FINAL else self.status,
+            start_time=self.start_time, end_time=self.end_time, location=self.location,
+            host=self.host, recorder=self.recorder, theme=self.theme, group_id=self.group_id,
+            lecturer=self.lecturer, lecture_topic=self.lecture_topic, is_election=self.is_election,
+            minutes=self.minutes, study_material=self.study_material,
+            attendance=[AttendanceInput(a.member_id, a.status, a.leave_reason, a.reason_note, a.late_note)
+                        for a in self.attendance],
+            guests=[GuestInput(g.name, g.unit, g.role, g.uuid) for g in self.guests],
+            agenda=[AgendaInput(a.title, a.discussion, a.resolution, a.votes_for, a.votes_against,
+                                a.votes_abstain, a.uuid) for a in self.agenda],
+            actions=[ActionInput(a.title, a.owner, a.due_on, a.status, a.done_on, a.note, a.uuid)
+                     for a in self.actions],
+        )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the meetings list."""
+
+    id: int
+    held_on: date
+    meeting_type: MeetingType
+    title: str
+    host: str
+    group_name: str
+    expected: int
+    present: int
+    status: MeetingStatus
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _validate(session: Session, branch_id: int, data: MeetingInput) -> None:
+    if not data.title.strip():
+        raise ValidationError("会议名称不能为空，请填写会议名称。", field="title")
+    if data.held_on is None:
+        raise ValidationError("请填写会议日期。", field="held_on")
+    if data.status == MeetingStatus.FINAL:
+        raise ValidationError("请使用“定稿”按钮定稿会议。", field="status")
+    if data.start_time and data.end_time and data.end_time <= data.start_time:
+        raise ValidationError("结束时间应晚于开始时间，请检查会议时间。", field="end_time")
+    if data.meeting_type == MeetingType.GROUP:
+        if data.group_id is None:
+            raise ValidationError("党小组会须选择党小组，请在“党小组”一栏选择。", field="group_id")
+        group = session.get(PartyGroup, data.group_id)
+        if group is None or group.branch_id != branch_id:
+            raise ValidationError("所选党小组不存在，请重新选择。", field="group_id")
+    seen: set[int] = set()
+    ids = [a.member_id for a in data.attendance]
+    members = roster.members_by_id(session, ids)
+    for entry in data.attendance:
+        member = members.get(entry.member_id)
+        if member is None or member.branch_id != branch_id:
+            raise ValidationError("出席情况中有不属于本支部的人员，请刷新后重试。", field="attendance")
+        if entry.member_id in seen:
+            raise ValidationError(f"“{member.name}”在出席情况中出现了两次，请删除重复的一行。", field="attendance")
+        seen.add(entry.member_id)
+        if not roster.on_roll(member, data.held_on):
+            state = roster.state_on(member, data.held_on)
+            why = f"（{state.label}）" if state else "（尚未入党）"
+            raise ValidationError(
+                f"党员“{member.name}”在{format_date(data.held_on)}不在册{why}，不能登记出席情况。"
+                "请核对会议日期或删除该行。",
+                field="attendance",
+            )
+        if not roster.is_expected(member, data.meeting_type, data.held_on, data.group_id):
+            raise ValidationError(
+                f"“{member.name}”不是本次{data.meeting_type.label}的应到人员，"
+                "如确实参加，请登记为列席人员。",
+                field="attendance",
+            )
+        if entry.status == AttendanceStatus.LEAVE and entry.leave_reason is None:
+            raise ValidationError(
+                f"请为请假的“{member.name}”选择请假原因（病假、事假、公差或其他）。", field="attendance"
+            )
+    present = sum(1 for a in data.attendance if a.status == AttendanceStatus.PRESENT)
+    for item in data.agenda:
+        if not item.title.strip():
+            raise ValidationError("议题名称不能为空，请填写或删除空白议题。", field="agenda")
+        votes = [v for v in (item.votes_for, item.votes_against, item.votes_abstain) if v is not None]
+        if any(v < 0 for v in votes):
+            raise ValidationError(f"议题“{item.title}”的票数不能为负数。", field="agenda")
+        if sum(votes) > present and data.attendance:
+            raise ValidationError(
+                f"议题“{item.title}”的表决票数合计（{sum(votes)}）超过实到人数（{present}），请核对。",
+                field="agenda",
+            )
+    for guest in data.guests:
+        if not guest.name.strip():
+            raise ValidationError("列席人员姓名不能为空，请填写或删除该行。", field="guests")
+    for action in data.actions:
+        if not action.title.strip():
+            raise ValidationError("落实事项内容不能为空，请填写或删除该行。", field="actions")
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _apply_scalars(meeting: Meeting, data: MeetingInput) -> None:
+    meeting.meeting_type = str(data.meeting_type)
+    meeting.status = str(data.status)
+    meeting.title = data.title.strip()
+    meeting.held_on = data.held_on  # type: ignore[assignment]
+    meeting.start_time = data.start_time
+    meeting.end_time = data.end_time
+    meeting.location = data.location.strip()
+    meeting.host = data.host.strip()
+    meeting.recorder = data.recorder.strip()
+    meeting.theme = data.theme.strip()
+    meeting.group_id = data.group_id if data.meeting_type == MeetingType.GROUP else None
+    is_lecture = data.meeting_type == MeetingType.PARTY_LECTURE
+    meeting.lecturer = data.lecturer.strip() if is_lecture else ""
+    meeting.lecture_topic = data.lecture_topic.strip() if is_lecture else ""
+    meeting.is_election = data.is_election
+    meeting.minutes = data.minutes
+    meeting.study_material = data.study_material
+
+
+def _sync_children(meeting: Meeting, data: MeetingInput) -> None:
+    """Update children in place (keeping their UUIDs, which merging relies on)."""
+    existing_att = {a.member_id: a for a in meeting.attendance}
+    wanted = {a.member_id for a in data.attendance}
+    for member_id, row in list(existing_att.items()):
+        if member_id not in wanted:
+            meeting.attendance.remove(row)
+    for entry in data.attendance:
+        row = existing_att.get(entry.member_id) or Attendance(member_id=entry.member_id)
+        row.status = str(entry.status)
+        row.leave_reason = str(entry.leave_reason) if entry.status == AttendanceStatus.LEAVE and entry.leave_reason else None
+        row.reason_note = entry.reason_note.strip()
+        row.late_note = entry.late_note.strip()
+        if entry.member_id not in existing_att:
+            meeting.attendance.append(row)
+
+    def sync(rows: list[Any], inputs: list[Any], make: Any, fill: Any) -> None:
+        by_uuid = {r.uuid: r for r in rows}
+        keep = {i.uuid for i in inputs if i.uuid}
+        for r in list(rows):
+            if r.uuid not in keep:
+                rows.remove(r)
+        for pos, item in enumerate(inputs):
+            row = by_uuid.get(item.uuid) if item.uuid else None
+            if row is None:
+                row = make()
+                rows.append(row)
+            fill(row, item, pos)
+
+    def fill_guest(row: Guest, g: GuestInput, _pos: int) -> None:
+        row.name, row.unit, row.role = g.name.strip(), g.unit.strip(), g.role.strip()
+
+    def fill_agenda(row: AgendaItem, a: AgendaInput, pos: int) -> None:
+        row.position, row.title, row.discussion, row.resolution = pos, a.title.strip(), a.discussion, a.resolution
+        row.votes_for, row.votes_against, row.votes_abstain = a.votes_for, a.votes_against, a.votes_abstain
+
+    def fill_action(row: ActionItem, a: ActionInput, _pos: int) -> None:
+        row.title, row.owner, row.due_on, row.note = a.title.strip(), a.owner.strip(), a.due_on, a.note
+        row.status, row.done_on = str(a.status), a.done_on
+
+    sync(meeting.guests, data.guests, Guest, fill_guest)
+    sync(meeting.agenda_items, data.agenda, AgendaItem, fill_agenda)
+    sync(meeting.action_items, data.actions, ActionItem, fill_action)
+
+
+def create_meeting(session: Session, branch_id: int, data: MeetingInput) -> int:
+    """Create a meeting with all its parts; returns its id."""
+    _validate(session, branch_id, data)
+    meeting = Meeting(branch_id=branch_id)
+    _apply_scalars(meeting, data)
+    session.add(meeting)
+    _sync_children(meeting, data)
+    session.flush()
+    audit.record(session, AuditAction.CREATE, "meeting", entity_uuid=meeting.uuid,
+                 summary=f"新建{data.meeting_type.label}“{meeting.title}”（{format_date(meeting.held_on)}）",
+                 branch_id=branch_id)
+    return meeting.id
+
+
+def _load(session: Session, meeting_id: int) -> Meeting:
+    stmt = (
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.attendance).selectinload(Attendance.member),
+            selectinload(Meeting.guests),
+            selectinload(Meeting.agenda_items),
+            selectinload(Meeting.action_items),
+        )
+    )
+    meeting = session.scalar(stmt)
+    if meeting is None:
+        raise ValidationError("找不到该会议记录，可能已被删除。请刷新列表。")
+    return meeting
+
+
+def _refuse_if_final(meeting: Meeting, verb: str) -> None:
+    if meeting.status == MeetingStatus.FINAL:
+        raise ValidationError(f"该会议已定稿，不能{verb}。如确需{verb}，请先“解除定稿”并填写原因。")
+
+
+def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> None:
+    meeting = _load(session, meeting_id)
+    _refuse_if_final(meeting, "修改")
+    _validate(session, meeting.branch_id, data)
+    _apply_scalars(meeting, data)
+    _sync_children(meeting, data)
+    session.flush()
+    audit.record(session, AuditAction.UPDATE, "meeting", entity_uuid=meeting.uuid,
+                 summary=f"修改{data.meeting_type.label}“{meeting.title}”", branch_id=meeting.branch_id)
+
+
+def delete_meeting(session: Session, meeting_id: int) -> None:
+    meeting = _load(session, meeting_id)
+    _refuse_if_final(meeting, "删除")
+    audit.record(session, AuditAction.DELETE, "meeting", entity_uuid=meeting.uuid,
+                 summary=f"删除会议“{meeting.title}”（{format_date(meeting.held_on)}）",
+                 detail=_canonical(meeting), branch_id=meeting.branch_id)
+    session.delete(meeting)
+    session.flush()
+
+
+def canonical_content(
+    fields: dict[str, Any],
+    attendance: list[list[Any]],
+    guests: list[list[Any]],
+    agenda: list[list[Any]],
+    actions: list[list[Any]],
+) -> dict[str, Any]:
+    """The meeting's content as plain data: what the 定稿 hash covers.
+
+    ``fields`` holds the meeting's own columns (dates as ISO strings); attendance rows are
+    [member uuid, status, leave reason, reason note, late note]."""
+    return {**fields, "attendance": sorted(attendance, key=lambda r: r[0]), "guests": guests,
+            "agenda": agenda, "actions": actions}
+
+
+def hash_content(content: dict[str, Any]) -> str:
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def meeting_fields(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "uuid": meeting.uuid, "type": meeting.meeting_type, "title": meeting.title,
+        "held_on": meeting.held_on.isoformat(),
+        "start": meeting.start_time.isoformat() if meeting.start_time else None,
+        "end": meeting.end_time.isoformat() if meeting.end_time else None,
+        "location": meeting.location, "host": meeting.host, "recorder": meeting.recorder,
+        "theme": meeting.theme, "lecturer": meeting.lecturer, "lecture_topic": meeting.lecture_topic,
+        "minutes": meeting.minutes, "study_material": meeting.study_material,
+    }
+
+
+def _canonical(meeting: Meeting) -> dict[str, Any]:
+    return canonical_content(
+        meeting_fields(meeting),
+        [[a.member.uuid, a.status, a.leave_reason, a.reason_note, a.late_note] for a in meeting.attendance],
+        [[g.name, g.unit, g.role] for g in meeting.guests],
+        [[a.title, a.discussion, a.resolution, a.votes_for, a.votes_against, a.votes_abstain]
+         for a in meeting.agenda_items],
+        [[a.title, a.owner, a.due_on.isoformat() if a.due_on else None, a.status] for a in meeting.action_items],
+    )
+
+
+def content_hash(meeting: Meeting) -> str:
+    return hash_content(_canonical(meeting))
+
+
+def finalize_meeting(session: Session, meeting_id: int, today: date | None = None) -> str:
+    """定稿: check completeness, freeze, and record the content hash (returned)."""
+    meeting = _load(session, meeting_id)
+    if meeting.status == MeetingStatus.FINAL:
+        raise ValidationError("该会议已经定稿。")
+    if meeting.held_on > (today or date.today()):
+        raise ValidationError("会议日期还没到，不能定稿。请在会议召开后再定稿。", field="held_on")
+    missing = [label for label, value in (
+        ("主持人", meeting.host), ("记录人", meeting.recorder), ("会议内容", meeting.minutes.strip()),
+    ) if not value]
+    if meeting.meeting_type == MeetingType.PARTY_LECTURE:
+        missing += [label for label, value in (("授课人", meeting.lecturer), ("党课题目", meeting.lecture_topic)) if not value]
+    if not meeting.attendance:
+        missing.append("出席情况")
+    if missing:
+        raise ValidationError(f"定稿前请填写：{'、'.join(missing)}。", field="status")
+    meeting.status = str(MeetingStatus.FINAL)
+    meeting.finalized_at = utcnow()
+    meeting.content_hash = content_hash(meeting)
+    session.flush()
+    audit.record(session, AuditAction.FINALIZE, "meeting", entity_uuid=meeting.uuid,
+                 summary=f"定稿“{meeting.title}”", detail={"hash": meeting.content_hash},
+                 branch_id=meeting.branch_id)
+    return meeting.content_hash
+
+
+def unlock_meeting(session: Session, meeting_id: int, reason: str) -> None:
+    """解除定稿: explicit, with a reason that goes into the audit log."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写解除定稿的原因。", field="reason")
+    meeting = _load(session, meeting_id)
+    if meeting.status != MeetingStatus.FINAL:
+        raise ValidationError("该会议尚未定稿，无需解除。")
+    old_hash = meeting.content_hash
+    meeting.status = str(MeetingStatus.DRAFT)
+    meeting.finalized_at = None
+    meeting.content_hash = ""
+    session.flush()
+    audit.record(session, AuditAction.UNLOCK, "meeting", entity_uuid=meeting.uuid,
+                 summary=f"解除定稿“{meeting.title}”，原因：{reason}",
+                 detail={"reason": reason, "hash": old_hash}, branch_id=meeting.branch_id)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def sequence_number(session: Session, meeting: Meeting) -> int:
+    """第 N 次: the meeting's order among same-type meetings of its year (per group for 党小组会)."""
+    conds = [
+        Meeting.branch_id == meeting.branch_id,
+        Meeting.meeting_type == meeting.meeting_type,
+        extract("year", Meeting.held_on) == meeting.held_on.year,
+        Meeting.status != str(MeetingStatus.PLANNED),
+        or_(Meeting.held_on < meeting.held_on, and_(Meeting.held_on == meeting.held_on, Meeting.id <= meeting.id)),
+    ]
+    if meeting.meeting_type == MeetingType.GROUP:
+        conds.append(Meeting.group_id == meeting.group_id)
+    return session.scalar(select(func.count()).where(*conds)) or 0
+
+
+def get_meeting(session: Session, meeting_id: int) -> MeetingDetail:
+    meeting = _load(session, meeting_id)
+    on = meeting.held_on
+    group_name = session.get(PartyGroup, meeting.group_id).name if meeting.group_id else ""  # type: ignore[union-attr]
+    attendance = sorted(meeting.attendance, key=lambda a: (a.member.joined_on, a.member.id))
+    attachments = session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.mime_type, Attachment.caption, Attachment.size)
+        .where(Attachment.meeting_id == meeting_id).order_by(Attachment.id)
+    ).all()
+    return MeetingDetail(
+        id=meeting.id, uuid=meeting.uuid, branch_id=meeting.branch_id,
+        meeting_type=MeetingType(meeting.meeting_type), status=MeetingStatus(meeting.status),
+        title=meeting.title, held_on=on, start_time=meeting.start_time, end_time=meeting.end_time,
+        location=meeting.location, host=meeting.host, recorder=meeting.recorder, theme=meeting.theme,
+        group_id=meeting.group_id, group_name=group_name, lecturer=meeting.lecturer,
+        lecture_topic=meeting.lecture_topic, is_election=meeting.is_election, minutes=meeting.minutes,
+        study_material=meeting.study_material, finalized_at=meeting.finalized_at,
+        content_hash=meeting.content_hash, sequence_no=sequence_number(session, meeting),
+        attendance=[
+            AttendanceRow(a.member_id, a.member.name, AttendanceStatus(a.status),
+                          LeaveReason(a.leave_reason) if a.leave_reason else None,
+                          a.reason_note, a.late_note, roster.can_vote_on(a.member, on))
+            for a in attendance
+        ],
+        guests=[GuestRow(g.uuid, g.name, g.unit, g.role) for g in meeting.guests],
+        agenda=[AgendaRow(a.uuid, a.position, a.title, a.discussion, a.resolution,
+                          a.votes_for, a.votes_against, a.votes_abstain) for a in meeting.agenda_items],
+        actions=[ActionRow(a.uuid, a.title, a.owner, a.due_on, ActionStatus(a.status), a.done_on, a.note)
+                 for a in meeting.action_items],
+        attachments=[AttachmentRow(*row) for row in attachments],
+    )
+
+
+def default_attendance(
+    session: Session, branch_id: int, meeting_type: MeetingType, on: date, group_id: int | None = None
+) -> list[AttendanceInput]:
+    """The 应到 members for a new meeting, each marked 出席 (the editor's starting point)."""
+    return [AttendanceInput(m.id) for m in roster.expected_attendees(session, branch_id, meeting_type, on, group_id)]
+
+
+def list_meetings(
+    session: Session,
+    branch_id: int,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    meeting_type: MeetingType | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> list[MeetingRow]:
+    """Meetings newest first, with 应到/实到 counts, filtered by period, type and text
+    (the text matches titles, themes, minutes and study material)."""
+    counts = (
+        select(
+            Attendance.meeting_id.label("mid"),
+            func.count().label("expected"),
+            func.sum(case((Attendance.status == str(AttendanceStatus.PRESENT), 1), else_=0)).label("present"),
+        )
+        .group_by(Attendance.meeting_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Meeting.id, Meeting.held_on, Meeting.meeting_type, Meeting.title, Meeting.host,
+            func.coalesce(PartyGroup.name, ""), func.coalesce(counts.c.expected, 0),
+            func.coalesce(counts.c.present, 0), Meeting.status,
+        )
+        .outerjoin(counts, counts.c.mid == Meeting.id)
+        .outerjoin(PartyGroup, PartyGroup.id == Meeting.group_id)
+        .where(Meeting.branch_id == branch_id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+    if year is not None:
+        start = date(year, month or 1, 1)
+        end = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
+        stmt = stmt.where(Meeting.held_on >= start, Meeting.held_on < end)
+    if meeting_type is not None:
+        stmt = stmt.where(Meeting.meeting_type == str(meeting_type))
+    if text and text.strip():
+        pattern = f"%{_escape_like(text.strip())}%"
+        stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in (
+            Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        MeetingRow(r[0], r[1], MeetingType(r[2]), r[3], r[4], r[5], r[6], int(r[7]), MeetingStatus(r[8]))
+        for r in session.execute(stmt)
+    ]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def open_action_items(session: Session, branch_id: int, before: date | None = None) -> list[ActionRow]:
+    """落实事项 still open, to carry onto the next meeting's agenda."""
+    stmt = (
+        select(ActionItem)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .where(Meeting.branch_id == branch_id, ActionItem.status == str(ActionStatus.OPEN))
+        .order_by(ActionItem.due_on, ActionItem.id)
+    )
+    if before is not None:
+        stmt = stmt.where(Meeting.held_on < before)
+    return [ActionRow(a.uuid, a.title, a.owner, a.due_on, ActionStatus(a.status), a.done_on, a.note)
+            for a in session.scalars(stmt)]

@@ -1,0 +1,53 @@
+"""Small checks shared by the services and the roster import."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
+
+
+def id_number_problem(value: str) -> str | None:
+    """Why a 18-digit 居民身份证号码 is invalid (GB 11643 check digit), or None if valid."""
+    v = value.strip().upper()
+    if len(v) != 18:
+        return f"身份证号应为 18 位，现为 {len(v)} 位"
+    if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+        return "身份证号前 17 位须为数字，最后一位为数字或 X"
+    try:
+        date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return "身份证号中的出生日期不正确"
+    total = sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != v[17]:
+        return "身份证号校验位不正确，请核对是否输错"
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    if value and not _PHONE.match(value.strip()):
+        return "联系电话只能包含数字、空格和“-”"
+    return None
+
+
+def mask_id_number(value: str) -> str:
+    """110101********1234 — masked for every export and print unless asked."""
+    v = value.strip()
+    if len(v) <= 10:
+        return "*" * len(v)
+    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+
+
+def mask_phone(value: str) -> str:
+    v = value.strip()
+    if len(v) < 7:
+        return "*" * len(v)
+    return v[:3] + "*" * (len(v) - 7) + v[-4:]
+
+
+def format_date(d: date | None) -> str:
+    """2026年3月5日 — the way dates are written in the record book."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -1,0 +1,62 @@
+"""Message boxes from small factory functions (after qutebrowser's misc/msgbox.py).
+
+Each returns the box already configured; ``ask``/``inform`` show it modally unless a test
+has set ``ui.msgbox.AUTO_ANSWER`` (tests drive boxes, never leave them modal)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from models.errors import BranchBookError
+
+#: Tests set this to a QMessageBox.StandardButton to answer every question without a dialog;
+#: the questions asked are recorded in ASKED.
+AUTO_ANSWER: QMessageBox.StandardButton | None = None
+ASKED: list[str] = []
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+         buttons: QMessageBox.StandardButton) -> QMessageBox:
+    box = QMessageBox(icon, title, text, buttons, parent)
+    return box
+
+
+def ask(parent: QWidget | None, title: str, text: str,
+        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.No) -> QMessageBox.StandardButton:
+    """Ask a question; returns the button pressed."""
+    ASKED.append(text)
+    if AUTO_ANSWER is not None:
+        return AUTO_ANSWER
+    box = _box(parent, QMessageBox.Icon.Question, title, text, buttons)
+    box.setDefaultButton(default)
+    return QMessageBox.StandardButton(box.exec())
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    ASKED.append(text)
+    if AUTO_ANSWER is not None:
+        return
+    _box(parent, QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok).exec()
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    ASKED.append(text)
+    if AUTO_ANSWER is not None:
+        return
+    _box(parent, QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok).exec()
+
+
+def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:
+    """A user error shows its Chinese message; anything else the crash dialog with a report."""
+    if isinstance(exc, BranchBookError):
+        warn(parent, "操作未完成", exc.message)
+        return
+    ASKED.append(f"意外错误：{exc!r}")
+    if AUTO_ANSWER is not None:
+        return
+    box = _box(parent, QMessageBox.Icon.Critical, "发生意外错误",
+               "操作未完成，已保存的记录不受影响。\n请把下面的错误报告复制给维护人员。",
+               QMessageBox.StandardButton.Ok)
+    box.setDetailedText(trace or repr(exc))
+    box.exec()
