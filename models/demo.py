@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import audit, demo_data as words
@@ -176,7 +176,8 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
         for start in range(0, len(rows), 5000):
             session.execute(insert(tables[name].__table__), rows[start:start + 5000])
     for gid, leader_id in leaders.items():
-        session.get_one(PartyGroup, gid).leader_id = leader_id
+        session.execute(update(PartyGroup.__table__).where(PartyGroup.__table__.c.id == gid)
+                        .values(leader_id=leader_id, updated_at=b.stamp))
     audit.record(session, AuditAction.IMPORT, "branch", entity_uuid=b.rows["branch"][0]["uuid"],
                  summary=f"生成演示数据（种子 {seed}）", branch_id=branch_id,
                  at=datetime.combine(today, time(0)))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import audit, roster
@@ -21,6 +21,7 @@ from models.entities import (
     Attendance,
     Guest,
     Meeting,
+    Member,
     PartyGroup,
     utcnow,
 )
@@ -33,218 +34,21 @@ from models.enums import (
     MeetingType,
 )
 from models.errors import ValidationError
-from models.validation import format_date
-
-# --- inputs ---------------------------------------------------------------------------------
-
-
-@dataclass
-class AttendanceInput:
-    member_id: int
-    status: AttendanceStatus = AttendanceStatus.PRESENT
-    leave_reason: LeaveReason | None = None
-    reason_note: str = ""
-    late_note: str = ""
-
-
-@dataclass
-class GuestInput:
-    name: str
-    unit: str = ""
-    role: str = ""
-    uuid: str | None = None  # set when editing an existing row
-
-
-@dataclass
-class AgendaInput:
-    title: str
-    discussion: str = ""
-    resolution: str = ""
-    votes_for: int | None = None
-    votes_against: int | None = None
-    votes_abstain: int | None = None
-    uuid: str | None = None
-
-    @property
-    def has_vote(self) -> bool:
-        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
-
-
-@dataclass
-class ActionInput:
-    title: str
-    owner: str = ""
-    due_on: date | None = None
-    status: ActionStatus = ActionStatus.OPEN
-    done_on: date | None = None
-    note: str = ""
-    uuid: str | None = None
-
-
-@dataclass
-class MeetingInput:
-    """Everything the meeting editor sends to :func:`create_meeting` / :func:`update_meeting`."""
-
-    meeting_type: MeetingType
-    title: str
-    held_on: date | None
-    status: MeetingStatus = MeetingStatus.DRAFT
-    start_time: time | None = None
-    end_time: time | None = None
-    location: str = ""
-    host: str = ""
-    recorder: str = ""
-    theme: str = ""
-    group_id: int | None = None
-    lecturer: str = ""
-    lecture_topic: str = ""
-    is_election: bool = False
-    minutes: str = ""
-    study_material: str = ""
-    attendance: list[AttendanceInput] = field(default_factory=list)
-    guests: list[GuestInput] = field(default_factory=list)
-    agenda: list[AgendaInput] = field(default_factory=list)
-    actions: list[ActionInput] = field(default_factory=list)
-
-
-# --- outputs --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    member_id: int
-    member_name: str
-    status: AttendanceStatus
-    leave_reason: LeaveReason | None
-    reason_note: str
-    late_note: str
-    can_vote: bool
-
-
-@dataclass(frozen=True)
-class GuestRow:
-    uuid: str
-    name: str
-    unit: str
-    role: str
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    uuid: str
-    position: int
-    title: str
-    discussion: str
-    resolution: str
-    votes_for: int | None
-    votes_against: int | None
-    votes_abstain: int | None
-
-    @property
-    def has_vote(self) -> bool:
-        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    uuid: str
-    title: str
-    owner: str
-    due_on: date | None
-    status: ActionStatus
-    done_on: date | None
-    note: str
-
-
-@dataclass(frozen=True)
-class AttachmentRow:
-    id: int
-    filename: str
-    mime_type: str
-    caption: str
-    size: int
-
-
-@dataclass(frozen=True)
-class MeetingDetail:
-    id: int
-    uuid: str
-    branch_id: int
-    meeting_type: MeetingType
-    status: MeetingStatus
-    title: str
-    held_on: date
-    start_time: time | None
-    end_time: time | None
-    location: str
-    host: str
-    recorder: str
-    theme: str
-    group_id: int | None
-    group_name: str
-    lecturer: str
-    lecture_topic: str
-    is_election: bool
-    minutes: str
-    study_material: str
-    finalized_at: datetime | None
-    content_hash: str
-    sequence_no: int  # 第 N 次 of this type (per group for 党小组会) in the year
-    attendance: list[AttendanceRow]
-    guests: list[GuestRow]
-    agenda: list[AgendaRow]
-    actions: list[ActionRow]
-    attachments: list[AttachmentRow]
-
-    @property
-    def expected_count(self) -> int:
-        return len(self.attendance)
-
-    def count(self, status: AttendanceStatus) -> int:
-        return sum(1 for a in self.attendance if a.status == status)
-
-    @property
-    def voting_expected(self) -> int:
-        """应到会有表决权的党员."""
-        return sum(1 for a in self.attendance if a.can_vote)
-
-    @property
-    def voting_present(self) -> int:
-        return sum(1 for a in self.attendance if a.can_vote and a.status == AttendanceStatus.PRESENT)
-
-    def to_input(self) -> MeetingInput:
-        """An editable copy, as the editor would send it back unchanged."""
-        return MeetingInput(
-            meeting_type=self.meeting_type, title=self.title, held_on=self.held_on,
-            status=MeetingStatus.DRAFT if self.status == MeetingStatus.FINAL else self.status,
-            start_time=self.start_time, end_time=self.end_time, location=self.location,
-            host=self.host, recorder=self.recorder, theme=self.theme, group_id=self.group_id,
-            lecturer=self.lecturer, lecture_topic=self.lecture_topic, is_election=self.is_election,
-            minutes=self.minutes, study_material=self.study_material,
-            attendance=[AttendanceInput(a.member_id, a.status, a.leave_reason, a.reason_note, a.late_note)
-                        for a in self.attendance],
-            guests=[GuestInput(g.name, g.unit, g.role, g.uuid) for g in self.guests],
-            agenda=[AgendaInput(a.title, a.discussion, a.resolution, a.votes_for, a.votes_against,
-                                a.votes_abstain, a.uuid) for a in self.agenda],
-            actions=[ActionInput(a.title, a.owner, a.due_on, a.status, a.done_on, a.note, a.uuid)
-                     for a in self.actions],
-        )
-
-
-@dataclass(frozen=True)
-class MeetingRow:
-    """One line of the meetings list."""
-
-    id: int
-    held_on: date
-    meeting_type: MeetingType
-    title: str
-    host: str
-    group_name: str
-    expected: int
-    present: int
-    status: MeetingStatus
-
+from models.meeting_data import (
+    ActionInput,
+    ActionRow,
+    AgendaInput,
+    AgendaRow,
+    AttachmentRow,
+    AttendanceInput,
+    AttendanceRow,
+    GuestInput,
+    GuestRow,
+    MeetingDetail,
+    MeetingInput,
+    MeetingRow,
+)
+from models.validation import format_date, like_pattern
 
 # --- validation -----------------------------------------------------------------------------
 
@@ -398,12 +202,7 @@ def _load(session: Session, meeting_id: int) -> Meeting:
     stmt = (
         select(Meeting)
         .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.attendance).selectinload(Attendance.member),
-            selectinload(Meeting.guests),
-            selectinload(Meeting.agenda_items),
-            selectinload(Meeting.action_items),
-        )
+        .options(*_with_children())
     )
     meeting = session.scalar(stmt)
     if meeting is None:
@@ -533,27 +332,67 @@ def unlock_meeting(session: Session, meeting_id: int, reason: str) -> None:
 
 def sequence_number(session: Session, meeting: Meeting) -> int:
     """第 N 次: the meeting's order among same-type meetings of its year (per group for 党小组会)."""
-    conds = [
-        Meeting.branch_id == meeting.branch_id,
-        Meeting.meeting_type == meeting.meeting_type,
-        extract("year", Meeting.held_on) == meeting.held_on.year,
-        Meeting.status != str(MeetingStatus.PLANNED),
-        or_(Meeting.held_on < meeting.held_on, and_(Meeting.held_on == meeting.held_on, Meeting.id <= meeting.id)),
-    ]
-    if meeting.meeting_type == MeetingType.GROUP:
-        conds.append(Meeting.group_id == meeting.group_id)
-    return session.scalar(select(func.count()).where(*conds)) or 0
+    return _sequence_numbers(session, [meeting]).get(meeting.id, 0)
+
+
+def _with_children() -> tuple[Any, ...]:
+    return (
+        selectinload(Meeting.attendance).selectinload(Attendance.member).selectinload(Member.statuses),
+        selectinload(Meeting.guests),
+        selectinload(Meeting.agenda_items),
+        selectinload(Meeting.action_items),
+    )
+
+
+def _sequence_numbers(session: Session, meetings: list[Meeting]) -> dict[int, int]:
+    """第 N 次 for many meetings at once: one query per (branch, year) involved."""
+    numbers: dict[int, int] = {}
+    for branch_id, year in {(m.branch_id, m.held_on.year) for m in meetings}:
+        rows = session.execute(
+            select(Meeting.id, Meeting.meeting_type, Meeting.group_id)
+            .where(Meeting.branch_id == branch_id, Meeting.held_on >= date(year, 1, 1),
+                   Meeting.held_on < date(year + 1, 1, 1), Meeting.status != str(MeetingStatus.PLANNED))
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+        seen: dict[tuple[str, int | None], int] = {}
+        for mid, kind, group_id in rows:
+            key = (kind, group_id if kind == MeetingType.GROUP else None)
+            seen[key] = seen.get(key, 0) + 1
+            numbers[mid] = seen[key]
+    return numbers
+
+
+def get_meetings(session: Session, meeting_ids: Sequence[int]) -> list[MeetingDetail]:
+    """Full details of several meetings in a handful of queries, in the order of ``meeting_ids``."""
+    if not meeting_ids:
+        return []
+    loaded = {m.id: m for m in session.scalars(
+        select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*_with_children()))}
+    meetings = [loaded[i] for i in meeting_ids if i in loaded]
+    group_ids = {m.group_id for m in meetings if m.group_id}
+    groups = dict(session.execute(select(PartyGroup.id, PartyGroup.name).where(PartyGroup.id.in_(group_ids))).all())
+    files: dict[int, list[AttachmentRow]] = {}
+    for row in session.execute(
+        select(Attachment.meeting_id, Attachment.id, Attachment.filename, Attachment.mime_type,
+               Attachment.caption, Attachment.size)
+        .where(Attachment.meeting_id.in_(list(loaded))).order_by(Attachment.id)
+    ):
+        files.setdefault(row[0], []).append(AttachmentRow(*row[1:]))
+    numbers = _sequence_numbers(session, meetings)
+    return [_detail(m, groups.get(m.group_id, "") if m.group_id else "", numbers.get(m.id, 0), files.get(m.id, []))
+            for m in meetings]
 
 
 def get_meeting(session: Session, meeting_id: int) -> MeetingDetail:
-    meeting = _load(session, meeting_id)
+    details = get_meetings(session, [meeting_id])
+    if not details:
+        raise ValidationError("找不到该会议记录，可能已被删除。请刷新列表。")
+    return details[0]
+
+
+def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: list[AttachmentRow]) -> MeetingDetail:
     on = meeting.held_on
-    group_name = session.get(PartyGroup, meeting.group_id).name if meeting.group_id else ""  # type: ignore[union-attr]
     attendance = sorted(meeting.attendance, key=lambda a: (a.member.joined_on, a.member.id))
-    attachments = session.execute(
-        select(Attachment.id, Attachment.filename, Attachment.mime_type, Attachment.caption, Attachment.size)
-        .where(Attachment.meeting_id == meeting_id).order_by(Attachment.id)
-    ).all()
     return MeetingDetail(
         id=meeting.id, uuid=meeting.uuid, branch_id=meeting.branch_id,
         meeting_type=MeetingType(meeting.meeting_type), status=MeetingStatus(meeting.status),
@@ -562,7 +401,7 @@ def get_meeting(session: Session, meeting_id: int) -> MeetingDetail:
         group_id=meeting.group_id, group_name=group_name, lecturer=meeting.lecturer,
         lecture_topic=meeting.lecture_topic, is_election=meeting.is_election, minutes=meeting.minutes,
         study_material=meeting.study_material, finalized_at=meeting.finalized_at,
-        content_hash=meeting.content_hash, sequence_no=sequence_number(session, meeting),
+        content_hash=meeting.content_hash, sequence_no=sequence_no,
         attendance=[
             AttendanceRow(a.member_id, a.member.name, AttendanceStatus(a.status),
                           LeaveReason(a.leave_reason) if a.leave_reason else None,
@@ -574,7 +413,7 @@ def get_meeting(session: Session, meeting_id: int) -> MeetingDetail:
                           a.votes_for, a.votes_against, a.votes_abstain) for a in meeting.agenda_items],
         actions=[ActionRow(a.uuid, a.title, a.owner, a.due_on, ActionStatus(a.status), a.done_on, a.note)
                  for a in meeting.action_items],
-        attachments=[AttachmentRow(*row) for row in attachments],
+        attachments=attachments,
     )
 
 
@@ -624,7 +463,7 @@ def list_meetings(
     if meeting_type is not None:
         stmt = stmt.where(Meeting.meeting_type == str(meeting_type))
     if text and text.strip():
-        pattern = f"%{_escape_like(text.strip())}%"
+        pattern = like_pattern(text.strip())
         stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in (
             Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
     if limit is not None:
@@ -633,10 +472,6 @@ def list_meetings(
         MeetingRow(r[0], r[1], MeetingType(r[2]), r[3], r[4], r[5], r[6], int(r[7]), MeetingStatus(r[8]))
         for r in session.execute(stmt)
     ]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def open_action_items(session: Session, branch_id: int, before: date | None = None) -> list[ActionRow]:
@@ -651,3 +486,38 @@ def open_action_items(session: Session, branch_id: int, before: date | None = No
         stmt = stmt.where(Meeting.held_on < before)
     return [ActionRow(a.uuid, a.title, a.owner, a.due_on, ActionStatus(a.status), a.done_on, a.note)
             for a in session.scalars(stmt)]
+
+
+def meeting_years(session: Session, branch_id: int) -> list[int]:
+    """The years in which the branch has meetings, newest first (for the list's year filter)."""
+    first, last = session.execute(
+        select(func.min(Meeting.held_on), func.max(Meeting.held_on)).where(Meeting.branch_id == branch_id)
+    ).one()
+    if first is None:
+        return []
+    return list(range(last.year, first.year - 1, -1))
+
+__all__ = [
+    "ActionInput",
+    "ActionRow",
+    "AgendaInput",
+    "AgendaRow",
+    "AttachmentRow",
+    "AttendanceInput",
+    "AttendanceRow",
+    "GuestInput",
+    "GuestRow",
+    "MeetingDetail",
+    "MeetingInput",
+    "MeetingRow",
+    "create_meeting",
+    "default_attendance",
+    "delete_meeting",
+    "finalize_meeting",
+    "get_meeting",
+    "get_meetings",
+    "list_meetings",
+    "open_action_items",
+    "unlock_meeting",
+    "update_meeting",
+]

@@ -12,6 +12,7 @@ from models import audit
 from models.entities import Meeting, Member, StudyNote
 from models.enums import AuditAction
 from models.errors import ValidationError
+from models.validation import like_pattern
 
 MAX_HOURS_PER_NOTE = 24.0
 #: 党员教育管理工作条例: at least 32 学时 of study a year.
@@ -123,9 +124,9 @@ def list_notes(
     if meeting_id is not None:
         stmt = stmt.where(StudyNote.meeting_id == meeting_id)
     if text and text.strip():
-        pattern = f"%{text.strip()}%"
-        stmt = stmt.where(or_(StudyNote.title.like(pattern), StudyNote.content.like(pattern),
-                              StudyNote.material.like(pattern)))
+        pattern = like_pattern(text.strip())
+        stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in
+                                (StudyNote.title, StudyNote.content, StudyNote.material))))
     return [
         NoteRow(n.id, n.studied_on, n.title, n.material, n.content, n.hours, n.member_id, member,
                 n.meeting_id, meeting)

@@ -51,3 +51,9 @@ def mask_phone(value: str) -> str:
 def format_date(d: date | None) -> str:
     """2026年3月5日 — the way dates are written in the record book."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` literally anywhere (use with escape='\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -1,0 +1,225 @@
+"""Plain data crossing the meetings service boundary: what the editor sends (inputs) and
+what lists, the editor and documents read (outputs). No database access here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from models.enums import (
+    ActionStatus,
+    AttendanceStatus,
+    LeaveReason,
+    MeetingStatus,
+    MeetingType,
+)
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceInput:
+    member_id: int
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+    leave_reason: LeaveReason | None = None
+    reason_note: str = ""
+    late_note: str = ""
+
+
+@dataclass
+class GuestInput:
+    name: str
+    unit: str = ""
+    role: str = ""
+    uuid: str | None = None  # set when editing an existing row
+
+
+@dataclass
+class AgendaInput:
+    title: str
+    discussion: str = ""
+    resolution: str = ""
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    uuid: str | None = None
+
+    @property
+    def has_vote(self) -> bool:
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
+
+
+@dataclass
+class ActionInput:
+    title: str
+    owner: str = ""
+    due_on: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    done_on: date | None = None
+    note: str = ""
+    uuid: str | None = None
+
+
+@dataclass
+class MeetingInput:
+    """Everything the meeting editor sends to :func:`create_meeting` / :func:`update_meeting`."""
+
+    meeting_type: MeetingType
+    title: str
+    held_on: date | None
+    status: MeetingStatus = MeetingStatus.DRAFT
+    start_time: time | None = None
+    end_time: time | None = None
+    location: str = ""
+    host: str = ""
+    recorder: str = ""
+    theme: str = ""
+    group_id: int | None = None
+    lecturer: str = ""
+    lecture_topic: str = ""
+    is_election: bool = False
+    minutes: str = ""
+    study_material: str = ""
+    attendance: list[AttendanceInput] = field(default_factory=list)
+    guests: list[GuestInput] = field(default_factory=list)
+    agenda: list[AgendaInput] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    member_id: int
+    member_name: str
+    status: AttendanceStatus
+    leave_reason: LeaveReason | None
+    reason_note: str
+    late_note: str
+    can_vote: bool
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    uuid: str
+    name: str
+    unit: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    uuid: str
+    position: int
+    title: str
+    discussion: str
+    resolution: str
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+
+    @property
+    def has_vote(self) -> bool:
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    uuid: str
+    title: str
+    owner: str
+    due_on: date | None
+    status: ActionStatus
+    done_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    filename: str
+    mime_type: str
+    caption: str
+    size: int
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    id: int
+    uuid: str
+    branch_id: int
+    meeting_type: MeetingType
+    status: MeetingStatus
+    title: str
+    held_on: date
+    start_time: time | None
+    end_time: time | None
+    location: str
+    host: str
+    recorder: str
+    theme: str
+    group_id: int | None
+    group_name: str
+    lecturer: str
+    lecture_topic: str
+    is_election: bool
+    minutes: str
+    study_material: str
+    finalized_at: datetime | None
+    content_hash: str
+    sequence_no: int  # 第 N 次 of this type (per group for 党小组会) in the year
+    attendance: list[AttendanceRow]
+    guests: list[GuestRow]
+    agenda: list[AgendaRow]
+    actions: list[ActionRow]
+    attachments: list[AttachmentRow]
+
+    @property
+    def expected_count(self) -> int:
+        return len(self.attendance)
+
+    def count(self, status: AttendanceStatus) -> int:
+        return sum(1 for a in self.attendance if a.status == status)
+
+    @property
+    def voting_expected(self) -> int:
+        """应到会有表决权的党员."""
+        return sum(1 for a in self.attendance if a.can_vote)
+
+    @property
+    def voting_present(self) -> int:
+        return sum(1 for a in self.attendance if a.can_vote and a.status == AttendanceStatus.PRESENT)
+
+    def to_input(self) -> MeetingInput:
+        """An editable copy, as the editor would send it back unchanged."""
+        return MeetingInput(
+            meeting_type=self.meeting_type, title=self.title, held_on=self.held_on,
+            status=MeetingStatus.DRAFT if self.status == MeetingStatus.FINAL else self.status,
+            start_time=self.start_time, end_time=self.end_time, location=self.location,
+            host=self.host, recorder=self.recorder, theme=self.theme, group_id=self.group_id,
+            lecturer=self.lecturer, lecture_topic=self.lecture_topic, is_election=self.is_election,
+            minutes=self.minutes, study_material=self.study_material,
+            attendance=[AttendanceInput(a.member_id, a.status, a.leave_reason, a.reason_note, a.late_note)
+                        for a in self.attendance],
+            guests=[GuestInput(g.name, g.unit, g.role, g.uuid) for g in self.guests],
+            agenda=[AgendaInput(a.title, a.discussion, a.resolution, a.votes_for, a.votes_against,
+                                a.votes_abstain, a.uuid) for a in self.agenda],
+            actions=[ActionInput(a.title, a.owner, a.due_on, a.status, a.done_on, a.note, a.uuid)
+                     for a in self.actions],
+        )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the meetings list."""
+
+    id: int
+    held_on: date
+    meeting_type: MeetingType
+    title: str
+    host: str
+    group_name: str
+    expected: int
+    present: int
+    status: MeetingStatus

@@ -1,0 +1,139 @@
+"""Opening, creating, upgrading and refusing database files (models/db.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from models import paths
+from models.db import APPLICATION_ID, head_revision, open_database
+from models.entities import Base
+from models.errors import DatabaseFileError
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_file_is_created_at_newest_schema_with_pragmas(db_path: Path) -> None:
+    db = open_database(db_path)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        # The migrations produce exactly what the ORM classes declare.
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    db.close()
+    assert version == head_revision()
+    assert diff == []
+
+
+def test_default_path_is_in_user_data_folder(_user_data: Path) -> None:
+    assert paths.default_db_path().parent == _user_data
+    db = open_database()
+    db.close()
+    assert (_user_data / paths.DB_FILENAME).exists()
+
+
+def test_old_schema_is_upgraded_after_a_copy(db_path: Path) -> None:
+    old = open_database(db_path, target="0001")
+    with old.engine.connect() as conn:
+        tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    old.close()
+    assert "branch_setting" not in tables
+    with sqlite3.connect(db_path) as con:
+        con.execute("INSERT INTO branch (name, superior_org, id, uuid, created_at, updated_at) "
+                    "VALUES ('老支部', '', 1, 'u-1', '2020-01-01', '2020-01-01')")
+    con.close()
+
+    db = open_database(db_path)
+    assert db.backup_before_upgrade is not None and db.backup_before_upgrade.exists()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT name FROM branch").scalar() == "老支部"
+        conn.exec_driver_sql("SELECT count(*) FROM branch_setting").scalar()
+    db.close()
+    with sqlite3.connect(db.backup_before_upgrade) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    con.close()
+
+
+def test_failing_migration_rolls_back_whole(db_path: Path, tmp_path: Path) -> None:
+    open_database(db_path, target="0001").close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(paths.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0003_broken.py").write_text(
+        '"""a migration made to fail"""\n'
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        'revision = "0003"\ndown_revision = "0002"\nbranch_labels = None\ndepends_on = None\n\n'
+        "def upgrade():\n"
+        '    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))\n'
+        '    op.execute("INSERT INTO half_done (id) VALUES (1)")\n'
+        '    raise RuntimeError("migration failed midway")\n\n'
+        "def downgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuntimeError, match="midway"):
+        open_database(db_path, script_location=scripts)
+    with sqlite3.connect(db_path) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    con.close()
+    # Neither 0002's table nor the broken 0003's table survived: the upgrade was one transaction.
+    assert version == "0001"
+    assert "branch_setting" not in tables and "half_done" not in tables
+
+
+def test_newer_database_is_refused_unchanged(db_path: Path) -> None:
+    open_database(db_path).close()
+    with sqlite3.connect(db_path) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.close()
+    before = _digest(db_path)
+    with pytest.raises(DatabaseFileError, match="更新版本"):
+        open_database(db_path)
+    assert _digest(db_path) == before
+
+
+def test_foreign_sqlite_file_is_refused_unchanged(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE contacts (name TEXT)")
+    con.close()
+    before = _digest(other)
+    with pytest.raises(DatabaseFileError, match="其他软件"):
+        open_database(other)
+    assert _digest(other) == before
+
+
+def test_text_file_is_refused_unchanged(tmp_path: Path) -> None:
+    text = tmp_path / "README.md"
+    text.write_text("# 说明\n这不是数据库。\n", encoding="utf-8")
+    before = _digest(text)
+    with pytest.raises(DatabaseFileError, match="不是支部工作记录本的数据库"):
+        open_database(text)
+    assert _digest(text) == before
+    assert not (tmp_path / "README.md-wal").exists()
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseFileError, match="文件夹"):
+        open_database(tmp_path)
+
+
+def test_empty_file_becomes_a_database(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    open_database(empty).close()
+    with sqlite3.connect(empty) as con:
+        assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    con.close()
