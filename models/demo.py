@@ -176,7 +176,7 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
         for start in range(0, len(rows), 5000):
             session.execute(insert(tables[name].__table__), rows[start:start + 5000])
     for gid, leader_id in leaders.items():
-        session.execute(update(PartyGroup.__table__).where(PartyGroup.__table__.c.id == gid)
+        session.execute(update(PartyGroup).where(PartyGroup.id == gid)
                         .values(leader_id=leader_id, updated_at=b.stamp))
     audit.record(session, AuditAction.IMPORT, "branch", entity_uuid=b.rows["branch"][0]["uuid"],
                  summary=f"生成演示数据（种子 {seed}）", branch_id=branch_id,
@@ -279,11 +279,10 @@ def _meetings(b: _Builder, branch_id: int, people: list[_Person], group_ids: lis
             plan += [(MeetingType.OTHER, d, None, rng.choice(words.OTHER_TOPICS)) for d in (2, 6, 9, 13, 16, 20, 23, 27)]
         elif m % 3 == 1:
             plan.append((MeetingType.OTHER, rng.randrange(5, 25), None, rng.choice(words.OTHER_TOPICS)))
-        for kind, day, gid, topic in sorted(plan, key=lambda t: t[1]):
+        for kind, day, group, topic in sorted(plan, key=lambda t: t[1]):
             held = date(y, m, min(day, days))
-            a = _meeting(b, branch_id, people, kind, held, gid, topic, secretary, recorder)
             meetings += 1
-            attendance += a
+            attendance += _meeting(b, branch_id, people, kind, held, group, topic, secretary, recorder)
         month_first = date(y + m // 12, m % 12 + 1, 1)
     return meetings, attendance
 

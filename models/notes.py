@@ -153,4 +153,4 @@ def study_hours_by_member(session: Session, branch_id: int, year: int) -> dict[i
                StudyNote.studied_on >= date(year, 1, 1), StudyNote.studied_on < date(year + 1, 1, 1))
         .group_by(StudyNote.member_id)
     )
-    return {mid: float(h or 0) for mid, h in session.execute(stmt)}
+    return {int(mid): float(h or 0) for mid, h in session.execute(stmt) if mid is not None}
