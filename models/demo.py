@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from models import audit, demo_data as words
+from models import audit
+from models import demo_data as words
 from models.db import Database
 from models.entities import (
     ActionItem,
@@ -218,9 +219,9 @@ def _members(b: _Builder, branch_id: int, group_ids: list[int], size: int, first
         b.add("member_status", member_id=person.id, state=str(MembershipState.ACTIVE), effective_on=joined, note="")
         people.append(person)
     ordinary = [p for p in people if not p.committee and p.full_on is not None]
-    span = (today - first).days
-    for p in ordinary[: max(2, size // 20)]:  # a few transfers out during the period
-        p.on_roll_until = first + timedelta(days=rng.randrange(60, max(61, span - 60)))
+    for p in ordinary[: max(2, size // 20)]:  # a few transfers out during the period, after joining
+        earliest = max(first, p.joined_on + timedelta(days=180)) + timedelta(days=60)
+        p.on_roll_until = earliest + timedelta(days=rng.randrange(0, max(1, (today - earliest).days - 60)))
         b.add("member_status", member_id=p.id, state=str(MembershipState.TRANSFERRED_OUT),
               effective_on=p.on_roll_until, note="工作调动，组织关系转出")
     elderly = ordinary[-1]
@@ -256,7 +257,9 @@ def _meetings(b: _Builder, branch_id: int, people: list[_Person], group_ids: lis
         gaps[today.year] = rng.randrange(1, (today.month - 1) // 3 + 1)
     meetings = attendance = 0
     month_first = first
-    while month_first <= today:
+    # Up to the end of next month: what lies ahead is already planned (计划).
+    horizon = date(today.year + (today.month + 1) // 12, (today.month + 1) % 12 + 1, 1)
+    while month_first < horizon:
         y, m = month_first.year, month_first.month
         days = _month_days(y, m)
         plan: list[tuple[MeetingType, int, int | None, str]] = []
@@ -321,8 +324,7 @@ def _meeting(b: _Builder, branch_id: int, people: list[_Person], kind: MeetingTy
     meeting_row = b.rows["meeting"][-1]
     if planned:
         return 0
-    att_rows: list[list[Any]] = []
-    present_voting = 0
+    marks: list[tuple[_Person, AttendanceStatus, LeaveReason | None]] = []
     for p in people:
         if not _expected(p, kind, held, gid):
             continue
@@ -337,6 +339,17 @@ def _meeting(b: _Builder, branch_id: int, people: list[_Person], kind: MeetingTy
                 (LeaveReason.SICK, LeaveReason.PERSONAL, LeaveReason.OFFICIAL, LeaveReason.PERSONAL))
         else:
             state = AttendanceStatus.ABSENT
+        marks.append((p, state, reason))
+    # Quorum rules apply to these two; the demo keeps them quorate (its gaps are deliberate ones).
+    quorum_kinds = (MeetingType.COMMITTEE, MeetingType.GENERAL_ASSEMBLY)
+    while kind in quorum_kinds and 2 * sum(st == AttendanceStatus.PRESENT for _, st, _ in marks) <= len(marks):
+        absent = [i for i, (p, st, _) in enumerate(marks) if st != AttendanceStatus.PRESENT and not p.drift_from]
+        if not absent:
+            break
+        marks[absent[0]] = (marks[absent[0]][0], AttendanceStatus.PRESENT, None)
+    att_rows: list[list[Any]] = []
+    present_voting = 0
+    for p, state, reason in marks:
         note = {LeaveReason.SICK: "身体不适", LeaveReason.PERSONAL: "家中有事",
                 LeaveReason.OFFICIAL: "外出公差", LeaveReason.OTHER: ""}.get(reason, "") if reason else ""
         b.add("attendance", meeting_id=mid, member_id=p.id, status=str(state),
@@ -397,13 +410,13 @@ def _notes(b: _Builder, branch_id: int, people: list[_Person], first: date) -> i
                 continue
             if p.drift_from and on >= p.drift_from or p.exempt_from and on >= p.exempt_from:
                 continue
-            if rng.random() < 0.75:
-                topic = rng.choice(words.STUDY_TOPICS)
-                b.add("study_note", branch_id=branch_id, member_id=p.id, meeting_id=None, studied_on=on,
-                      title=f"{topic}心得体会", material=f"《{topic}》",
-                      content=f"通过{topic}，我深刻认识到作为一名共产党员，必须坚定理想信念，"
-                              "立足岗位做贡献，在工作中发挥先锋模范作用。",
-                      hours=float(rng.choice((3, 4, 4, 5))), _at=datetime.combine(on, time(20)))
-                count += 1
+            # every member writes up each month's study (4–5 学时), so 32 a year is met
+            topic = rng.choice(words.STUDY_TOPICS)
+            b.add("study_note", branch_id=branch_id, member_id=p.id, meeting_id=None, studied_on=on,
+                  title=f"{topic}心得体会", material=f"《{topic}》",
+                  content=f"通过{topic}，我深刻认识到作为一名共产党员，必须坚定理想信念，"
+                          "立足岗位做贡献，在工作中发挥先锋模范作用。",
+                  hours=float(rng.choice((4, 4, 5))), _at=datetime.combine(on, time(20)))
+            count += 1
         month_first = date(y + m // 12, m % 12 + 1, 1)
     return count
