@@ -1,0 +1,91 @@
+"""One entry point for every printed document, used by the command line and the preview:
+opens its own session, reads the font setting, and writes the PDF to a temporary name
+first so that a failed build never leaves half a file behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from models.db import Database
+from models.entities import Meeting
+from models.errors import BranchBookError
+from models.settings_store import get_setting
+from reports import fonts
+from reports.layout import make_styles
+
+KINDS = {"minutes": "会议记录", "signin": "签到表", "monthly": "月度汇编", "annual": "年度台账"}
+
+
+def font_setting(db: Database, branch_id: int) -> str | None:
+    with db.reading() as session:
+        value = get_setting(session, branch_id, fonts.SETTING_KEY)
+    return str(value) if value else None
+
+
+def write_document(
+    db: Database,
+    kind: str,
+    out: Path,
+    *,
+    branch_id: int,
+    meeting_id: int | None = None,
+    month: str | None = None,
+    year: int | None = None,
+) -> Path:
+    """Build document ``kind`` (minutes | signin | monthly | annual) into ``out``; returns ``out``."""
+    if kind not in KINDS:
+        raise BranchBookError(f"未知的文档类型“{kind}”，可选：minutes、signin、monthly、annual。", field="kind")
+    styles = make_styles(font_setting(db, branch_id))
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise BranchBookError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置。", field="out")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".pdf.part", dir=folder)
+    except OSError:
+        raise BranchBookError(f"无法在“{folder}”中写入文件，请检查是否有写入权限或换一个位置。", field="out") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle, db.reading() as session:
+            if kind in ("minutes", "signin"):
+                if meeting_id is None:
+                    raise BranchBookError("请指定会议编号（--meeting）。", field="meeting")
+                _check_meeting(session, meeting_id)
+                if kind == "minutes":
+                    from reports.minutes import write_minutes
+
+                    write_minutes(session, meeting_id, handle, styles)
+                else:
+                    from reports.signin import write_signin
+
+                    write_signin(session, meeting_id, handle, styles)
+            elif kind == "monthly":
+                from reports.monthly import write_month
+
+                if not month:
+                    raise BranchBookError("请指定月份（--month，例如 2026-03）。", field="month")
+                write_month(session, branch_id, month, handle, styles)
+            else:
+                from reports.annual import write_annual
+
+                if year is None:
+                    raise BranchBookError("请指定年份（--year，例如 2026）。", field="year")
+                write_annual(session, branch_id, year, handle, styles)
+        os.replace(tmp, out)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise BranchBookError(f"无法写入“{out}”：文件可能正被其他程序打开，或没有写入权限。"
+                              "请关闭该文件或换一个位置。", field="out") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _check_meeting(session: Session, meeting_id: int) -> None:
+    if session.get(Meeting, meeting_id) is None:
+        raise BranchBookError(f"找不到编号为 {meeting_id} 的会议，请核对会议编号。", field="meeting")

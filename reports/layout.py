@@ -1,0 +1,295 @@
+"""Page layout shared by every printed document: A4 with GB/T 9704 margins, 仿宋 3号 body,
+黑体/小标宋 titles, a running header, "第 X 页 共 Y 页" on every page, and small helpers that
+turn plain text into wrapped Chinese paragraphs and ruled tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports.cjkwrap import CJKParagraph
+
+# Binary (not ASCII85) streams: smaller files, and the pure-Python encoder is slow.
+rl_config.useA85 = 0
+from reports.fonts import FontSet, fonts
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+# GB/T 9704-2012 (党政机关公文格式): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+MARGIN_TOP = 37 * mm
+MARGIN_BOTTOM = 35 * mm
+MARGIN_LEFT = 28 * mm
+MARGIN_RIGHT = 26 * mm
+BODY_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+
+SIZE_TITLE = 22  # 二号: document title (小标宋)
+SIZE_BODY = 16  # 三号: body text (仿宋)
+SIZE_TABLE = 12  # 小四: table text
+SIZE_SMALL = 10.5  # 五号: dense tables, header and footer
+
+CREATOR = "支部工作记录本"
+RULE_COLOR = colors.black
+
+
+@dataclass(frozen=True)
+class Styles:
+    fonts: FontSet
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    plain: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    label: ParagraphStyle
+    small: ParagraphStyle
+    small_center: ParagraphStyle
+    small_label: ParagraphStyle
+    cover_title: ParagraphStyle
+    cover_line: ParagraphStyle
+    right: ParagraphStyle
+
+
+def make_styles(font_path: str | Path | None = None) -> Styles:
+    fs = fonts(font_path)
+    body_font, title_font = fs.body.name, fs.title.name
+
+    def style(name: str, font: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+
+    return Styles(
+        fonts=fs,
+        title=style("title", title_font, SIZE_TITLE, 32, alignment=TA_CENTER, spaceAfter=6),
+        subtitle=style("subtitle", fs.kai.name, SIZE_BODY, 24, alignment=TA_CENTER, spaceAfter=10),
+        heading=style("heading", title_font, SIZE_BODY, 28, spaceBefore=10, spaceAfter=2),
+        body=style("body", body_font, SIZE_BODY, 28, firstLineIndent=2 * SIZE_BODY),
+        plain=style("plain", body_font, SIZE_BODY, 28),
+        cell=style("cell", body_font, SIZE_TABLE, 17),
+        cell_center=style("cell_center", body_font, SIZE_TABLE, 17, alignment=TA_CENTER),
+        label=style("label", title_font, SIZE_TABLE, 17, alignment=TA_CENTER),
+        small=style("small", body_font, SIZE_SMALL, 14),
+        small_center=style("small_center", body_font, SIZE_SMALL, 14, alignment=TA_CENTER),
+        small_label=style("small_label", title_font, SIZE_SMALL, 14, alignment=TA_CENTER),
+        cover_title=style("cover_title", title_font, 30, 44, alignment=TA_CENTER),
+        cover_line=style("cover_line", body_font, SIZE_BODY, 30, alignment=TA_LEFT),
+        right=style("right", body_font, SIZE_BODY, 28, alignment=TA_RIGHT),
+    )
+
+
+def para(text: str, style: ParagraphStyle) -> CJKParagraph:
+    """One paragraph of plain text (escaped; line breaks kept)."""
+    return CJKParagraph(escape(text).replace("\n", "<br/>"), style)
+
+
+class Heading(Flowable):
+    """A one-line section heading (议题, 会议内容 …) in the title font; when that is the body
+    font too (no 黑体 on the PC) the strokes are thickened so the heading still stands out."""
+
+    def __init__(self, text: str, style: ParagraphStyle, embolden: bool) -> None:
+        super().__init__()
+        self.text, self.style, self.embolden = text, style, embolden
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+        self.keepWithNext = True  # never alone at the foot of a page
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.style.leading
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.style.leading - self.style.fontSize)
+        text.setFont(self.style.fontName, self.style.fontSize)
+        if self.embolden:
+            text.setTextRenderMode(2)  # fill and stroke: a faux bold
+            self.canv.setLineWidth(self.style.fontSize * 0.035)
+        text.textOut(self.text)
+        self.canv.drawText(text)
+
+
+def heading(text: str, styles: Styles) -> Heading:
+    return Heading(text, styles.heading, styles.fonts.title.name == styles.fonts.body.name)
+
+
+def paragraphs(text: str, style: ParagraphStyle) -> list[CJKParagraph]:
+    """Plain multi-line text as one paragraph per non-empty line (each indented two characters)."""
+    return [CJKParagraph(escape(line.strip()), style) for line in text.splitlines() if line.strip()]
+
+
+def grid(
+    styles: Styles,
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float],
+    *,
+    header_rows: int = 1,
+    extra: Sequence[tuple[Any, ...]] = (),
+    padding: float = 4,
+    row_heights: Sequence[float | None] | None = None,
+) -> Table:
+    """A ruled table whose first ``header_rows`` rows repeat on every page it runs over
+    (plain-string cells are set in the body font)."""
+    table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows,
+                  rowHeights=list(row_heights) if row_heights is not None else None)
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), styles.fonts.body.name, SIZE_TABLE),  # plain-string cells: never ReportLab's Helvetica
+        ("GRID", (0, 0), (-1, -1), 0.6, RULE_COLOR),
+        ("BOX", (0, 0), (-1, -1), 1.2, RULE_COLOR),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+    ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")))
+    commands.extend(extra)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def plain_table(
+    styles: Styles, rows: Sequence[Sequence[Any]], col_widths: Sequence[float], commands: Sequence[tuple[Any, ...]],
+    **kw: Any,
+) -> Table:
+    """A table without rules (cover lines, signature lines), its plain cells in the body font."""
+    table = Table([list(r) for r in rows], colWidths=list(col_widths), **kw)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), styles.fonts.body.name, SIZE_TABLE), *commands]))
+    return table
+
+
+class PageNumbers:
+    """Forward page references in one layout pass: :meth:`marker` records the page a flowable
+    lands on, :meth:`ref` leaves a blank where that page number is written once every page is
+    laid out (the contents of the monthly compilation)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[object, int] = {}
+        self.refs: dict[int, list[tuple[float, float, object]]] = {}
+
+    def marker(self, key: object) -> Flowable:
+        return _PageMarker(key, self)
+
+    def ref(self, key: object, size: float = SIZE_SMALL) -> Flowable:
+        return _PageRef(key, self, size)
+
+    def draw_refs(self, canvas: Canvas, page: int, font: str) -> None:
+        for x, y, key in self.refs.get(page, []):
+            if key in self.pages:
+                canvas.setFont(font, SIZE_SMALL)
+                canvas.drawCentredString(x, y, str(self.pages[key]))
+
+
+class _PageMarker(Flowable):
+    def __init__(self, key: object, numbers: PageNumbers) -> None:
+        super().__init__()
+        self.key, self.numbers = key, numbers
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.numbers.pages.setdefault(self.key, self.canv.getPageNumber())
+
+
+class _PageRef(Flowable):
+    def __init__(self, key: object, numbers: PageNumbers, size: float) -> None:
+        super().__init__()
+        self.key, self.numbers, self.size = key, numbers, size
+        self.width, self.height = 0.0, size * 1.2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(self.width / 2, self.size * 0.25)
+        self.numbers.refs.setdefault(self.canv.getPageNumber(), []).append((x, y, self.key))
+
+
+def _canvas_maker(font: str, header: str, cover: bool, numbers: PageNumbers | None) -> Callable[..., Canvas]:
+    """A canvas that draws the running header and "第 X 页 共 Y 页" once the total is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, total: int) -> None:
+            self.saveState()
+            self.setFont(font, SIZE_SMALL)
+            self.setFillColor(colors.black)
+            if header and not (cover and self._pageNumber == 1):
+                y = PAGE_HEIGHT - MARGIN_TOP + 10 * mm
+                self.drawString(MARGIN_LEFT, y, header)
+                self.setLineWidth(0.6)
+                self.line(MARGIN_LEFT, y - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, y - 2.5 * mm)
+            if numbers is not None:
+                numbers.draw_refs(self, self._pageNumber, font)
+            self.setFont(font, 12)
+            self.drawCentredString(PAGE_WIDTH / 2, MARGIN_BOTTOM - 14 * mm,
+                                   f"第 {self._pageNumber} 页  共 {total} 页")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    out: str | Path | BinaryIO,
+    story: list[Flowable],
+    styles: Styles,
+    *,
+    title: str,
+    header: str = "",
+    author: str = "",
+    cover: bool = False,
+    numbers: PageNumbers | None = None,
+) -> None:
+    """Lay ``story`` out on A4 pages with the record-book margins, header and page numbers
+    (no running header on page 1 when it is a ``cover``; ``numbers`` fills in forward page
+    references once the last page is laid out)."""
+    target = str(out) if isinstance(out, Path) else out
+    doc = BaseDocTemplate(
+        target, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
+        creator=CREATOR, subject=title, initialFontName=styles.fonts.body.name,
+        initialFontSize=SIZE_BODY, initialLeading=28,
+    )
+    # no frame padding: the text block is exactly the GB/T 9704 one (156 mm × 225 mm)
+    body = Frame(MARGIN_LEFT, MARGIN_BOTTOM, BODY_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[body])])
+    doc.build(story, canvasmaker=_canvas_maker(styles.fonts.body.name, header, cover, numbers))
+
+
+def spacer(height_mm: float) -> Spacer:
+    return Spacer(1, height_mm * mm)

@@ -1,0 +1,168 @@
+"""月度汇编: the month's records for the paper file — cover, contents with page numbers, every
+held meeting in date order (each from a new page), and the month's attendance table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Table
+from sqlalchemy.orm import Session
+
+from models.enums import AttendanceStatus, MeetingStatus, MeetingType
+from models.errors import BranchBookError
+from models.meetings import MeetingDetail, get_meetings, list_meetings
+from reports.layout import (
+    BODY_WIDTH,
+    RULE_COLOR,
+    PageNumbers,
+    Styles,
+    build_pdf,
+    grid,
+    para,
+    plain_table,
+    spacer,
+)
+from reports.minutes import BranchHeader, branch_header, minutes_story
+
+SHORT_TYPES = {
+    MeetingType.GENERAL_ASSEMBLY: "大会",
+    MeetingType.COMMITTEE: "支委",
+    MeetingType.GROUP: "小组",
+    MeetingType.PARTY_LECTURE: "党课",
+    MeetingType.THEME_DAY: "党日",
+    MeetingType.LIFE_MEETING: "生活会",
+    MeetingType.APPRAISAL: "评议",
+    MeetingType.OTHER: "其他",
+}
+# Attendance marks: characters every CJK font has (✓ and × are missing from some).
+MARKS = {AttendanceStatus.PRESENT: "出", AttendanceStatus.LEAVE: "假", AttendanceStatus.ABSENT: "缺"}
+ATTENDANCE_KEY = "attendance"
+MAX_COLUMNS = 12  # meetings per attendance table (a column stays wide enough to read)
+
+
+@dataclass(frozen=True)
+class MonthData:
+    branch: BranchHeader
+    year: int
+    month: int
+    meetings: list[MeetingDetail]  # held (草稿/定稿), in date order
+    planned: int  # 计划 meetings left out
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise BranchBookError(f"月份“{text}”格式不对，应为 YYYY-MM，例如 2026-03。", field="month") from None
+    return year, month
+
+
+def collect_month(session: Session, branch_id: int, year: int, month: int) -> MonthData:
+    rows = sorted(list_meetings(session, branch_id, year=year, month=month), key=lambda r: (r.held_on, r.id))
+    held = [r for r in rows if r.status != MeetingStatus.PLANNED]
+    if not held:
+        planned = f"（另有 {len(rows)} 次计划中的会议尚未召开）" if rows else ""
+        raise BranchBookError(f"{year}年{month}月没有已召开的会议记录{planned}，无法生成月度汇编。"
+                              "请换一个月份。", field="month")
+    return MonthData(branch_header(session, branch_id), year, month,
+                     get_meetings(session, [r.id for r in held]), len(rows) - len(held))
+
+
+def cover_table(s: Styles, rows: list[list[Any]]) -> Table:
+    """The label: value lines of a cover page, values on a rule."""
+    return plain_table(s, rows, [40 * mm, 100 * mm],
+                       [("LINEBELOW", (1, 0), (1, -1), 0.6, RULE_COLOR), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                        ("VALIGN", (0, 0), (-1, -1), "BOTTOM")], hAlign="CENTER")
+
+
+def _cover(d: MonthData, s: Styles) -> list[Flowable]:
+    lines = [("支部名称", d.branch.name), ("上级党组织", d.branch.superior_org or "—"),
+             ("年　　月", d.label), ("会议次数", f"{len(d.meetings)} 次")]
+    rows = [[para(f"{k}：", s.cover_line), para(v, s.cover_line)] for k, v in lines]
+    table = cover_table(s, rows)
+    story: list[Flowable] = [spacer(30), para("党支部工作记录", s.cover_title), spacer(6),
+                             para(f"{d.label}会议记录汇编", s.title), spacer(40), table]
+    if d.planned:
+        story += [spacer(10), para(f"注：本月另有 {d.planned} 次计划中的会议尚未召开，未列入本汇编。", s.small)]
+    return story
+
+
+def _contents(d: MonthData, s: Styles, numbers: PageNumbers) -> list[Flowable]:
+    head = [para(h, s.small_label) for h in ("序号", "日期", "类型", "会议名称", "页码")]
+    rows: list[list[Any]] = [head]
+    for n, m in enumerate(d.meetings, 1):
+        rows.append([para(str(n), s.small_center), para(f"{m.held_on.month}月{m.held_on.day}日", s.small_center),
+                     para(m.meeting_type.label, s.small_center),
+                     para(m.title, s.small), numbers.ref(m.id)])
+    rows.append([para(str(len(d.meetings) + 1), s.small_center), "", "",
+                 para(f"{d.label}党员出勤情况表", s.small), numbers.ref(ATTENDANCE_KEY)])
+    widths = [12 * mm, 24 * mm, 30 * mm, BODY_WIDTH - 82 * mm, 16 * mm]
+    return [para("目　　录", s.title), spacer(4), grid(s, rows, widths)]
+
+
+def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
+    """Member × meeting with 出/假/缺 ("—" where the member was not 应到); a busy month is
+    split into several tables of at most MAX_COLUMNS meetings, the totals on the last."""
+    names: dict[int, str] = {}
+    for m in d.meetings:
+        for a in m.attendance:
+            names.setdefault(a.member_id, a.member_name)
+    marks = {(m.id, a.member_id): MARKS[a.status] for m in d.meetings for a in m.attendance}
+    totals: dict[int, str] = {}
+    for mid in names:
+        cells = [marks.get((m.id, mid)) for m in d.meetings]
+        expected = sum(1 for c in cells if c is not None)
+        totals[mid] = f"{cells.count(MARKS[AttendanceStatus.PRESENT])}/{expected}"
+    chunks = [d.meetings[i:i + MAX_COLUMNS] for i in range(0, len(d.meetings), MAX_COLUMNS)]
+    story: list[Flowable] = [para(f"{d.label}党员出勤情况表", s.title), spacer(2)]
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        fixed = 10 * mm + 20 * mm + (16 * mm if last else 0)
+        col = (BODY_WIDTH - fixed) / len(chunk)
+        head: list[Any] = [para("序号", s.small_label), para("姓名", s.small_label)]
+        head += [para(f"{m.held_on.day}日{SHORT_TYPES[m.meeting_type]}", s.small_label) for m in chunk]
+        head += [para("出勤", s.small_label)] if last else []
+        rows: list[list[Any]] = [head]
+        for n, (mid, name) in enumerate(names.items(), 1):
+            cells = [marks.get((m.id, mid), "—") for m in chunk]
+            rows.append([str(n), name, *cells, *([totals[mid]] if last else [])])
+        extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
+        widths = [10 * mm, 20 * mm, *([col] * len(chunk)), *([16 * mm] if last else [])]
+        if len(chunks) > 1:
+            story.append(para(f"（{index + 1}/{len(chunks)}）", s.small_center))
+        story += [grid(s, rows, widths, extra=extra, padding=2), spacer(3)]
+    story.append(para("说明：“出”为出席，“假”为请假，“缺”为缺席，“—”为非应到人员；“出勤”为本月出席次数/应到次数。",
+                      s.small))
+    return story
+
+
+def month_story(d: MonthData, s: Styles, numbers: PageNumbers) -> list[Flowable]:
+    story: list[Flowable] = [*_cover(d, s), PageBreak(), *_contents(d, s, numbers)]
+    for m in d.meetings:
+        story += [PageBreak(), numbers.marker(m.id), *minutes_story(m, s)]
+    story += [PageBreak(), numbers.marker(ATTENDANCE_KEY), *attendance_table(d, s)]
+    return story
+
+
+def render_month(d: MonthData, out: str | Path | BinaryIO, styles: Styles) -> dict[object, int]:
+    """Write the PDF in one layout pass; returns the page each meeting (and the attendance
+    table) starts on — the numbers the contents show, filled in after the last page."""
+    numbers = PageNumbers()
+    build_pdf(out, month_story(d, styles, numbers), styles, title=f"{d.branch.name}{d.label}会议记录汇编",
+              header=f"{d.branch.name}工作记录", author=d.branch.name, cover=True, numbers=numbers)
+    return numbers.pages
+
+
+def write_month(session: Session, branch_id: int, month: str, out: str | Path | BinaryIO, styles: Styles) -> None:
+    year, mon = parse_month(month)
+    render_month(collect_month(session, branch_id, year, mon), out, styles)
+

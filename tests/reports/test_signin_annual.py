@@ -1,0 +1,81 @@
+"""签到表 and 年度台账."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from models.db import Database
+from reports.documents import write_document
+from tests.reports.conftest import Sample, pdf_rows, pdf_text
+
+NAMES = ("王建华", "李明", "张丽", "赵强", "钱芳", "孙晓", "周平", "吴刚")
+
+
+def test_signin_for_planned_meeting_lists_expected_members(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.planned_id)
+    rows = [line for page in pdf_rows(out) for line in page]
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "主题党日签到表" in flat
+    assert "会议名称重温入党誓词" in flat and "地点革命纪念馆" in flat and "主持人张丽" in flat
+    assert "序号 姓 名 党小组/单位 类别 本人签名 备 注" in rows
+    member_rows = [line.split() for line in rows if re.match(r"^\d+ \S+ 第.党小组", line)]
+    assert sorted(r[1] for r in member_rows) == sorted(NAMES)
+    assert ["孙晓", "第二党小组", "预备"] == next(r[1:4] for r in member_rows if r[1] == "孙晓")
+    assert all(len(r) == 4 for r in member_rows)  # signature and 备注 left blank
+    assert "应到8人，实到____人，请假____人，缺席____人；列席____人。" in flat
+    guest_rows = [line for line in rows if re.fullmatch(r"\d+ 列席", line)]
+    assert guest_rows == [f"{n} 列席" for n in range(9, 14)]  # blank rows for guests
+
+
+def test_signin_for_held_meeting_notes_known_leave(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.committee_id)
+    rows = [line.split() for page in pdf_rows(out) for line in page if re.match(r"^\d+ \S+ 第.党小组", line)]
+    assert [r[1] for r in rows] == ["王建华", "李明", "张丽"]  # a 支委会 expects the committee only
+    out = write_document(db, "signin", tmp_path / "a.pdf", branch_id=sample.branch_id, meeting_id=sample.assembly_id)
+    rows = [line.split() for page in pdf_rows(out) for line in page if re.match(r"^\d+ \S+ 第.党小组", line)]
+    assert next(r for r in rows if r[1] == "周平")[-1] == "请假（病假）"
+
+
+def test_annual_ledger(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
+    pages = pdf_rows(out)
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "党支部工作台账" in flat and "测试第一党支部" in flat and "会议活动：3次" in flat
+    grid = pages[1]
+    assert grid[2] == "项目 1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月"
+    committee = next(line for line in grid if line.startswith("支部委员会"))
+    # 12 monthly cells: only March was held; the rest are marked 缺
+    assert committee.split()[1:] == ["0/1缺", "0/1缺", "1/1"] + ["0/1缺"] * 9
+    assembly = next(line for line in grid if line.startswith("支部党员大会"))
+    assert assembly.split()[1:] == ["1/1", "0/1缺", "0/1缺", "0/1缺"]  # quarters
+    assert "支部党员大会 1 8 6 75.0%" in grid  # 全年各类会议召开情况
+    assert "合计 3 19 15 78.9%" in grid
+    rows = [line for page in pages for line in page]
+    listed = [line for line in rows if re.match(r"^\d+ 3月\d+日 ", line)]
+    assert [line.split()[1] for line in listed] == ["3月5日", "3月12日", "3月20日"]
+    assert "8/6" in listed[2]  # 应到/实到 of the 党员大会
+    assert "重温入党誓词" not in flat  # planned, never held
+    attendance = {line.split()[1]: line.split()[2:] for line in rows if re.match(r"^\d+ \S+ 第.党小组 \d+ .*%$", line)}
+    assert attendance["王建华"] == ["第一党小组", "3", "3", "0", "0", "100.0%"]
+    assert attendance["周平"] == ["第一党小组", "2", "0", "2", "0", "0.0%"]
+    assert attendance["吴刚"] == ["第二党小组", "2", "0", "0", "2", "0.0%"]
+    study = {line.split()[1]: line.split()[2:] for line in rows if re.match(r"^\d+ \S+ 第.党小组 0 32 ", line)}
+    assert set(study) == set(NAMES)
+    assert study["李明"] == ["第一党小组", "0", "32", "差", "32"]
+    assert "五、提醒事项" in flat
+    assert "2025年4月支部委员会应召开1次，实际0次" in flat
+
+
+def test_no_document_prints_an_unmasked_phone_or_id_number(db: Database, sample: Sample, tmp_path: Path) -> None:
+    texts = [
+        pdf_text(write_document(db, "minutes", tmp_path / "1.pdf", branch_id=sample.branch_id,
+                                meeting_id=sample.assembly_id)),
+        pdf_text(write_document(db, "signin", tmp_path / "2.pdf", branch_id=sample.branch_id,
+                                meeting_id=sample.planned_id)),
+        pdf_text(write_document(db, "monthly", tmp_path / "3.pdf", branch_id=sample.branch_id, month="2025-03")),
+        pdf_text(write_document(db, "annual", tmp_path / "4.pdf", branch_id=sample.branch_id, year=2025)),
+    ]
+    for text in texts:
+        assert "王建华" in text
+        assert "13812345678" not in text and "11010519491231002X" not in text
