@@ -1,0 +1,123 @@
+"""`stats` and `members` subcommands (SPEC §6): thin wrappers over the compliance and roster
+import services. A user error is raised as BranchBookError (main prints it, exits 1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from models import paths, roster
+from models.compliance import STATUS_LABELS, YearCompliance, compliance_for_year
+from models.db import Database, open_database
+from models.errors import BranchBookError
+
+
+def _open(args: argparse.Namespace) -> Database:
+    path = Path(args.db) if args.db is not None else paths.default_db_path()
+    if not path.exists():
+        raise BranchBookError(f"找不到数据库文件“{path}”，请用 --db 指定正确的路径。")
+    return open_database(path)
+
+
+def _branch_id(db: Database) -> int:
+    with db.reading() as session:
+        branch = roster.default_branch(session)
+    if branch is None:
+        raise BranchBookError("数据库中还没有党支部，请先在程序中建立党支部或导入数据。")
+    return branch.id
+
+
+def as_json(data: YearCompliance) -> dict[str, Any]:
+    return {
+        "year": data.year,
+        "branch": data.branch_name,
+        "obligations": [
+            {"type": ob.label if ob.group_name is None else ob.meeting_type.label, "group": ob.group_name,
+             "period": ob.period, "required": ob.required, "held": ob.held, "status": ob.status}
+            for ob in data.obligations
+        ],
+        "alerts": [{"kind": a.kind, "member": a.member, "meeting_id": a.meeting_id, "message": a.message}
+                   for a in data.alerts],
+        "attendance": [
+            {"member": m.member, "expected": m.expected, "present": m.present, "leave": m.leave,
+             "absent": m.absent, "rate": round(m.rate, 4), "study_hours": m.study_hours}
+            for m in data.attendance
+        ],
+    }
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal where each Chinese character takes two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
+
+
+def describe(data: YearCompliance) -> str:
+    lines = [f"{data.branch_name} {data.year}年 组织生活统计", ""]
+    done = sum(1 for ob in data.obligations if ob.status == "done")
+    lines.append(f"应开会议 {len(data.obligations)} 项，已完成 {done} 项。")
+    for ob in data.obligations:
+        if ob.status != "done":
+            lines.append(f"  {ob.period}  {ob.label}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）")
+    lines += ["", f"提醒 {len(data.alerts)} 条："]
+    lines += [f"  · {a.message}" for a in data.alerts] or ["  （无）"]
+    lines += ["", "党员出勤与学时：", "  " + _pad("姓名", 10) + "  应到  出席  请假  缺席  出勤率   学时"]
+    for m in data.attendance:
+        lines.append(f"  {_pad(m.member, 10)}{m.expected:>6}{m.present:>6}{m.leave:>6}{m.absent:>6}"
+                     f"{m.rate * 100:>7.1f}%{m.study_hours:>7g}")
+    return "\n".join(lines)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        branch_id = _branch_id(db)
+        with db.reading() as session:
+            data = compliance_for_year(session, branch_id, int(args.year))
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(as_json(data), ensure_ascii=False, indent=2))
+    else:
+        print(describe(data))
+    return 0
+
+
+def run_members(args: argparse.Namespace) -> int:
+    from models.roster_import import import_roster, read_roster
+
+    file = Path(args.file)
+    if args.action == "export":
+        from reports.xlsx_roster import export_roster
+
+        db = _open(args)
+        try:
+            branch_id = _branch_id(db)
+            with db.transaction() as session:
+                count = export_roster(session, branch_id, file)
+        finally:
+            db.close()
+        print(f"已导出 {count} 名党员到“{file}”（身份证号已隐去部分数字）。")
+        return 0
+    db = _open(args)
+    try:
+        branch_id = _branch_id(db)
+        with db.reading() as session:
+            preview = read_roster(session, branch_id, file)
+        if preview.problems:
+            raise BranchBookError(
+                f"“{file.name}”中有 {len(preview.problems)} 处问题，未导入任何数据：\n"
+                + "\n".join(preview.problems)
+            )
+        if args.dry_run:
+            print(f"检查完毕：{len(preview.rows)} 名党员均可导入（试运行，未写入）。")
+            return 0
+        with db.transaction() as session:
+            count = import_roster(session, branch_id, preview)
+    finally:
+        db.close()
+    print(f"已导入 {count} 名党员。")
+    return 0

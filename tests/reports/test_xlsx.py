@@ -1,0 +1,110 @@
+"""Excel exports read back with openpyxl: statistics workbook, roster export (masked IDs,
+text that looks like a formula stays text) and the roster round trip through the import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+
+from models import roster
+from models.compliance import compliance_for_year
+from models.enums import AttendanceStatus, BranchRole, Gender, MeetingType
+from models.meetings import AttendanceInput, MeetingInput, create_meeting
+from models.roster_import import read_roster
+from reports.xlsx_roster import export_roster
+from reports.xlsx_stats import export_stats
+from tests.models.test_roster_import import GOOD_ID
+
+
+def add_people(db, branch_id) -> list[int]:
+    with db.transaction() as s:
+        group = roster.create_group(s, branch_id, "第一党小组")
+        ids = [
+            roster.create_member(s, branch_id, roster.MemberInput(
+                name="张三", gender=Gender.MALE, joined_on=date(2019, 7, 1), birth_date=date(1985, 3, 15),
+                full_member_on=date(2020, 7, 1), id_number=GOOD_ID, phone="13912345678", group_id=group,
+                branch_role=BranchRole.SECRETARY, note="=HYPERLINK(\"http://x\",\"点我\")")),
+            roster.create_member(s, branch_id, roster.MemberInput(
+                name="李四", gender=Gender.FEMALE, joined_on=date(2015, 7, 1), birth_date=date(1990, 1, 2),
+                full_member_on=date(2016, 7, 1), group_id=group, note="+86 备注")),
+        ]
+        create_meeting(s, branch_id, MeetingInput(
+            MeetingType.COMMITTEE, "1月支委会", date(2025, 1, 6),
+            attendance=[AttendanceInput(ids[0])]))
+        create_meeting(s, branch_id, MeetingInput(
+            MeetingType.THEME_DAY, "1月主题党日", date(2025, 1, 9),
+            attendance=[AttendanceInput(ids[0]), AttendanceInput(ids[1], AttendanceStatus.ABSENT)]))
+    return ids
+
+
+def test_stats_workbook(db, branch_id, tmp_path):
+    add_people(db, branch_id)
+    with db.reading() as s:
+        data = compliance_for_year(s, branch_id, 2025, date(2026, 2, 1))
+    path = tmp_path / "统计.xlsx"
+    export_stats(data, path)
+    wb = openpyxl.load_workbook(path)
+    grid = wb["会议完成情况"]
+    assert grid["A1"].value == "测试第一党支部2025年组织生活完成情况"
+    assert [c.value for c in grid[2]][:3] == ["会议类型", "1月", "2月"]
+    assert grid.freeze_panes == "A3"
+    labels = [grid.cell(row=r, column=1).value for r in range(3, 3 + 10)]
+    committee = labels.index("支部委员会") + 3
+    assert grid.cell(row=committee, column=2).value == "1/1"
+    assert grid.cell(row=committee, column=2).fill.fgColor.rgb.endswith("C6EFCE")
+    assert grid.cell(row=committee, column=3).value == "0/1"
+    assert grid.cell(row=committee, column=3).fill.fgColor.rgb.endswith("FFC7CE")
+    assert grid.column_dimensions["A"].width >= 10
+    assembly = labels.index("支部党员大会") + 3
+    assert f"B{assembly}:D{assembly}" in {str(rng) for rng in grid.merged_cells.ranges}
+    attendance = wb["出勤统计"]
+    rows = {r[1]: r for r in attendance.iter_rows(min_row=2, values_only=True)}
+    assert rows["张三"][2:6] == (2, 2, 0, 0) and rows["李四"][2:7] == (1, 0, 0, 1, 0)
+    alerts = [r[2] for r in wb["提醒"].iter_rows(min_row=2, values_only=True)]
+    assert any("2025年2月支部委员会" in text for text in alerts)
+    study = {r[1]: r[3] for r in wb["学习学时"].iter_rows(min_row=2, values_only=True)}
+    assert study == {"张三": "否", "李四": "否"}
+
+
+def test_roster_export_masks_ids_and_never_writes_formulas(db, branch_id, tmp_path):
+    add_people(db, branch_id)
+    path = tmp_path / "名册.xlsx"
+    with db.transaction() as s:
+        assert export_roster(s, branch_id, path) == 2
+    ws = openpyxl.load_workbook(path)["党员名册"]
+    header = [c.value for c in ws[2]]
+    assert header[:4] == ["序号", "姓名", "性别", "出生日期"] and ws.freeze_panes == "A3"
+    by_name = {r[1].value: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3)}
+    row = by_name["张三"]
+    assert row["身份证号"].value == GOOD_ID[:6] + "********" + GOOD_ID[-4:]
+    assert row["联系电话"].value == "139****5678"
+    assert row["备注"].data_type == "s" and row["备注"].quotePrefix
+    assert row["备注"].value.startswith("=HYPERLINK")
+    assert row["入党时间"].is_date and row["支部职务"].value == "书记"
+    plus = by_name["李四"]["备注"]
+    assert plus.data_type == "s" and plus.quotePrefix
+
+    with db.transaction() as s:
+        export_roster(s, branch_id, tmp_path / "full.xlsx", unmasked=True)
+    full = openpyxl.load_workbook(tmp_path / "full.xlsx")["党员名册"]
+    assert GOOD_ID in [c.value for row in full.iter_rows(min_row=3) for c in row]
+
+
+def test_exported_roster_reads_back_into_a_fresh_branch(db, branch_id, tmp_path):
+    add_people(db, branch_id)
+    path = tmp_path / "名册.xlsx"
+    with db.transaction() as s:
+        export_roster(s, branch_id, path)
+        other = roster.create_branch(s, "另一个支部")
+    with db.reading() as s:
+        preview = read_roster(s, other, path)
+    assert preview.problems == []
+    members = {r.member.name: r for r in preview.rows if r.member}
+    assert members["张三"].member.id_number == ""  # a masked number is not imported
+    assert members["张三"].member.joined_on == date(2019, 7, 1)
+    assert members["张三"].member.note.startswith("=HYPERLINK")
+    assert members["李四"].group_name == "第一党小组"
+    # against its own roster every row is a duplicate
+    with db.reading() as s:
+        assert len(read_roster(s, branch_id, path).problems) == 2

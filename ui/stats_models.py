@@ -1,0 +1,147 @@
+"""Table models for the 统计与提醒 page: the coloured calendar grid and the per-member
+attendance/study-hours table (with a bar delegate). Testable without any widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+from models.compliance import STATUS_LABELS, MemberAttendance, Obligation
+from models.compliance_grid import STATUS_COLOURS, GridRow, cell_text
+from models.notes import YEARLY_STUDY_HOURS
+
+ObjectRole = Qt.ItemDataRole.UserRole
+SortRole = Qt.ItemDataRole.UserRole + 1
+BarRole = Qt.ItemDataRole.UserRole + 2  # fraction 0..1 for the bar delegate
+BarColourRole = Qt.ItemDataRole.UserRole + 3
+
+GOOD, FAIR, POOR = "#81c784", "#ffb74d", "#e57373"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GridModel(QAbstractTableModel):
+    """Rows: meeting types and party groups; columns: January … December."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[GridRow] = []
+
+    def set_rows(self, rows: list[GridRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 12
+
+    def obligation(self, index: Index) -> Obligation | None:
+        return self.rows[index.row()].cells[index.column()] if index.isValid() else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        ob = self.obligation(index)
+        if ob is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(ob)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor("#" + STATUS_COLOURS[ob.status])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{ob.label} {ob.period}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）"
+        if role == ObjectRole:
+            return ob
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return f"{section + 1}月"
+        return self.rows[section].label if section < len(self.rows) else None
+
+
+class AttendanceModel(QAbstractTableModel):
+    COLUMNS = ("党小组", "姓名", "应到", "出席", "请假", "缺席", "出勤率", "学时")
+    RATE, HOURS = 6, 7
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[MemberAttendance] = []
+
+    def set_rows(self, rows: list[MemberAttendance]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def _raw(self, m: MemberAttendance, column: int) -> Any:
+        return (m.group_name, m.member, m.expected, m.present, m.leave, m.absent,
+                m.rate if m.expected else -1.0, m.study_hours)[column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.RATE:
+                return f"{m.rate * 100:.1f}%" if m.expected else "—"
+            if col == self.HOURS:
+                return f"{m.study_hours:g}"
+            return self._raw(m, col)
+        if role == SortRole:
+            return self._raw(m, col)
+        if role == BarRole:
+            if col == self.RATE:
+                return m.rate if m.expected else None
+            if col == self.HOURS:
+                return min(m.study_hours / YEARLY_STUDY_HOURS, 1.0)
+        if role == BarColourRole:
+            if col == self.HOURS:
+                return GOOD if m.study_hours >= YEARLY_STUDY_HOURS else FAIR
+            return GOOD if m.rate >= 0.8 else FAIR if m.rate >= 0.6 else POOR
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.HOURS and m.study_hours < YEARLY_STUDY_HOURS:
+            return QColor("#c62828")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ObjectRole:
+            return m
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Draws the cell's BarRole fraction as a bar (colour from BarColourRole) behind its text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        fraction = index.data(BarRole)
+        if isinstance(fraction, float):
+            rect: QRect = option.rect.adjusted(2, 4, -2, -4)  # type: ignore[attr-defined]
+            rect.setWidth(max(1, int(rect.width() * max(0.0, min(fraction, 1.0)))))
+            colour = index.data(BarColourRole) or GOOD
+            painter.save()
+            painter.fillRect(rect, QColor(colour))
+            painter.restore()
+        super().paint(painter, option, index)
