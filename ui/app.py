@@ -1,15 +1,16 @@
-"""Starting the GUI: the QApplication, Chinese translations, the database, the main window."""
+"""Starting the GUI: the QApplication, Chinese font and translations, the exception hook,
+the database (through ui.startup_checks), the first-run branch dialog and the main window."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
-from models.db import Database, open_database
-from models.errors import BranchBookError
-from models.paths import default_db_path
+from models.paths import default_db_path, resource
+from ui.look import apply_look, install_excepthook
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -18,20 +19,30 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("BranchBook")
     app.setApplicationDisplayName("支部工作记录本")
     app.setOrganizationName("BranchBook")
+    app.setWindowIcon(QIcon(str(resource("icons", "meetings.svg"))))
+    apply_look(app)
     return app
 
 
 def run_gui(db_path: Path | None) -> int:
     app = create_application()
-    try:
-        db: Database = open_database(db_path or default_db_path())
-    except BranchBookError as exc:
-        QMessageBox.critical(None, "无法打开数据库", exc.message)
+    from ui import startup_checks
+
+    db = startup_checks.open_for_gui(None, db_path or default_db_path())
+    if db is None:
         return 1
+    from ui.first_run import ensure_branch
     from ui.main_window import MainWindow
 
-    window = MainWindow(db)
-    window.show()
-    code = app.exec()
-    db.close()
+    try:
+        branch_id = ensure_branch(db)
+        if branch_id is None:
+            return 0
+        window = MainWindow(db, branch_id)
+        install_excepthook(lambda: window)
+        window.show()
+        code = app.exec()
+    finally:
+        startup_checks.on_exit(db)
+        db.close()
     return code

@@ -1,20 +1,297 @@
-"""The main window (minimal; the GUI issue builds it out)."""
+"""The main window: navigation on the left (会议记录, 党员名册, 学习笔记, 统计与提醒, 备份与恢复),
+the toolbar (新建会议, 打印/导出, 备份到U盘), and a status bar with the database file and the
+last backup. Pages do their own work; the window wires them together."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+)
 
 from models.db import Database
+from models.enums import MeetingType
 from models.roster import default_branch
+from ui import msgbox
+from ui.backup_page import BackupPage
+from ui.look import NAV_STYLE, icon
+from ui.meeting_editor import MeetingEditor
+from ui.meetings_page import MeetingsPage
+from ui.notes_page import NotesPage
+from ui.roster_page import RosterPage
+from ui.settings import (
+    LAST_VIEW,
+    SPLITTER_SIZES,
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    Settings,
+)
+from ui.stats_page import StatsPage
+
+#: (key, label, icon) of the navigation entries, in order.
+VIEWS = (("meetings", "会议记录", "meetings"), ("roster", "党员名册", "roster"), ("notes", "学习笔记", "notes"),
+         ("stats", "统计与提醒", "stats"), ("backup", "备份与恢复", "backup"))
+PRINT_KINDS = (("minutes", "会议记录"), ("signin", "签到表"), ("monthly", "本月汇编"), ("annual", "年度台账"))
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, branch_id: int | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.db = db
-        with db.reading() as session:
-            branch = default_branch(session)
-        name = branch.name if branch else "未设置党支部"
-        self.setWindowTitle(f"支部工作记录本 — {name}")
-        self.setCentralWidget(QLabel(f"数据库：{db.path}"))
-        self.resize(1200, 800)
+        self.settings = settings or Settings()
+        if branch_id is None:
+            with db.reading() as s:
+                branch = default_branch(s)
+            if branch is None:
+                from ui.first_run import ensure_branch
+
+                branch_id = ensure_branch(db, self)
+            else:
+                branch_id = branch.id
+        if branch_id is None:
+            raise RuntimeError("no branch")  # run_gui asks first; this is a programming error
+        self.branch_id = branch_id
+        self.editors: dict[int | None, MeetingEditor] = {}
+        self.resize(1280, 820)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setIconSize(QSize(22, 22))
+        for key, label, icon_name in VIEWS:
+            item = QListWidgetItem(icon(icon_name), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_toolbar()
+        self.db_label = QLabel()
+        self.backup_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self._build_pages()
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._restore_settings()
+
+    # --- construction -----------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("工具栏")
+        bar.setObjectName("main_toolbar")
+        bar.setIconSize(QSize(24, 24))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.new_action = QAction(icon("new_meeting"), "新建会议", self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action.setToolTip("新建会议记录（Ctrl+N）")
+        self.new_action.triggered.connect(lambda: self.new_meeting())
+        bar.addAction(self.new_action)
+        self.print_action = QAction(icon("print"), "打印/导出", self)
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.setToolTip("打印所选会议的会议记录（Ctrl+P）")
+        self.print_action.triggered.connect(lambda: self.print_report("minutes"))
+        self.print_menu = QMenu(self)
+        self.print_actions: dict[str, QAction] = {}
+        for kind, label in PRINT_KINDS:
+            action = self.print_menu.addAction(label)
+            action.triggered.connect(lambda _c=False, k=kind: self.print_report(k))
+            self.print_actions[kind] = action
+        self.print_action.setMenu(self.print_menu)
+        bar.addAction(self.print_action)
+        button = bar.widgetForAction(self.print_action)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.backup_action = QAction(icon("usb_backup"), "备份到U盘", self)
+        self.backup_action.triggered.connect(lambda: self.backup_page.backup_to_removable())
+        bar.addAction(self.backup_action)
+        self.search_action = QAction(icon("search"), "搜索", self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(self.focus_search)
+        self.addAction(self.search_action)
+
+    def _build_pages(self) -> None:
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            assert widget is not None
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.meetings_page = MeetingsPage(self.db, self.branch_id, self)
+        self.roster_page = RosterPage(self.db, self.branch_id, self)
+        self.notes_page = NotesPage(self.db, self.branch_id, self)
+        self.stats_page = StatsPage(self.db, self.branch_id, self)
+        self.backup_page = BackupPage(self.db, self.branch_id, self)
+        for page in (self.meetings_page, self.roster_page, self.notes_page, self.stats_page, self.backup_page):
+            self.stack.addWidget(page)
+        self.meetings_page.open_requested.connect(self.open_meeting)
+        self.roster_page.changed.connect(self.stats_page.refresh)
+        self.notes_page.changed.connect(self.stats_page.refresh)
+        self.stats_page.new_meeting_requested.connect(self._new_meeting_requested)
+        self.stats_page.alerts_changed.connect(self.set_alert_badge)
+        self.backup_page.backup_done.connect(self._backup_done)
+        self.backup_page.database_replaced.connect(self.reload_all)
+        self.stats_page.refresh()
+        self._update_title()
+        self._update_status()
+
+    def _update_title(self) -> None:
+        with self.db.reading() as s:
+            branch = default_branch(s)
+        self.setWindowTitle(f"支部工作记录本 — {branch.name if branch else '未设置党支部'}")
+
+    def _update_status(self) -> None:
+        self.db_label.setText(f"数据库：{self.db.path}")
+        self.backup_label.setText(self.backup_page.last_backup_text())
+
+    # --- navigation -------------------------------------------------------------------------------
+    def show_view(self, key: str) -> None:
+        for row, (view, _label, _icon) in enumerate(VIEWS):
+            if view == key:
+                self.nav.setCurrentRow(row)
+                return
+
+    def current_view(self) -> str:
+        return VIEWS[max(self.nav.currentRow(), 0)][0]
+
+    def set_alert_badge(self, count: int) -> None:
+        item = self.nav.item(3)
+        item.setText(f"统计与提醒（{count}）" if count else "统计与提醒")
+        item.setForeground(QColor("#c62828") if count else QColor())
+        item.setToolTip(f"有 {count} 条提醒" if count else "")
+
+    def focus_search(self) -> None:
+        self.show_view("meetings")
+        self.meetings_page.focus_search()
+
+    # --- meetings -----------------------------------------------------------------------------------
+    def _editor(self, meeting_id: int | None, **preset: object) -> MeetingEditor:
+        editor = MeetingEditor(self.db, self.branch_id, meeting_id, parent=self, **preset)  # type: ignore[arg-type]
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(self._meeting_saved)
+        editor.deleted.connect(lambda _id: self._records_changed())
+        editor.destroyed.connect(lambda *_a, e=editor: self._forget(e))
+        return editor
+
+    def _forget(self, editor: MeetingEditor) -> None:
+        for key, value in list(self.editors.items()):
+            if value is editor:
+                del self.editors[key]
+
+    def open_meeting(self, meeting_id: int) -> MeetingEditor:
+        editor = self.editors.get(meeting_id)
+        if editor is None:
+            editor = self._editor(meeting_id)
+            self.editors[meeting_id] = editor
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def new_meeting(self, meeting_type: MeetingType | None = None, day: date | None = None,
+                    group_id: int | None = None) -> MeetingEditor:
+        editor = self._editor(None, meeting_type=meeting_type, held_on=day, group_id=group_id)
+        editor.show()
+        return editor
+
+    def _new_meeting_requested(self, type_code: str, day: date, group_id: object) -> None:
+        self.new_meeting(MeetingType(type_code), day, group_id if isinstance(group_id, int) else None)
+
+    def _meeting_saved(self, meeting_id: int) -> None:
+        editor = self.sender()
+        if isinstance(editor, MeetingEditor):
+            self._forget(editor)
+            self.editors[meeting_id] = editor
+        self._records_changed()
+        self.meetings_page.select_meeting(meeting_id)
+
+    def _records_changed(self) -> None:
+        self.meetings_page.refresh_years()
+        self.meetings_page.reload()
+        self.stats_page.refresh()
+
+    # --- toolbar --------------------------------------------------------------------------------------
+    def print_report(self, kind: str) -> None:
+        """打印/导出: minutes and sign-in sheet of the selected meeting, the month's compilation,
+        the year's ledger."""
+        from ui.preview import preview_report
+
+        meeting_id = self.meetings_page.selected_id()
+        row = None
+        if meeting_id is not None:
+            source = self.meetings_page.model.row_of(meeting_id)
+            row = self.meetings_page.model.row_at(source) if source is not None else None
+        if kind in ("minutes", "signin"):
+            if meeting_id is None:
+                msgbox.inform(self, "打印/导出", "请先在“会议记录”列表中选择一次会议。")
+                self.show_view("meetings")
+                return
+            preview_report(self, self.db, kind, branch_id=self.branch_id, meeting_id=meeting_id)
+            return
+        day = row.held_on if row else date.today()
+        if kind == "monthly":
+            preview_report(self, self.db, kind, branch_id=self.branch_id, month=f"{day.year}-{day.month:02d}")
+        else:
+            year = self.meetings_page.year_filter.currentData() or day.year
+            preview_report(self, self.db, kind, branch_id=self.branch_id, year=int(year))
+
+    def _backup_done(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        self.backup_label.setText(self.backup_page.last_backup_text())
+
+    def reload_all(self) -> None:
+        """After a restore or merge: every page reads the records again."""
+        for editor in list(self.editors.values()):
+            editor.snapshot = editor.collect()  # the records under it changed: drop, don't ask
+            editor.close()
+        with self.db.reading() as s:
+            branch = default_branch(s)
+        if branch is not None:
+            self.branch_id = branch.id
+        view = self.current_view()
+        self._build_pages()
+        self.show_view(view)
+
+    # --- settings ---------------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.get(WINDOW_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.get(WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        sizes: list[int] = self.settings.get(SPLITTER_SIZES)
+        self.splitter.setSizes(sizes)
+        self.show_view(self.settings.get(LAST_VIEW))
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+
+    def save_settings(self) -> None:
+        self.settings.set(WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
+        self.settings.set(WINDOW_STATE, QByteArray(self.saveState()))
+        self.settings.set(SPLITTER_SIZES, self.splitter.sizes())
+        self.settings.set(LAST_VIEW, self.current_view())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()) + self.findChildren(MeetingEditor):
+            if editor.isVisible() and not editor.close():
+                event.ignore()
+                return
+        self.save_settings()
+        event.accept()
+

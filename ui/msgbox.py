@@ -23,13 +23,19 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
 
 def ask(parent: QWidget | None, title: str, text: str,
         buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        default: QMessageBox.StandardButton = QMessageBox.StandardButton.No) -> QMessageBox.StandardButton:
-    """Ask a question; returns the button pressed."""
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.No,
+        labels: dict[QMessageBox.StandardButton, str] | None = None) -> QMessageBox.StandardButton:
+    """Ask a question; returns the button pressed. ``labels`` renames buttons (e.g. Discard →
+    “不保存”, where Qt's own translation says “丢弃”)."""
     ASKED.append(text)
     if AUTO_ANSWER is not None:
         return AUTO_ANSWER
     box = _box(parent, QMessageBox.Icon.Question, title, text, buttons)
     box.setDefaultButton(default)
+    for which, label in (labels or {}).items():
+        button = box.button(which)
+        if button is not None:
+            button.setText(label)
     return QMessageBox.StandardButton(box.exec())
 
 

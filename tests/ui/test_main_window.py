@@ -1,0 +1,202 @@
+"""The main window: navigation, toolbar, the signals of the embedded pages, remembered
+settings, Qt's Chinese buttons, the exception hook and the first-run dialog."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from models import paths
+from models.db import Database
+from models.enums import MeetingType
+from models.meetings import list_meetings
+from models.roster import list_branches
+from tests.ui import gui_support
+from tests.ui.gui_support import SmallBranch, add_meeting, ime_type
+from ui import look, msgbox
+from ui.first_run import BranchDialog
+from ui.look import apply_look, install_excepthook
+from ui.main_window import VIEWS, MainWindow
+from ui.meeting_editor import MeetingEditor
+from ui.settings import LAST_VIEW, SPLITTER_SIZES, WINDOW_GEOMETRY, Settings
+
+# shared fixtures (see gui_support)
+answer = gui_support.answer
+branch = gui_support.branch
+
+DAY = date.today() - timedelta(days=1)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, branch: SmallBranch, answer: list) -> MainWindow:
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    return win
+
+
+def _editors(window: MainWindow) -> list[MeetingEditor]:
+    return [e for e in window.findChildren(MeetingEditor) if e.isVisible()]
+
+
+def test_title_navigation_and_pages(window: MainWindow) -> None:
+    assert window.windowTitle() == "支部工作记录本 — 测试第一党支部"
+    assert [window.nav.item(i).text().split("（")[0] for i in range(window.nav.count())] == [v[1] for v in VIEWS]
+    window.nav.setCurrentRow(1)
+    assert window.stack.currentWidget() is window.roster_page
+    window.show_view("backup")
+    assert window.stack.currentWidget() is window.backup_page and window.current_view() == "backup"
+    assert str(window.db.path) in window.db_label.text()
+    assert window.backup_label.text() == window.backup_page.last_backup_text()
+
+
+def test_ctrl_n_opens_a_new_meeting_and_saving_updates_the_list(qtbot: QtBot, window: MainWindow,
+                                                                db: Database, branch: SmallBranch) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editors = _editors(window)
+    assert len(editors) == 1 and editors[0].meeting_id is None
+    editor = editors[0]
+    editor.form.date_edit.setDate(editor.form.date_edit.date().addDays(-1))
+    assert editor.save()
+    assert window.meetings_page.model.total() == 1
+    assert window.meetings_page.selected_id() == editor.meeting_id
+    assert window.editors[editor.meeting_id] is editor
+    assert window.open_meeting(editor.meeting_id) is editor  # not opened twice
+
+
+def test_stats_page_requests_a_preset_meeting_and_sets_the_badge(window: MainWindow, branch: SmallBranch) -> None:
+    window.stats_page.new_meeting_requested.emit(str(MeetingType.GROUP), date(2026, 3, 1), branch.group_b)
+    editor = _editors(window)[-1]
+    assert editor.form.meeting_type() == MeetingType.GROUP
+    assert editor.form.held_on() == date(2026, 3, 1) and editor.form.group_id() == branch.group_b
+    assert {e.name for e in editor.attendance.entries()} == {"张宣传", "孙三", "周四", "吴预备"}
+    window.stats_page.alerts_changed.emit(3)
+    assert window.nav.item(3).text() == "统计与提醒（3）"
+    window.stats_page.alerts_changed.emit(0)
+    assert window.nav.item(3).text() == "统计与提醒"
+
+
+def test_backup_signals_reach_the_status_bar_and_a_restore_reloads(window: MainWindow, db: Database,
+                                                                   branch: SmallBranch,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    window.backup_page.backup_done.emit("已备份到 E:\\支部备份.bbk")
+    assert window.statusBar().currentMessage() == "已备份到 E:\\支部备份.bbk"
+    calls: list[bool] = []
+    monkeypatch.setattr(window.backup_page, "backup_to_removable", lambda: calls.append(True))
+    window.backup_action.trigger()
+    assert calls == [True]
+    add_meeting(db, branch.branch_id, MeetingType.COMMITTEE, DAY, "恢复后出现的会议")
+    window.show_view("roster")
+    window.backup_page.database_replaced.emit()
+    assert window.meetings_page.model.total() == 1 and window.current_view() == "roster"
+    assert window.stack.count() == len(VIEWS)
+
+
+def test_print_menu_sends_the_right_document(window: MainWindow, db: Database, branch: SmallBranch,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr("ui.preview.preview_report",
+                        lambda parent, db, kind, **kw: calls.append((kind, kw)))
+    window.print_action.trigger()
+    assert calls == [] and "请先在“会议记录”列表中选择一次会议" in msgbox.ASKED[-1]
+    mid = add_meeting(db, branch.branch_id, MeetingType.COMMITTEE, date(2025, 6, 3), "六月支委会")
+    window.meetings_page.reload()
+    window.meetings_page.select_meeting(mid)
+    window.print_action.trigger()
+    for kind in ("signin", "monthly", "annual"):
+        window.print_actions[kind].trigger()
+    bid = branch.branch_id
+    assert calls == [("minutes", {"branch_id": bid, "meeting_id": mid}),
+                     ("signin", {"branch_id": bid, "meeting_id": mid}),
+                     ("monthly", {"branch_id": bid, "month": "2025-06"}),
+                     ("annual", {"branch_id": bid, "year": 2025})]
+
+
+def test_view_and_geometry_are_remembered(qtbot: QtBot, window: MainWindow, db: Database) -> None:
+    window.show_view("notes")
+    window.splitter.setSizes([230, 900])
+    window.close()
+    assert (paths.data_dir() / "window.ini").exists()
+    settings = Settings()
+    assert settings.get(LAST_VIEW) == "notes" and settings.get(SPLITTER_SIZES) == window.splitter.sizes()
+    assert settings.get(SPLITTER_SIZES)[0] == 230 and not settings.get(WINDOW_GEOMETRY).isEmpty()
+    # the offscreen test screen is 800 px wide: restore the splitter in a window of the usual size
+    settings.set(WINDOW_GEOMETRY, QByteArray())
+    again = MainWindow(db)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.current_view() == "notes"
+    assert again.splitter.sizes()[0] == 230
+
+
+def test_close_with_unsaved_editor_can_be_cancelled(qtbot: QtBot, window: MainWindow) -> None:
+    editor = window.new_meeting(MeetingType.COMMITTEE, DAY)
+    ime_type(editor.minutes_edit, "还没保存的内容")
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Cancel
+    assert not window.close()
+    assert window.isVisible() and editor.isVisible()
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Discard
+    assert window.close()
+
+
+def test_qt_standard_buttons_speak_chinese(qapp: QApplication) -> None:
+    font, locale = qapp.font(), QLocale()
+    try:
+        apply_look(qapp)
+        assert QCoreApplication.translate("QPlatformTheme", "&Yes").startswith("是")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert qapp.font().family() in look.UI_FONTS
+    finally:  # leave the shared test application as other tests expect it
+        for translator in look._translators:
+            qapp.removeTranslator(translator)
+        look._translators.clear()
+        qapp.setFont(font)
+        QLocale.setDefault(locale)
+
+
+def test_uncaught_error_shows_a_chinese_report_and_is_logged(window: MainWindow,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook(lambda: window)
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert msgbox.ASKED[-1].startswith("意外错误")
+    logs = list(paths.logs_dir().glob("error-*.txt"))
+    assert len(logs) == 1 and "ZeroDivisionError" in logs[0].read_text(encoding="utf-8")
+    assert window.isVisible()
+
+
+def test_first_run_asks_for_the_branch(qtbot: QtBot, db: Database) -> None:
+    dialog = BranchDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.name_error.text() == "支部名称不能为空，请填写党支部全称。" and dialog.branch_id is None
+    ime_type(dialog.name_edit, "中共某某局机关第一党支部")
+    ime_type(dialog.superior_edit, "中共某某局机关委员会")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.result() == BranchDialog.DialogCode.Accepted
+    with db.reading() as s:
+        [info] = list_branches(s)
+        assert list_meetings(s, info.id) == []
+    assert (info.id, info.name, info.superior_org) == (dialog.branch_id, "中共某某局机关第一党支部", "中共某某局机关委员会")
+
+
+def test_ctrl_f_goes_to_search_and_ctrl_p_prints(qtbot: QtBot, window: MainWindow,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr("ui.preview.preview_report", lambda parent, db, kind, **kw: calls.append(kind))
+    window.show_view("notes")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view() == "meetings" and window.meetings_page.search_box.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert calls == [] and "请先在“会议记录”列表中选择一次会议" in msgbox.ASKED[-1]

@@ -1,0 +1,159 @@
+"""The meetings list: the table model alone (no widgets), then the page's filters and search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from models.db import Database
+from models.enums import MeetingStatus, MeetingType
+from models.meetings import MeetingRow
+from tests.ui import gui_support
+from tests.ui.gui_support import SmallBranch, add_meeting, ime_type
+from ui import meetings_page
+from ui.meetings_model import (
+    BATCH,
+    COL_COUNTS,
+    COL_DATE,
+    COL_STATUS,
+    COL_TYPE,
+    ROW_ROLE,
+    SORT_ROLE,
+    MeetingsProxyModel,
+    MeetingsTableModel,
+)
+from ui.meetings_page import MeetingsPage
+
+# shared fixtures (see gui_support)
+answer = gui_support.answer
+branch = gui_support.branch
+
+
+def _rows(n: int) -> list[MeetingRow]:
+    return [MeetingRow(i + 1, date(2020 + i % 5, 1 + i % 12, 1 + i % 28), MeetingType.GROUP, f"会议{i}", "主持人",
+                       "第一党小组", 10, i % 11, MeetingStatus.FINAL) for i in range(n)]
+
+
+def test_model_hands_rows_out_in_batches() -> None:
+    model = MeetingsTableModel()
+    model.set_rows(_rows(450))
+    assert model.rowCount() == BATCH and model.total() == 450 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()
+    model.set_rows(_rows(3))
+    assert model.rowCount() == 3 and not model.canFetchMore()
+
+
+def test_model_shows_chinese_and_sorts_on_raw_values() -> None:
+    model = MeetingsTableModel()
+    model.set_rows(_rows(12))
+    first = model.index(0, 0)
+    assert model.index(0, COL_TYPE).data() == "党小组会（第一党小组）"
+    assert model.index(0, COL_STATUS).data() == "定稿"
+    assert model.index(3, COL_COUNTS).data() == "10/3"
+    assert model.headerData(COL_DATE, Qt.Orientation.Horizontal) == "日期"
+    assert isinstance(first.data(ROW_ROLE), MeetingRow)
+    proxy = MeetingsProxyModel()
+    proxy.setSourceModel(model)
+    proxy.sort(COL_COUNTS, Qt.SortOrder.AscendingOrder)
+    rates = [proxy.index(r, COL_COUNTS).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert rates == sorted(rates) and proxy.row_at(0).present == 0
+    proxy.sort(COL_DATE, Qt.SortOrder.DescendingOrder)
+    days = [proxy.row_at(r).held_on for r in range(proxy.rowCount())]
+    assert days == sorted(days, reverse=True)
+
+
+def test_model_finds_a_meeting_beyond_the_first_batch() -> None:
+    model = MeetingsTableModel()
+    model.set_rows(_rows(500))
+    assert model.row_of(480) == 479 and model.rowCount() >= 480
+    assert model.row_of(9999) is None
+
+
+@pytest.fixture
+def page(qtbot: QtBot, db: Database, branch: SmallBranch) -> MeetingsPage:
+    b = branch.branch_id
+    add_meeting(db, b, MeetingType.COMMITTEE, date(2025, 3, 4), "支委会研究发展党员", minutes="讨论了入党积极分子")
+    add_meeting(db, b, MeetingType.COMMITTEE, date(2025, 4, 8), "支委会例会")
+    add_meeting(db, b, MeetingType.PARTY_LECTURE, date(2025, 4, 20), "书记讲党课", lecturer="王书记",
+                lecture_topic="学习新党章")
+    add_meeting(db, b, MeetingType.GROUP, date(2024, 12, 1), "第一党小组学习", group_id=branch.group_a)
+    widget = MeetingsPage(db, b)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _titles(page: MeetingsPage) -> list[str]:
+    return [page.proxy.row_at(r).title for r in range(page.proxy.rowCount())]
+
+
+def test_filters_by_type_year_and_month(page: MeetingsPage) -> None:
+    assert _titles(page) == ["书记讲党课", "支委会例会", "支委会研究发展党员", "第一党小组学习"]
+    assert page.count_label.text() == "共 4 条"
+    assert [page.year_filter.itemText(i) for i in range(page.year_filter.count())] == ["全部年份", "2025年", "2024年"]
+    assert not page.month_filter.isEnabled()
+    page.type_filter.setCurrentIndex(page.type_filter.findData(str(MeetingType.COMMITTEE)))
+    assert _titles(page) == ["支委会例会", "支委会研究发展党员"]
+    page.year_filter.setCurrentIndex(page.year_filter.findData(2025))
+    assert page.month_filter.isEnabled()
+    page.month_filter.setCurrentIndex(page.month_filter.findData(4))
+    assert _titles(page) == ["支委会例会"]
+    page.type_filter.setCurrentIndex(0)
+    assert _titles(page) == ["书记讲党课", "支委会例会"]
+    page.year_filter.setCurrentIndex(0)
+    assert not page.month_filter.isEnabled() and len(_titles(page)) == 4
+
+
+def test_search_is_debounced_and_matches_minutes_and_topics(qtbot: QtBot, page: MeetingsPage,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    real = meetings_page.list_meetings
+
+    def counting(*args: object, **kwargs: object) -> list[MeetingRow]:
+        calls.append(kwargs.get("text"))  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(meetings_page, "list_meetings", counting)
+    for ch in "积极分子":  # four keystrokes, one query
+        ime_type(page.search_box, ch)
+    assert calls == [] and page.search_timer.isActive()
+    qtbot.waitUntil(lambda: calls == ["积极分子"])
+    assert _titles(page) == ["支委会研究发展党员"]
+    page.search_box.clear()
+    ime_type(page.search_box, "新党章")
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    assert _titles(page) == ["书记讲党课"]
+
+
+def test_double_click_asks_to_open_and_selection_survives_reload(qtbot: QtBot, page: MeetingsPage) -> None:
+    target = page.proxy.row_at(1)
+    page.select_meeting(target.id)
+    assert page.selected_id() == target.id
+    page.reload()
+    assert page.selected_id() == target.id
+    index = page.proxy.index(1, 2)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(page.open_requested, timeout=1000) as signal:
+        qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert signal.args == [target.id]
+
+
+def test_ten_years_open_in_batches(qtbot: QtBot, db: Database) -> None:
+    from models.demo import generate_demo
+    from models.roster import default_branch
+
+    generate_demo(db, years=10, members=20, seed=3)
+    with db.reading() as s:
+        branch_id = default_branch(s).id  # type: ignore[union-attr]
+    widget = MeetingsPage(db, branch_id)
+    qtbot.addWidget(widget)
+    total = widget.model.total()
+    assert total > BATCH * 2
+    assert widget.proxy.rowCount() < total  # not every row handed to the view at once
+    assert widget.count_label.text() == f"共 {total} 条"

@@ -1,0 +1,250 @@
+"""出席情况 in the meeting editor: one row per 应到 member with 出席/请假/缺席, a leave reason and a
+note; live 应到/实到/请假/缺席 counts and, for a 支部党员大会, the quorum of voting members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.enums import AttendanceStatus, LeaveReason
+from models.meetings import AttendanceInput
+from ui.look import icon
+
+COL_NAME, COL_VOTE, COL_STATUS, COL_REASON, COL_NOTE = range(5)
+HEADERS = ("姓名", "表决权", "出席情况", "请假原因", "说明")
+NOTE_HINT = "原因说明、迟到早退等"
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class AttendanceEntry:
+    member_id: int
+    name: str
+    can_vote: bool
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+    leave_reason: LeaveReason | None = None
+    note: str = ""
+    late_note: str = ""
+
+    def to_input(self) -> AttendanceInput:
+        reason = self.leave_reason if self.status == AttendanceStatus.LEAVE else None
+        return AttendanceInput(self.member_id, self.status, reason, self.note, self.late_note)
+
+
+def quorum_met(voting_expected: int, voting_present: int) -> bool:
+    """党员大会: strictly more than half of the voting members expected are present."""
+    return voting_present * 2 > voting_expected
+
+
+class AttendanceModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[AttendanceEntry] = []
+
+    def set_entries(self, entries: list[AttendanceEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        entry = self.entries[index.row()]
+        if index.column() == COL_NAME:
+            return entry.name
+        if index.column() == COL_VOTE:
+            return "有" if entry.can_vote else "无"
+        return None
+
+    def count(self, status: AttendanceStatus) -> int:
+        return sum(1 for e in self.entries if e.status == status)
+
+
+class AttendancePanel(QWidget):
+    changed = Signal()
+    #: the 应到/实到 counts (or the quorum) changed, e.g. for the summary on the first tab.
+    counts_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AttendanceModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(32)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_NAME, 90), (COL_VOTE, 60), (COL_STATUS, 92), (COL_REASON, 92)):
+            self.table.setColumnWidth(col, width)
+        self.all_present_button = QPushButton(icon("all_present"), "全部出席")
+        self.all_present_button.clicked.connect(self.mark_all_present)
+        self.counts_label = QLabel()
+        self.quorum_label = QLabel()
+        self.quorum_label.setObjectName("quorum")
+        self.show_quorum = False
+        top = QHBoxLayout()
+        top.addWidget(self.counts_label)
+        top.addSpacing(16)
+        top.addWidget(self.quorum_label)
+        top.addStretch(1)
+        top.addWidget(self.all_present_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._read_only = False
+
+    # --- filling ------------------------------------------------------------------------------
+    def set_entries(self, entries: list[AttendanceEntry]) -> None:
+        self.model.set_entries(entries)
+        for row, entry in enumerate(entries):
+            status = QComboBox()
+            for code, label in AttendanceStatus.choices():
+                status.addItem(label, code)
+            status.setCurrentIndex(status.findData(str(entry.status)))
+            reason = QComboBox()
+            reason.addItem("", None)
+            for code, label in LeaveReason.choices():
+                reason.addItem(label, code)
+            reason.setCurrentIndex(max(reason.findData(str(entry.leave_reason) if entry.leave_reason else None), 0))
+            reason.setEnabled(entry.status == AttendanceStatus.LEAVE and not self._read_only)
+            note = QLineEdit(entry.note)
+            note.setPlaceholderText("" if self._read_only else NOTE_HINT)
+            for w in (status, note):
+                w.setEnabled(not self._read_only)
+            status.currentIndexChanged.connect(lambda _i, r=row: self._status_changed(r))
+            reason.currentIndexChanged.connect(lambda _i, r=row: self._reason_changed(r))
+            note.textEdited.connect(lambda text, r=row: self._note_changed(r, text))
+            self.table.setIndexWidget(self.model.index(row, COL_STATUS), status)
+            self.table.setIndexWidget(self.model.index(row, COL_REASON), reason)
+            self.table.setIndexWidget(self.model.index(row, COL_NOTE), note)
+        self._update_counts()
+
+    def entries(self) -> list[AttendanceEntry]:
+        return list(self.model.entries)
+
+    def inputs(self) -> list[AttendanceInput]:
+        return [e.to_input() for e in self.model.entries]
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self.all_present_button.setEnabled(not read_only)
+        for row, entry in enumerate(self.model.entries):
+            self.status_combo(row).setEnabled(not read_only)
+            self.reason_combo(row).setEnabled(not read_only and entry.status == AttendanceStatus.LEAVE)
+            self.note_edit(row).setEnabled(not read_only)
+            self.note_edit(row).setPlaceholderText("" if read_only else NOTE_HINT)
+
+    # --- widgets (also what tests drive) -------------------------------------------------------
+    def row_of(self, name: str) -> int:
+        for row, entry in enumerate(self.model.entries):
+            if entry.name == name:
+                return row
+        raise KeyError(name)
+
+    def status_combo(self, row: int) -> QComboBox:
+        widget = self.table.indexWidget(self.model.index(row, COL_STATUS))
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def reason_combo(self, row: int) -> QComboBox:
+        widget = self.table.indexWidget(self.model.index(row, COL_REASON))
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def note_edit(self, row: int) -> QLineEdit:
+        widget = self.table.indexWidget(self.model.index(row, COL_NOTE))
+        assert isinstance(widget, QLineEdit)
+        return widget
+
+    # --- reactions ----------------------------------------------------------------------------
+    def _status_changed(self, row: int) -> None:
+        entry = self.model.entries[row]
+        entry.status = AttendanceStatus(self.status_combo(row).currentData())
+        reason = self.reason_combo(row)
+        reason.setEnabled(entry.status == AttendanceStatus.LEAVE and not self._read_only)
+        if entry.status != AttendanceStatus.LEAVE:
+            reason.setCurrentIndex(0)
+        self._update_counts()
+        self.changed.emit()
+
+    def _reason_changed(self, row: int) -> None:
+        code = self.reason_combo(row).currentData()
+        self.model.entries[row].leave_reason = LeaveReason(code) if code else None
+        self.changed.emit()
+
+    def _note_changed(self, row: int, text: str) -> None:
+        self.model.entries[row].note = text
+        self.changed.emit()
+
+    def mark_all_present(self) -> None:
+        for row in range(len(self.model.entries)):
+            combo = self.status_combo(row)
+            combo.setCurrentIndex(combo.findData(str(AttendanceStatus.PRESENT)))
+
+    def _update_counts(self) -> None:
+        m = self.model
+        self.counts_label.setText(
+            f"应到 {len(m.entries)} 人，实到 {m.count(AttendanceStatus.PRESENT)} 人，"
+            f"请假 {m.count(AttendanceStatus.LEAVE)} 人，缺席 {m.count(AttendanceStatus.ABSENT)} 人"
+        )
+        self._update_quorum()
+
+    def set_show_quorum(self, show: bool) -> None:
+        self.show_quorum = show
+        self._update_quorum()
+
+    def voting_counts(self) -> tuple[int, int]:
+        voting = [e for e in self.model.entries if e.can_vote]
+        return len(voting), sum(1 for e in voting if e.status == AttendanceStatus.PRESENT)
+
+    def summary_text(self) -> str:
+        text = self.counts_label.text()
+        return f"{text}；{self.quorum_label.text()}" if self.show_quorum else text
+
+    def _update_quorum(self) -> None:
+        self.quorum_label.setVisible(self.show_quorum)
+        if not self.show_quorum:
+            self.counts_changed.emit(self.summary_text())
+            return
+        expected, present = self.voting_counts()
+        ok = quorum_met(expected, present)
+        verdict = "达到法定人数" if ok else "未达到法定人数"
+        self.quorum_label.setText(f"应到有表决权 {expected} 人，实到 {present} 人，{verdict}")
+        self.quorum_label.setProperty("ok", ok)
+        self.quorum_label.setStyleSheet("color: %s; font-weight: bold;" % ("#2e7d32" if ok else "#c62828"))
+        self.counts_changed.emit(self.summary_text())

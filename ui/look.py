@@ -1,0 +1,99 @@
+"""How the application looks and speaks: icons, the Chinese UI font, Qt's own zh_CN
+translations (确定/取消/是/否), the style sheet, and the global exception hook."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from types import TracebackType
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from models import paths
+
+#: Preferred CJK UI fonts, in order (Windows, then common Linux installs such as UOS/Kylin).
+UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+            "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+#: Styles are set on the few widgets that need them, not on the whole application: an
+#: application-wide style sheet makes Qt re-polish every widget and slows the window's start.
+NAV_STYLE = """
+QListWidget { border: none; background: #f4f1ec; font-size: 14px; outline: 0; }
+QListWidget::item { padding: 10px 12px; }
+QListWidget::item:selected { background: #b71c1c; color: white; }
+"""
+BANNER_STYLE = "background: #fff3e0; color: #8d4a00; padding: 6px; border: 1px solid #ffcc80;"
+ERROR_STYLE = "color: #c62828;"
+
+_translators: list[QTranslator] = []
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon from resources/icons (SVG)."""
+    return QIcon(str(paths.resource("icons", f"{name}.svg")))
+
+
+def ui_font_family() -> str:
+    families = set(QFontDatabase.families())
+    for name in UI_FONTS:
+        if name in families:
+            return name
+    return QApplication.font().family()
+
+
+def apply_look(app: QApplication) -> None:
+    """Chinese font, Qt's zh_CN translations and the style sheet."""
+    font = QFont(ui_font_family())
+    font.setPointSize(10)
+    app.setFont(font)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+            break
+
+
+def error_label() -> QLabel:
+    """A red label shown under a field when its value is refused."""
+    label = QLabel()
+    label.setProperty("fieldError", True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _log_report(trace: str) -> None:
+    try:
+        folder = paths.logs_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        (folder / f"error-{stamp}.txt").write_text(trace, encoding="utf-8")
+    except OSError:
+        pass
+
+
+def install_excepthook(parent_getter: Callable[[], QWidget | None] | None = None) -> None:
+    """Any uncaught exception shows a Chinese dialog with a copyable report; the window lives on."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        trace = "".join(traceback.format_exception(kind, exc, tb))
+        _log_report(trace)
+        from ui.msgbox import show_error
+
+        parent = parent_getter() if parent_getter else QApplication.activeWindow()
+        show_error(parent, exc, trace)
+
+    sys.excepthook = hook

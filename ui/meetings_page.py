@@ -1,0 +1,171 @@
+"""会议记录 page: filters (type, year, month), a debounced search box and the meetings table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.db import Database
+from models.enums import MeetingType
+from models.meetings import list_meetings, meeting_years
+from ui.look import icon
+from ui.meetings_model import (
+    COL_COUNTS,
+    COL_DATE,
+    COL_HOST,
+    COL_STATUS,
+    COL_TITLE,
+    COL_TYPE,
+    MeetingsProxyModel,
+    MeetingsTableModel,
+)
+
+SEARCH_DELAY_MS = 300
+COLUMN_WIDTHS = {COL_DATE: 110, COL_TYPE: 170, COL_HOST: 90, COL_COUNTS: 90, COL_STATUS: 70}
+
+
+class MeetingsPage(QWidget):
+    #: the user asked to open a meeting (double click / Enter).
+    open_requested = Signal(int)
+
+    def __init__(self, db: Database, branch_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.branch_id = db, branch_id
+        self.model = MeetingsTableModel(self)
+        self.proxy = MeetingsProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.type_filter = QComboBox()
+        self.type_filter.addItem("全部类型", None)
+        for code, label in MeetingType.choices():
+            self.type_filter.addItem(label, code)
+        self.year_filter = QComboBox()
+        self.month_filter = QComboBox()
+        self.month_filter.addItem("全年", None)
+        for m in range(1, 13):
+            self.month_filter.addItem(f"{m}月", m)
+        self.month_filter.setEnabled(False)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("搜索会议名称、主题、会议内容（Ctrl+F）")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.count_label = QLabel()
+
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        for text, widget in (("类型", self.type_filter), ("年份", self.year_filter), ("月份", self.month_filter)):
+            bar.addWidget(QLabel(text))
+            bar.addWidget(widget)
+        bar.addSpacing(12)
+        bar.addWidget(self.search_box, 1)
+        bar.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        # Fixed starting widths: sizing columns to their contents would read every row.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.reload)
+        self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
+        self.type_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year_filter.currentIndexChanged.connect(self._year_changed)
+        self.month_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.refresh_years()
+        self.reload()
+
+    # --- data ---------------------------------------------------------------------------------
+    def refresh_years(self) -> None:
+        with self.db.reading() as s:
+            years = meeting_years(s, self.branch_id)
+        current = self.year_filter.currentData()
+        self.year_filter.blockSignals(True)
+        self.year_filter.clear()
+        self.year_filter.addItem("全部年份", None)
+        for y in years:
+            self.year_filter.addItem(f"{y}年", y)
+        at = self.year_filter.findData(current)
+        self.year_filter.setCurrentIndex(max(at, 0))
+        self.year_filter.blockSignals(False)
+        self.month_filter.setEnabled(self.year_filter.currentData() is not None)
+
+    def _year_changed(self) -> None:
+        has_year = self.year_filter.currentData() is not None
+        self.month_filter.setEnabled(has_year)
+        if not has_year:
+            self.month_filter.blockSignals(True)
+            self.month_filter.setCurrentIndex(0)
+            self.month_filter.blockSignals(False)
+        self.reload()
+
+    def reload(self) -> None:
+        """Query the service with the current filters; keeps the selected meeting selected."""
+        self.search_timer.stop()
+        keep = self.selected_id()
+        code = self.type_filter.currentData()
+        year = self.year_filter.currentData()
+        with self.db.reading() as s:
+            rows = list_meetings(
+                s, self.branch_id, year=year, month=self.month_filter.currentData() if year else None,
+                meeting_type=MeetingType(code) if code else None, text=self.search_box.text() or None,
+            )
+        self.model.set_rows(rows)
+        self.count_label.setText(f"共 {len(rows)} 条")
+        if keep is not None:
+            self.select_meeting(keep)
+
+    # --- selection ----------------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.proxy.row_at(rows[0].row()).id
+
+    def select_meeting(self, meeting_id: int) -> bool:
+        source_row = self.model.row_of(meeting_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.proxy.row_at(index.row()).id)

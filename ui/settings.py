@@ -1,0 +1,86 @@
+"""Window settings declared once with type and default, behind one QSettings wrapper
+(after Picard's options.py). Per-branch rules live in the database (models.settings_store);
+this file only remembers how the window looked.
+
+The file is an INI under ``models.paths.data_dir()``, so tests (which redirect the data
+folder to tmp) never touch a real profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from models.paths import data_dir
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    """A declared option: its key, its type and its default."""
+
+    key: str
+    kind: type
+    default: T
+
+
+_OPTIONS: dict[str, Option[Any]] = {}
+
+
+def declare(key: str, kind: type, default: T) -> Option[T]:
+    option: Option[T] = Option(key, kind, default)
+    _OPTIONS[key] = option
+    return option
+
+
+WINDOW_GEOMETRY = declare("window/geometry", QByteArray, QByteArray())
+WINDOW_STATE = declare("window/state", QByteArray, QByteArray())
+SPLITTER_SIZES = declare("window/splitter_sizes", list, [180, 1000])
+LAST_VIEW = declare("window/last_view", str, "meetings")
+SHOW_FULL_NUMBERS = declare("roster/show_full_numbers", bool, False)
+EDITOR_GEOMETRY = declare("editor/geometry", QByteArray, QByteArray())
+LAST_ATTACHMENT_DIR = declare("editor/last_attachment_dir", str, "")
+
+
+class Settings:
+    """Typed access to the declared options."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        if qsettings is None:
+            qsettings = QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+        self.q = qsettings
+
+    def get(self, option: Option[T]) -> T:
+        if option.key not in _OPTIONS:
+            raise KeyError(option.key)
+        raw = self.q.value(option.key, None)
+        if raw is None:
+            return option.default
+        try:
+            return self._convert(option, raw)
+        except (TypeError, ValueError):
+            return option.default
+
+    def set(self, option: Option[T], value: T) -> None:
+        if option.key not in _OPTIONS:
+            raise KeyError(option.key)
+        self.q.setValue(option.key, value)
+
+    def sync(self) -> None:
+        self.q.sync()
+
+    @staticmethod
+    def _convert(option: Option[T], raw: Any) -> T:
+        kind = option.kind
+        if kind is bool:
+            if isinstance(raw, str):
+                return raw.lower() in ("true", "1", "yes")  # type: ignore[return-value]
+            return bool(raw)  # type: ignore[return-value]
+        if kind is list:
+            items = raw if isinstance(raw, list) else [raw]
+            return [int(x) for x in items]  # type: ignore[return-value]
+        if kind is QByteArray:
+            return raw if isinstance(raw, QByteArray) else QByteArray(raw)  # type: ignore[return-value]
+        return kind(raw)  # type: ignore[no-any-return]
