@@ -1,19 +1,151 @@
-"""Opening the database for the GUI (placeholder until the backup issue adds the instance
-lock, the removable-drive check, integrity on open and automatic backups)."""
+"""Opening the database for the window, and what happens when it closes.
+
+``open_for_gui`` does, in order: refuse (or offer to copy away from) a removable or network
+drive; take the instance lock (QLockFile on ``<db>.lock`` — the same file and layout the
+command line's models.lock.InstanceLock uses); check integrity (quick check, or a full one
+after an unclean shutdown) and on damage keep the file aside and offer the newest good
+backup — never restoring without asking; then open (and migrate) the database.
+``on_exit`` makes the automatic backup, marks a clean close and releases the lock.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.db import Database, open_database
+from models import paths
+from models.autobackup import auto_backup, backup_due, format_when, list_backups
+from models.db import Database, copy_database, open_database
+from models.errors import BranchBookError
+from models.integrity import (
+    check_on_open,
+    mark_clean_close,
+    mark_open,
+    newest_good_backup,
+)
+from models.lock import busy_message, drive_kind, lock_path, read_owner
+from models.restore import restore_file
+from ui import msgbox
+
+TITLE = "打开数据库"
+_locks: dict[Path, QLockFile] = {}
+
+
+def _key(path: Path) -> Path:
+    return Path(path).absolute()
+
+
+def _take_lock(parent: QWidget | None, path: Path) -> bool:
+    lock = QLockFile(str(lock_path(path)))
+    lock.setStaleLockTime(0)  # stale only when its process is gone (checked by Qt)
+    if not lock.tryLock(0):
+        msgbox.warn(parent, TITLE, busy_message(path, read_owner(lock_path(path))))
+        return False
+    _locks[_key(path)] = lock
+    return True
+
+
+def release_lock(path: Path) -> None:
+    lock = _locks.pop(_key(path), None)
+    if lock is not None:
+        lock.unlock()
+
+
+def _local_copy(parent: QWidget | None, path: Path) -> Path | None:
+    kind = drive_kind(path)
+    if kind == "local":
+        return path
+    where = "U盘或移动硬盘" if kind == "removable" else "网络驱动器"
+    answer = msgbox.ask(
+        parent, TITLE,
+        f"数据库“{path}”位于{where}上。直接在{where}上使用，拔出或断网时可能损坏记录。\n\n"
+        "是否把它复制到本机硬盘，并打开本机上的副本？（原文件保持不变）")
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    target = paths.default_db_path()
+    if target.exists():
+        target = paths.data_dir() / f"{path.stem}_副本_{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy_database(path, target)
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        msgbox.warn(parent, TITLE, f"复制数据库到本机失败（{exc}）。请检查U盘后重试。")
+        return None
+    msgbox.inform(parent, TITLE, f"已复制到本机：{target}\n以后请打开这个文件，并定期备份到U盘。")
+    return target
+
+
+def _recover(parent: QWidget | None, path: Path) -> bool:
+    """Integrity check; on damage offer the newest good backup. False: do not open."""
+    report = check_on_open(path)
+    if report.ok:
+        return True
+    backup = newest_good_backup()
+    if backup is None:
+        msgbox.warn(parent, TITLE, report.message() + "\n\n本机没有可用的自动备份。请用U盘上的备份，"
+                    "在命令行运行 restore 恢复，或联系维护人员。")
+        return False
+    when = next((e.created for e in list_backups() if e.path == backup), None)
+    answer = msgbox.ask(parent, TITLE, report.message() + "\n\n是否从最新的完好备份恢复？\n"
+                        f"备份：{backup.name}" + (f"（{format_when(when)}）" if when else ""))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore_file(path, backup, keep_safety_copy=False)  # the damaged file is kept already
+    except BranchBookError as exc:
+        msgbox.warn(parent, TITLE, exc.message)
+        return False
+    msgbox.inform(parent, TITLE, f"已从备份“{backup.name}”恢复。备份之后录入的内容需要重新录入。")
+    return True
 
 
 def open_for_gui(parent: QWidget | None, path: Path) -> Database | None:
     """Open ``path`` for the window, or explain why not (returns None after telling the user)."""
-    return open_database(path)
+    local = _local_copy(parent, Path(path))
+    if local is None:
+        return None
+    if not _take_lock(parent, local):
+        return None
+    try:
+        if not _recover(parent, local):
+            release_lock(local)
+            return None
+        db = open_database(local)
+    except BranchBookError as exc:
+        release_lock(local)
+        msgbox.warn(parent, TITLE, exc.message)
+        return None
+    mark_open(local)
+    return db
+
+
+def run_auto_backup(db: Database) -> str | None:
+    """The automatic backup; returns a Chinese problem description instead of raising."""
+    try:
+        auto_backup(db.path)
+    except BranchBookError as exc:
+        return exc.message
+    return None
+
+
+def start_daily_backups(owner: QObject, db: Database, interval_ms: int = 3_600_000) -> QTimer:
+    """Check every hour whether a day has passed since the last backup, and back up then."""
+    timer = QTimer(owner)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(lambda: backup_due(db.path) and run_auto_backup(db))
+    timer.start()
+    return timer
 
 
 def on_exit(db: Database) -> None:
     """Called when the window closes, before the database is closed (automatic backup)."""
+    problem = run_auto_backup(db)
+    if problem is not None:
+        msgbox.warn(None, "自动备份未完成", problem)
+    mark_clean_close(db.path)
+    release_lock(db.path)

@@ -1,0 +1,329 @@
+"""Verified single-file backups (备份) and reading them back (校验).
+
+A backup is made with SQLite's backup API into a temporary snapshot (switched to
+journal_mode=DELETE so it opens from read-only media), checked (integrity, application id,
+schema revision, record counts), wrapped in the .bbk container (optionally encrypted),
+written under a temporary name in the target folder, flushed to the device, read back and
+compared, and only then renamed to its final name. A failed backup leaves no file at the
+final name and says why in Chinese.
+
+Do not call :func:`create_backup` inside an open write transaction of the same process:
+SQLite's backup step would wait for that transaction for ever.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from models import backup_format as fmt
+from models.backup_format import BackupFileError, Manifest
+from models.check import COUNTED_TABLES
+from models.db import APPLICATION_ID, known_revisions
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass
+class BackupInfo:
+    """A checked backup: where it is and what it holds."""
+
+    path: Path
+    manifest: Manifest
+    encrypted: bool
+
+    def describe(self) -> str:
+        m = self.manifest
+        created = datetime.fromisoformat(m.created_at)
+        counts = "，".join(f"{label} {m.counts[t]}" for t, label in COUNTED_TABLES if t in m.counts)
+        lines = [
+            f"备份文件：{self.path}",
+            f"党支部：{'、'.join(m.branches) or '（无）'}",
+            f"备份时间：{created.year}年{created.month}月{created.day}日 {created:%H:%M}",
+            f"记录数：{counts}",
+            "加密：是" if self.encrypted else "加密：否",
+        ]
+        return "\n".join(lines)
+
+
+def _io_message(exc: OSError, target: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"目标磁盘“{target}”空间不足，备份未完成，没有留下不完整的文件。请腾出空间或换一个U盘。"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"目标文件夹“{target}”是只读的或没有写入权限，备份未完成。请检查U盘的写保护开关或换一个文件夹。"
+    if exc.errno in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
+        return f"无法写入“{target}”，U盘可能已被拔出，备份未完成。请重新插入U盘后再备份。"
+    return f"写入“{target}”失败（{exc.strerror or exc}），备份未完成。"
+
+
+def _flush_to_device(fd: int) -> None:
+    """fsync, then (Linux) drop the cached pages so that the read-back reads the device itself
+    — a stick that lies about its capacity or loses writes is caught before the file counts."""
+    os.fsync(fd)
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_name(branch: str, when: datetime, kind: str = "manual") -> str:
+    safe = _UNSAFE.sub("_", branch).strip("_.") or "支部"
+    middle = "_恢复前" if kind == "safety" else ""
+    return f"{safe}{middle}_{when:%Y%m%d-%H%M%S}{fmt.EXTENSION}"
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con.execute("PRAGMA mmap_size=268435456")  # reads through the page cache: faster checks
+    return con
+
+
+def check_integrity(path: Path, name: str, *, full: bool = True) -> None:
+    """Raise unless the SQLite file passes the check.
+
+    ``full``: PRAGMA integrity_check (also index against table content); otherwise
+    quick_check (every page and B-tree structure, O(N)) — used when making a backup of
+    the live file, which is itself checked on every open."""
+    try:
+        con = _connect_ro(path)
+        try:
+            result = [r[0] for r in con.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{exc}），不能使用。") from exc
+    if result != ["ok"]:
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{'；'.join(result[:3])}），不能使用。")
+
+
+def _describe_snapshot(path: Path, name: str) -> tuple[str, list[str], dict[str, int]]:
+    """(revision, branch names, counts) of a BranchBook SQLite file, or raise."""
+    try:
+        con = _connect_ro(path)
+        try:
+            if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise BackupFileError(f"备份“{name}”中不是支部工作记录本的数据库，不能使用。")
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if "alembic_version" in tables else None
+            if row is None:
+                raise BackupFileError(f"备份“{name}”中的数据库缺少版本信息，可能已损坏。")
+            branches = [r[0] for r in con.execute("SELECT name FROM branch ORDER BY id")]
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t, _ in COUNTED_TABLES if t in tables}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{exc}），不能使用。") from exc
+    if row[0] not in known_revisions():
+        raise BackupFileError(
+            f"备份“{name}”由更新版本的支部工作记录本创建（数据版本 {row[0]}），本软件无法使用。请先升级支部工作记录本。")
+    return row[0], branches, counts
+
+
+def snapshot(db_path: Path, dest: Path, busy_timeout_ms: int = 30_000) -> None:
+    """A consistent copy of the live database through SQLite's backup API (one step).
+
+    A read transaction is opened first, with a busy timeout: Python's backup loop would
+    otherwise retry for ever while another connection keeps the file locked."""
+    source = sqlite3.connect(db_path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    try:
+        source.execute("BEGIN")
+        try:
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            raise BackupFileError("数据库正被占用（有未完成的保存），暂时无法备份。请稍后再试。") from exc
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        source.execute("COMMIT")
+    finally:
+        source.close()
+
+
+def _unique(target: Path) -> Path:
+    n = 2
+    candidate = target
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+        n += 1
+    return candidate
+
+
+def create_backup(
+    db_path: Path,
+    target_dir: Path,
+    *,
+    passphrase: str | None = None,
+    kind: str = "manual",
+    now: datetime | None = None,
+) -> BackupInfo:
+    """Back up ``db_path`` into ``target_dir``; return the verified backup."""
+    if not target_dir.is_dir():
+        raise BackupFileError(f"目标文件夹“{target_dir}”不存在或无法访问。请检查U盘是否已插好。")
+    if not db_path.is_file():
+        raise BackupFileError(f"找不到数据库文件“{db_path}”，无法备份。")
+    when = now or datetime.now()
+    try:
+        work_dir = tempfile.TemporaryDirectory(prefix="bbk-")
+    except OSError as exc:
+        raise BackupFileError(f"无法创建临时文件（{exc.strerror or exc}），备份未完成。请检查本机磁盘空间。") from exc
+    with work_dir as work:
+        snap = Path(work) / "snapshot.sqlite3"
+        try:
+            snapshot(db_path, snap)
+        except sqlite3.DatabaseError as exc:
+            raise BackupFileError(
+                f"复制数据库时出错（{exc}），备份未完成。请检查本机磁盘空间；"
+                "如仍失败，数据库可能已损坏，请运行“check”检查数据库。") from exc
+        revision, branches, counts = _describe_snapshot(snap, db_path.name)
+        manifest = Manifest(
+            created_at=when.isoformat(timespec="seconds"), revision=revision,
+            application_id=APPLICATION_ID, sqlite_size=snap.stat().st_size,
+            sha256="", branches=branches, counts=counts, kind=kind,
+            source=db_path.name)
+        final = _unique(target_dir / backup_name(branches[0] if branches else "支部", when, kind))
+        partial = target_dir / f".{final.name}.partial"
+        plain = Path(work) / "plain.bbk" if passphrase else partial
+        # the quick check runs while the container is written (SQLite and hashing release the GIL)
+        checking = ThreadPoolExecutor(max_workers=1)
+        checked = checking.submit(check_integrity, snap, db_path.name, full=False)
+        checking.shutdown(wait=False)
+        try:
+            with plain.open("wb") as out:
+                fmt.write_plain(out, manifest, snap)
+                out.flush()
+                if plain == partial:  # the temporary plain file of an encrypted backup needs no flush
+                    _flush_to_device(out.fileno())
+            written: tuple[bytes, str] | None = None
+            if passphrase:
+                with partial.open("wb") as out:
+                    written = fmt.write_encrypted(out, plain, passphrase)
+                    out.flush()
+                    _flush_to_device(out.fileno())
+            checked.result()
+            _check_written(partial, manifest, written)
+            os.replace(partial, final)
+            _fsync_dir(target_dir)
+        except OSError as exc:
+            _remove(partial)
+            raise BackupFileError(_io_message(exc, target_dir)) from exc
+        except BaseException:
+            _remove(partial)
+            raise
+        finally:
+            if not checked.cancel():
+                checked.exception()  # wait: the check must not outlive the temporary snapshot
+    return BackupInfo(final, manifest, encrypted=bool(passphrase))
+
+
+def _check_written(path: Path, manifest: Manifest, encrypted: tuple[bytes, str] | None) -> None:
+    """Read back what reached the device and compare it with what was meant to be written
+    (``encrypted``: the key and the SHA-256 of the plaintext)."""
+    with path.open("rb") as fh:
+        header = fmt.read_header(fh, path.name)
+        if encrypted is None:
+            if header.meta != manifest.__dict__:
+                raise BackupFileError("写入后读回的备份说明不一致，备份未完成。请换一个U盘重试。")
+            fmt.extract_plain(path, fh, manifest, None, path.name)
+            return
+        key, plain_sha = encrypted
+        if fmt.decrypt_to(path, header, fh, None, None, key=key) != plain_sha:
+            raise BackupFileError("写入后读回的备份内容不一致，备份未完成。请换一个U盘重试。")
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def is_encrypted(path: Path) -> bool:
+    """True for an encrypted backup (so the GUI knows to ask for the passphrase)."""
+    try:
+        with path.open("rb") as fh:
+            return fmt.read_header(fh, path.name).kind == fmt.KIND_ENCRYPTED
+    except OSError as exc:
+        raise BackupFileError(f"无法读取备份文件“{path}”：{exc.strerror or exc}。") from exc
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest of a plain backup without checking its data (None for encrypted)."""
+    with path.open("rb") as fh:
+        header = fmt.read_header(fh, path.name)
+    return Manifest(**header.meta) if header.kind == fmt.KIND_PLAIN else None
+
+
+@contextmanager
+def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | None = None,
+                  *, full: bool = True) -> Iterator[tuple[Path, BackupInfo]]:
+    """Extract and fully check a backup into a temporary SQLite file; deleted on exit.
+
+    ``work_dir`` puts the temporary folder there (beside the live database for an atomic
+    rename); by default the system's temp folder is used."""
+    if not path.is_file():
+        raise BackupFileError(f"找不到备份文件“{path}”，请检查路径。")
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".bbk-work-", dir=work_dir))
+    except OSError as exc:
+        raise BackupFileError(
+            f"无法在“{work_dir or tempfile.gettempdir()}”创建临时文件（{exc.strerror or exc}），未做任何改动。"
+            "请检查磁盘空间和写入权限。") from exc
+    try:
+        sqlite_path = work / "restored.sqlite3"
+        try:
+            with path.open("rb") as fh:
+                header = fmt.read_header(fh, path.name)
+                encrypted = header.kind == fmt.KIND_ENCRYPTED
+                if encrypted:
+                    inner = work / "inner.bbk"
+                    fmt.decrypt_to(path, header, fh, passphrase, inner)
+                    with inner.open("rb") as ifh:
+                        header = fmt.read_header(ifh, path.name)
+                        if header.kind != fmt.KIND_PLAIN:
+                            raise BackupFileError(fmt.BAD_PASSPHRASE)
+                        manifest = Manifest(**header.meta)
+                        fmt.extract_plain(inner, ifh, manifest, sqlite_path, path.name)
+                    inner.unlink()
+                else:
+                    manifest = Manifest(**header.meta)
+                    fmt.extract_plain(path, fh, manifest, sqlite_path, path.name)
+        except OSError as exc:
+            raise BackupFileError(f"读取备份文件“{path.name}”失败（{exc.strerror or exc}）。") from exc
+        if manifest.application_id != APPLICATION_ID:
+            raise BackupFileError(f"备份“{path.name}”中不是支部工作记录本的数据库，不能使用。")
+        check_integrity(sqlite_path, path.name, full=full)
+        revision, _branches, counts = _describe_snapshot(sqlite_path, path.name)
+        if revision != manifest.revision or counts != manifest.counts:
+            raise BackupFileError(f"备份“{path.name}”的内容与其说明不符，文件已损坏或被改动。")
+        yield sqlite_path, BackupInfo(path, manifest, encrypted)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def verify_backup(path: Path, passphrase: str | None = None, *, full: bool = True) -> BackupInfo:
+    """Check a backup completely without touching any database (temp files are removed)."""
+    with opened_backup(path, passphrase, full=full) as (_sqlite, info):
+        return info

@@ -1,0 +1,116 @@
+"""Command-line handlers: backup, verify, restore, merge (SPEC §6).
+
+Passphrases come only from ``--passphrase-file`` (never the command line, never a log).
+Commands that touch a database take its instance lock; none of them asks a question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from models import paths
+from models.autobackup import record_backup
+from models.backup import create_backup, verify_backup
+from models.db import open_database
+from models.errors import BranchBookError
+from models.lock import InstanceLock, ensure_local
+
+
+def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn file-system and SQLite failures into a Chinese message (exit 1), never a traceback."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except OSError as exc:
+            raise BranchBookError(
+                f"读写文件“{exc.filename or ''}”时出错（{exc.strerror or exc}），操作未完成。") from exc
+        except sqlite3.Error as exc:
+            raise BranchBookError(f"数据库出错（{exc}），操作未完成，数据库未改动。") from exc
+
+    return run
+
+
+def read_passphrase(file: Path | None) -> str | None:
+    """The passphrase in ``file`` (first line, surrounding whitespace removed), or None."""
+    if file is None:
+        return None
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise BranchBookError(f"找不到密码文件“{file}”。请检查 --passphrase-file 的路径。") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BranchBookError(f"无法读取密码文件“{file}”。请确认它是 UTF-8 文本文件。") from exc
+    lines = text.splitlines()
+    passphrase = lines[0].strip() if lines else ""
+    if not passphrase:
+        raise BranchBookError(f"密码文件“{file}”是空的。请在第一行写入备份密码。")
+    return passphrase
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
+
+
+def _existing_db(args: argparse.Namespace) -> Path:
+    path = _db_path(args)
+    if not path.is_file():
+        raise BranchBookError(f"找不到数据库文件“{path}”。请用 --db 指定数据库。")
+    return path
+
+
+@_user_errors
+def run_backup(args: argparse.Namespace) -> int:
+    db_path = _existing_db(args)
+    passphrase = read_passphrase(args.passphrase_file)
+    ensure_local(db_path)
+    with InstanceLock(db_path):
+        open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
+        info = create_backup(db_path, Path(args.to), passphrase=passphrase)
+    record_backup(db_path, info)
+    print(info.path)
+    return 0
+
+
+@_user_errors
+def run_verify(args: argparse.Namespace) -> int:
+    info = verify_backup(Path(args.file), read_passphrase(args.passphrase_file))
+    print(info.describe())
+    print("校验结果：备份完好")
+    return 0
+
+
+@_user_errors
+def run_restore(args: argparse.Namespace) -> int:
+    from models.restore import restore_file
+
+    db_path = _db_path(args)
+    passphrase = read_passphrase(args.passphrase_file)
+    ensure_local(db_path)
+    with InstanceLock(db_path):
+        result = restore_file(db_path, Path(args.file), passphrase)
+    print(result.backup.describe())
+    print(result.describe())
+    return 0
+
+
+@_user_errors
+def run_merge(args: argparse.Namespace) -> int:
+    from models.merge import merge_backup
+
+    db_path = _existing_db(args)
+    passphrase = read_passphrase(args.passphrase_file)
+    ensure_local(db_path)
+    with InstanceLock(db_path):
+        db = open_database(db_path)
+        try:
+            summary = merge_backup(db, Path(args.file), passphrase)
+        finally:
+            db.close()
+    print(summary.describe())
+    return 0

@@ -1,0 +1,110 @@
+"""完整性检查 on open.
+
+Every open runs ``PRAGMA quick_check``; an open after an unclean shutdown (the marker file
+``<db>.running``, written on open and removed on clean close, is still there) runs the full
+``integrity_check`` and ``foreign_key_check``. A damaged file is copied aside as
+``<db>.damaged`` (never deleted, never silently replaced); the user is told the likely cause
+and offered the newest good backup.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from models import paths
+
+LIKELY_CAUSES = ("可能的原因：写入时U盘被拔出、电脑突然断电或死机、磁盘出现坏道，"
+                 "或者数据库文件被其他程序改动过。")
+
+
+@dataclass
+class IntegrityReport:
+    path: Path
+    ok: bool
+    full: bool  # the full integrity_check ran (after an unclean shutdown)
+    problems: list[str] = field(default_factory=list)
+    damaged_copy: Path | None = None
+
+    def message(self) -> str:
+        if self.ok:
+            return "数据库检查正常。"
+        lines = [f"数据库“{self.path.name}”已损坏，无法正常使用。", LIKELY_CAUSES]
+        lines += [f"发现的问题：{p}" for p in self.problems[:3]]
+        if self.damaged_copy is not None:
+            lines.append(f"损坏的文件已原样保存为：{self.damaged_copy}")
+        return "\n".join(lines)
+
+
+def marker_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".running")
+
+
+def was_unclean(db_path: Path) -> bool:
+    return marker_path(db_path).exists()
+
+
+def mark_open(db_path: Path) -> None:
+    marker_path(db_path).write_text(datetime.now().isoformat(timespec="seconds"), encoding="utf-8")
+
+
+def mark_clean_close(db_path: Path) -> None:
+    marker_path(db_path).unlink(missing_ok=True)
+
+
+def run_checks(db_path: Path, *, full: bool) -> list[str]:
+    """Problems found by quick_check (or integrity_check + foreign_key_check when ``full``)."""
+    try:
+        con = sqlite3.connect(db_path, timeout=5)
+        try:
+            pragma = "integrity_check" if full else "quick_check"
+            result = [r[0] for r in con.execute(f"PRAGMA {pragma}")]
+            problems = [] if result == ["ok"] else result
+            if full and not problems:
+                fk = con.execute("PRAGMA foreign_key_check").fetchall()
+                if fk:
+                    problems.append(f"有 {len(fk)} 条记录的关联已失效（外键错误）")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return problems
+
+
+def keep_damaged(db_path: Path) -> Path:
+    """Copy the damaged file (and its WAL) aside as ``<db>.damaged`` (numbered if taken)."""
+    target = db_path.with_name(db_path.name + ".damaged")
+    n = 2
+    while target.exists():
+        target = db_path.with_name(f"{db_path.name}.{n}.damaged")
+        n += 1
+    shutil.copy2(db_path, target)
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    return target
+
+
+def check_on_open(db_path: Path) -> IntegrityReport:
+    """Check an existing database before it is opened; on damage keep a copy aside."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return IntegrityReport(db_path, ok=True, full=False)
+    full = was_unclean(db_path)
+    problems = run_checks(db_path, full=full)
+    report = IntegrityReport(db_path, ok=not problems, full=full, problems=problems)
+    if problems:
+        report.damaged_copy = keep_damaged(db_path)
+    return report
+
+
+def newest_good_backup(folder: Path | None = None) -> Path | None:
+    """The newest backup in the local backups folder that passes full verification."""
+    from models.autobackup import list_backups
+
+    for entry in list_backups(folder or paths.backups_dir(), verify=True):
+        if entry.ok:
+            return entry.path
+    return None

@@ -1,0 +1,136 @@
+"""恢复: replace the live database with a checked backup, keeping a safety copy.
+
+Order of work, so that a failure at any step leaves the current database as it was:
+1. the backup is extracted and fully checked in a temporary folder beside the live file;
+2. a safety copy of the current database goes to the backups folder (a verified backup,
+   or the raw bytes if the current file is too damaged for that);
+3. the live engine is disposed, the live WAL is checkpointed and the -wal/-shm removed
+   (a stale WAL must never be replayed onto the restored file);
+4. the checked file is flushed and swapped in with one atomic rename;
+5. the same :class:`Database` object is re-pointed at the restored file (its engine and
+   session factory are replaced), so everyone holding it keeps working — but ids of the
+   branch and records may differ: the window must reload everything (``database_replaced``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from models import paths
+from models.audit import record
+from models.backup import BackupInfo, _fsync_dir, create_backup, opened_backup
+from models.db import Database, open_database
+from models.enums import AuditAction
+from models.errors import BranchBookError
+
+
+@dataclass
+class RestoreResult:
+    backup: BackupInfo
+    safety_copy: Path | None
+
+    def describe(self) -> str:
+        lines = [f"已从备份恢复数据库：{self.backup.path.name}"]
+        if self.safety_copy is not None:
+            lines.append(f"恢复前的数据库已保存为：{self.safety_copy}")
+        return "\n".join(lines)
+
+
+def safety_copy(db_path: Path) -> Path | None:
+    """Keep the current database before it is replaced (None if there is none)."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    folder = paths.backups_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BranchBookError(
+            f"无法创建备份文件夹“{folder}”（{exc.strerror or exc}），恢复已取消，数据库未改动。") from exc
+    try:
+        return create_backup(db_path, folder, kind="safety").path
+    except BranchBookError:
+        pass  # too damaged for a checked backup: keep its raw bytes instead
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    raw = folder / f"{db_path.stem}_恢复前_{stamp}.damaged"
+    try:
+        shutil.copy2(db_path, raw)
+        for suffix in ("-wal",):
+            side = db_path.with_name(db_path.name + suffix)
+            if side.exists():
+                shutil.copy2(side, raw.with_name(raw.name + suffix))
+    except OSError as exc:
+        raise BranchBookError(
+            f"无法保存当前数据库的安全副本（{exc.strerror or exc}），恢复已取消，数据库未改动。") from exc
+    return raw
+
+
+def _retire_wal(db_path: Path) -> None:
+    """Fold the WAL into the main file, then remove -wal/-shm so none can be replayed later."""
+    if db_path.exists():
+        try:
+            con = sqlite3.connect(db_path, timeout=5)
+            try:
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            pass  # a damaged file: its raw bytes are already in the safety copy
+    for suffix in ("-wal", "-shm", "-journal"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
+def restore_file(db_path: Path, backup: Path, passphrase: str | None = None,
+                 *, keep_safety_copy: bool = True,
+                 before_swap: Callable[[], None] | None = None) -> RestoreResult:
+    """Restore into ``db_path``. Raises without changing it.
+
+    ``before_swap`` is called once the backup is checked and the safety copy made, right
+    before the file is replaced: the caller closes its own connections there."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with opened_backup(backup, passphrase, work_dir=db_path.parent) as (checked, info):
+        safety = safety_copy(db_path) if keep_safety_copy else None
+        if before_swap is not None:
+            before_swap()
+        try:
+            with checked.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            _retire_wal(db_path)
+            os.replace(checked, db_path)
+            _fsync_dir(db_path.parent)
+        except OSError as exc:
+            raise BranchBookError(
+                f"替换数据库文件失败（{exc.strerror or exc}），恢复未完成，当前数据库未改动。") from exc
+    result = RestoreResult(info, safety)
+    db = open_database(db_path)
+    try:
+        with db.transaction() as s:
+            record(s, AuditAction.RESTORE, "database", summary=f"从备份“{backup.name}”恢复数据库",
+                   detail={"backup": str(backup), "created_at": info.manifest.created_at,
+                           "safety_copy": str(safety or "")})
+    finally:
+        db.close()
+    return result
+
+
+def restore_database(db: Database, backup: Path, passphrase: str | None = None) -> RestoreResult:
+    """Restore into the open ``db``: its engine is disposed and replaced by a fresh one.
+
+    On failure ``db`` keeps working on the unchanged file."""
+    closed: list[bool] = []
+
+    def close() -> None:
+        db.close()
+        closed.append(True)
+
+    try:
+        return restore_file(db.path, backup, passphrase, before_swap=close)
+    finally:
+        if closed:
+            fresh = open_database(db.path)
+            db.engine, db.session_factory = fresh.engine, fresh.session_factory

@@ -1,0 +1,226 @@
+"""The 备份与恢复 page and the startup checks, driven as a person would (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from models import paths
+from models.autobackup import auto_backup, list_backups
+from models.backup import create_backup, is_encrypted, verify_backup
+from models.db import Database, open_database
+from models.lock import lock_path
+from models.meetings import list_meetings
+from models.roster import list_branches
+from tests.models.backup_support import add_meeting, file_sha, populate
+from ui import msgbox
+from ui.backup_page import BackupPage
+from ui.startup_checks import on_exit, open_for_gui, release_lock
+
+YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
+
+@pytest.fixture(autouse=True)
+def _answers() -> Iterator[None]:
+    msgbox.AUTO_ANSWER = YES
+    msgbox.ASKED.clear()
+    yield
+    msgbox.AUTO_ANSWER = None
+    msgbox.ASKED.clear()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, db: Database) -> BackupPage:
+    branch_id = populate(db)
+    widget = BackupPage(db, branch_id)
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    return widget
+
+
+def _meetings(db: Database) -> int:
+    with db.reading() as s:
+        return sum(len(list_meetings(s, b.id)) for b in list_branches(s))
+
+
+def test_backup_to_folder_with_passphrase(page: BackupPage, qtbot: QtBot, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.set_target(usb)
+    assert not page.encrypt.isChecked()  # a local folder: encryption off by default
+    qtbot.mouseClick(page.encrypt, Qt.MouseButton.LeftButton, pos=QPoint(8, page.encrypt.height() // 2))
+    assert page.encrypt.isChecked() and page.passphrase.isEnabled()
+    qtbot.keyClicks(page.passphrase, "secret12")
+    qtbot.keyClicks(page.passphrase2, "secret13")
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert "两次输入的密码不一致" in msgbox.ASKED[-1]
+    assert list(usb.iterdir()) == []
+    page.passphrase2.clear()
+    qtbot.keyClicks(page.passphrase2, "secret12")
+    with qtbot.waitSignal(page.backup_done, timeout=20000) as signal:
+        qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert signal.args[0].startswith("最近备份：")
+    (made,) = usb.iterdir()
+    assert is_encrypted(made) and verify_backup(made, "secret12").manifest.counts["meeting"] == 2
+    assert "备份完成并已校验" in page.outcome.text()
+    assert page.last_backup_text() == signal.args[0]
+    assert page.encrypt.isChecked()  # the user's choice survives the refresh after the backup
+    page.grab().save(str(tmp_path.parent / "backup_page.png"))
+
+
+def test_failed_backup_is_explained(page: BackupPage, qtbot: QtBot, tmp_path: Path) -> None:
+    page.set_target(tmp_path / "pulled-out-stick")
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "未完成" in page.outcome.text(), timeout=20000)
+    assert "不存在或无法访问" in page.outcome.text()
+    assert page.backup_button.isEnabled()
+
+
+def test_restore_selected_backup_asks_then_reloads(page: BackupPage, qtbot: QtBot, db: Database) -> None:
+    auto_backup(db.path)
+    add_meeting(db, page.branch_id, "备份之后的会议")
+    page.refresh()
+    assert page.model.rowCount() == 1 and page.model.index(0, 3).data() == "备份时已校验"
+    page.table.selectRow(0)
+    msgbox.AUTO_ANSWER = NO
+    page.restore_selected()
+    qtbot.waitUntil(lambda: "已取消恢复" in page.outcome.text(), timeout=20000)
+    assert _meetings(db) == 3 and "党支部：测试第一党支部" in msgbox.ASKED[-1]
+    msgbox.AUTO_ANSWER = YES
+    with qtbot.waitSignal(page.database_replaced, timeout=20000):
+        page.restore_selected()
+    assert _meetings(db) == 2  # the same Database object now reads the restored file
+    assert "恢复前的数据库已保存为" in page.outcome.text()
+    kinds = {e.kind for e in list_backups()}
+    assert kinds == {"auto", "safety"} and page.model.rowCount() == 2
+    assert "还没有备份到U盘" in page.status.text()
+    page.grab().save(str(page.db.path.parent.parent / "backup_page_list.png"))
+
+
+def test_merge_other_branch_backup(page: BackupPage, qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    other = open_database(tmp_path / "other.sqlite3")
+    populate(other, name="第二党支部", meetings=1)
+    backup = create_backup(other.path, tmp_path, passphrase="pw1234").path
+    other.close()
+    page.ask_passphrase = lambda path: "pw1234"
+    with qtbot.waitSignal(page.database_replaced, timeout=20000):
+        page.merge(backup)
+    assert _meetings(db) == 3 and "新增" in page.outcome.text()
+    page.ask_passphrase = lambda path: "wrong!"
+    page.merge(backup)
+    qtbot.waitUntil(lambda: "密码错误或文件已损坏" in page.outcome.text(), timeout=20000)
+    assert _meetings(db) == 3
+
+
+def test_open_for_gui_locks_checks_and_backs_up_on_exit(qtbot: QtBot, db: Database) -> None:
+    populate(db)
+    db.close()
+    opened = open_for_gui(None, db.path)
+    assert opened is not None and lock_path(db.path).exists()
+    assert open_for_gui(None, db.path) is None  # a second window on the same database
+    assert "正在被" in msgbox.ASKED[-1]
+    on_exit(opened)
+    opened.close()
+    assert not lock_path(db.path).exists()
+    assert [e.kind for e in list_backups()] == ["auto"]
+    again = open_for_gui(None, db.path)
+    assert again is not None
+    again.close()
+    release_lock(db.path)
+
+
+def test_damaged_database_offers_newest_backup(qtbot: QtBot, db: Database) -> None:
+    populate(db, members=20, meetings=20, minutes="记录" * 3000)
+    db.close()
+    auto_backup(db.path)
+    data = bytearray(db.path.read_bytes())
+    for offset in range(8192, len(data) - 4096, 4096):
+        data[offset + 100: offset + 400] = b"\xff" * 300
+    db.path.write_bytes(bytes(data))
+    damaged = file_sha(db.path)
+    msgbox.AUTO_ANSWER = NO
+    assert open_for_gui(None, db.path) is None
+    assert "已损坏" in msgbox.ASKED[-1] and "是否从最新的完好备份恢复" in msgbox.ASKED[-1]
+    assert file_sha(db.path) == damaged  # never restored without asking
+    assert not lock_path(db.path).exists()
+    msgbox.AUTO_ANSWER = YES
+    opened = open_for_gui(None, db.path)
+    assert opened is not None and _meetings(opened) == 20
+    assert (paths.backups_dir().parent / "x").parent.exists()
+    assert db.path.with_name("records.sqlite3.damaged").exists()
+    opened.close()
+    release_lock(db.path)
+
+
+def test_verify_selected_marks_a_damaged_backup(page: BackupPage, qtbot: QtBot, db: Database) -> None:
+    good = auto_backup(db.path).path
+    bad = paths.backups_dir() / "测试第一党支部_20991231-000000.bbk"
+    bad.write_bytes(good.read_bytes()[:-1])
+    page.refresh()
+    rows = {e.path: i for i, e in enumerate(page.model.entries)}
+    assert set(rows) == {bad, good}
+    page.table.selectRow(rows[bad])
+    page.verify_selected()
+    qtbot.waitUntil(lambda: page.model.index(rows[bad], 3).data() == "已损坏", timeout=20000)
+    assert "少了 1 字节" in page.outcome.text()
+    page.table.selectRow(rows[good])
+    page.verify_selected()
+    qtbot.waitUntil(lambda: page.model.index(rows[good], 3).data() == "完好", timeout=20000)
+    assert page.model.index(rows[bad], 3).data() == "已损坏"
+
+
+def test_database_on_a_stick_is_copied_to_the_local_disk(qtbot: QtBot, db: Database,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.startup_checks as checks
+
+    populate(db)
+    db.close()
+    stick_sha = file_sha(db.path)
+    monkeypatch.setattr(checks, "drive_kind", lambda path: "removable" if path == db.path else "local")
+    msgbox.AUTO_ANSWER = NO
+    assert open_for_gui(None, db.path) is None
+    assert "位于U盘或移动硬盘上" in msgbox.ASKED[-1]
+    msgbox.AUTO_ANSWER = YES
+    opened = open_for_gui(None, db.path)
+    assert opened is not None and opened.path == paths.default_db_path()
+    assert _meetings(opened) == 2 and file_sha(db.path) == stick_sha
+    on_exit(opened)
+    opened.close()
+
+
+def test_daily_backup_timer(qtbot: QtBot, page: BackupPage, db: Database) -> None:
+    from ui.startup_checks import start_daily_backups
+
+    timer = start_daily_backups(page, db, interval_ms=10)
+    qtbot.waitUntil(lambda: len(list_backups()) == 1, timeout=20000)
+    qtbot.wait(100)  # not due again within the day
+    timer.stop()
+    assert len(list_backups()) == 1
+
+
+def test_toolbar_backup_to_stick_is_encrypted_by_default(page: BackupPage, qtbot: QtBot, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.backup_page as module
+
+    stick = tmp_path / "KINGSTON"
+    monkeypatch.setattr(module, "removable_volumes", list)
+    page.backup_to_removable()
+    assert "没有找到U盘" in msgbox.ASKED[-1]
+    stick.mkdir()
+    monkeypatch.setattr(module, "removable_volumes", lambda: [("U盘 KINGSTON", stick)])
+    monkeypatch.setattr(module, "drive_kind", lambda path: "removable" if path == stick else "local")
+    page.ask_new_passphrase = lambda: None  # cancelled: nothing written
+    page.backup_to_removable()
+    assert page.encrypt.isChecked() and list(stick.iterdir()) == []
+    page.ask_new_passphrase = lambda: "stick-pass"
+    with qtbot.waitSignal(page.backup_done, timeout=20000):
+        page.backup_to_removable()
+    (made,) = stick.iterdir()
+    assert is_encrypted(made) and verify_backup(made, "stick-pass").manifest.branches == ["测试第一党支部"]
+    assert page.reminder_text() is None  # a backup to a stick was just made
