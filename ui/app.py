@@ -39,6 +39,7 @@ def run_gui(db_path: Path | None) -> int:
         if branch_id is None:
             return 0
         window = MainWindow(db, branch_id)
+        startup_checks.start_daily_backups(window, db)
         install_excepthook(lambda: window)
         window.show()
         code = app.exec()

@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
+from models.compliance import due_this_month
 from models.db import Database
 from models.enums import MeetingType
 from models.roster import default_branch
@@ -79,7 +82,20 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.notice = QLabel()
+        self.notice.setObjectName("startup_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("QLabel#startup_notice { background: #fff4e5; color: #8a4b00;"
+                                  " border-bottom: 1px solid #f0c36d; padding: 6px 12px; }")
+        self.notice.linkActivated.connect(self.show_view)
+        self.notice.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.notice)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self._build_toolbar()
         self.db_label = QLabel()
         self.backup_label = QLabel()
@@ -88,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self._restore_settings()
+        self.show_startup_notices()
 
     # --- construction -----------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -120,6 +137,10 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction(icon("usb_backup"), "备份到U盘", self)
         self.backup_action.triggered.connect(lambda: self.backup_page.backup_to_removable())
         bar.addAction(self.backup_action)
+        self.settings_action = QAction(icon("settings"), "设置", self)
+        self.settings_action.setToolTip("党支部信息、打印字体和会议频次规则")
+        self.settings_action.triggered.connect(self.open_settings)
+        bar.addAction(self.settings_action)
         self.search_action = QAction(icon("search"), "搜索", self)
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
         self.search_action.triggered.connect(self.focus_search)
@@ -249,9 +270,31 @@ class MainWindow(QMainWindow):
             year = self.meetings_page.year_filter.currentData() or day.year
             preview_report(self, self.db, kind, branch_id=self.branch_id, year=int(year))
 
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.db, self.branch_id, self).exec():
+            self._update_title()
+            self.stats_page.refresh()
+            self.show_startup_notices()
+
+    def show_startup_notices(self, today: date | None = None) -> None:
+        """What is still due this month (本月尚需召开) and the USB backup reminder, at the top."""
+        with self.db.reading() as s:
+            due = due_this_month(s, self.branch_id, today)
+        lines = []
+        if due:
+            lines.append(f"本月尚需召开：{'、'.join(due)}。<a href=\"stats\">查看统计与提醒</a>")
+        reminder = self.backup_page.reminder_text()
+        if reminder:
+            lines.append(f"{reminder} <a href=\"backup\">去备份</a>")
+        self.notice.setText("<br>".join(lines))
+        self.notice.setVisible(bool(lines))
+
     def _backup_done(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
         self.backup_label.setText(self.backup_page.last_backup_text())
+        self.show_startup_notices()
 
     def reload_all(self) -> None:
         """After a restore or merge: every page reads the records again."""
