@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.common import BenchContext, Measure  # noqa: E402
+from benchmarks.common import BenchContext, Measure
 
 YEARS, MEMBERS, SEED = 10, 100, 1
 

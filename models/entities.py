@@ -8,7 +8,7 @@ Enumerated columns store the English codes from :mod:`models.enums`.
 from __future__ import annotations
 
 import uuid as uuid_mod
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -37,7 +37,7 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_uuid() -> str:

@@ -14,7 +14,7 @@ class _Labelled(StrEnum):
         return _LABELS[type(self).__name__][self.value]
 
     @classmethod
-    def from_label(cls, label: str) -> "_Labelled":
+    def from_label(cls, label: str) -> _Labelled:
         for code, text in _LABELS[cls.__name__].items():
             if text == label:
                 return cls(code)

@@ -202,9 +202,8 @@ def validate_member(data: MemberInput, today: date | None = None) -> MemberInput
         raise ValidationError("请填写入党时间。", field="joined_on")
     if data.joined_on > today:
         raise ValidationError("入党时间不能晚于今天，请检查日期。", field="joined_on")
-    if data.birth_date is not None:
-        if data.birth_date >= data.joined_on:
-            raise ValidationError("出生日期应早于入党时间，请检查日期。", field="birth_date")
+    if data.birth_date is not None and data.birth_date >= data.joined_on:
+        raise ValidationError("出生日期应早于入党时间，请检查日期。", field="birth_date")
     if data.full_member_on is not None and data.full_member_on < data.joined_on:
         raise ValidationError("转正时间不能早于入党时间，请检查日期。", field="full_member_on")
     if data.category == MemberCategory.PROBATIONARY and data.full_member_on is not None and data.full_member_on <= today:

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from models import paths  # noqa: E402
-from models.db import Database, open_database  # noqa: E402
+from models import paths
+from models.db import Database, open_database
 
 
 @pytest.fixture(autouse=True)

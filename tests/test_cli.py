@@ -64,7 +64,8 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("hello", encoding="utf-8")
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", "--db", str(readme)],
-                          capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
+                          capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120,
+                          check=False)
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
     assert "不是支部工作记录本的数据库" in proc.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -40,7 +40,7 @@ class Operation(Generic[T]):
     session (``db.transaction()``). ``on_failure(exc)`` defaults to the error dialog.
     """
 
-    _running: set[Operation[Any]] = set()
+    _running: ClassVar[set[Operation[Any]]] = set()
 
     def __init__(self, parent: QWidget | None, fn: Callable[[], T], label: str = "正在处理，请稍候…") -> None:
         self.parent = parent

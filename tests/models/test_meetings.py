@@ -207,7 +207,7 @@ def test_list_filters_and_search(db: Database, branch_id: int, people: dict[str,
                               title="党小组学习", agenda=[], attendance=[])
         create_meeting(s, branch_id, group_day)
     with db.reading() as s:
-        assert [m.title for m in list_meetings(s, branch_id)][0] == "主题党日：参观纪念馆"
+        assert list_meetings(s, branch_id)[0].title == "主题党日：参观纪念馆"
         march = list_meetings(s, branch_id, year=2026, month=3)
         assert {m.meeting_type for m in march} == {MeetingType.GENERAL_ASSEMBLY, MeetingType.GROUP}
         assert [m.expected for m in march if m.meeting_type == MeetingType.GENERAL_ASSEMBLY] == [3]

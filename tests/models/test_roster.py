@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from models.db import Database
-from models.enums import BranchRole, Gender, MeetingType, MemberCategory, MembershipState
+from models.enums import (
+    BranchRole,
+    Gender,
+    MeetingType,
+    MemberCategory,
+    MembershipState,
+)
 from models.errors import ValidationError
 from models.roster import (
     MemberInput,
