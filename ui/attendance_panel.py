@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 from models.enums import AttendanceStatus, LeaveReason
 from models.meetings import AttendanceInput
 from ui.look import icon
+from ui.table_base import RowsModel
 
 COL_NAME, COL_VOTE, COL_STATUS, COL_REASON, COL_NOTE = range(5)
 HEADERS = ("姓名", "表决权", "出席情况", "请假原因", "说明")
@@ -57,26 +56,15 @@ def quorum_met(voting_expected: int, voting_present: int) -> bool:
     return voting_present * 2 > voting_expected
 
 
-class AttendanceModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[AttendanceEntry] = []
+class AttendanceModel(RowsModel):
+    HEADERS = HEADERS
 
-    def set_entries(self, entries: list[AttendanceEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
+    @property
+    def entries(self) -> list[AttendanceEntry]:
+        return self.rows
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def set_entries(self, entries: list) -> None:  # type: ignore[type-arg]
+        self.set_rows(entries)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QStorageInfo,
@@ -15,41 +14,29 @@ from PySide6.QtCore import (
 
 from models.autobackup import BackupEntry, format_when
 from models.lock import drive_kind
+from ui.table_base import RowsModel
 
 KIND_LABELS = {"auto": "自动备份", "manual": "手动备份", "safety": "恢复前安全副本", "encrypted": "加密备份"}
 Index = QModelIndex | QPersistentModelIndex
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RowsModel):
     """The local backups: 备份时间, 大小, 类型, 状态."""
 
     HEADERS = ("备份时间", "大小", "类型", "状态")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[BackupEntry] = []
+    @property
+    def entries(self) -> list[BackupEntry]:
+        return self.rows
 
-    def load(self, entries: list[BackupEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
+    def load(self, entries: list) -> None:  # type: ignore[type-arg]
+        self.set_rows(entries)
 
     def set_status(self, entry: BackupEntry, status: str) -> None:
         if entry in self.entries:
             entry.status = status
             row = self.entries.index(entry)
             self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,6 +16,7 @@ from PySide6.QtCore import (
 from models.enums import ON_ROLL_STATES
 from models.roster import MemberRow
 from models.validation import mask_id_number, mask_phone
+from ui.table_base import RowsModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -26,32 +26,19 @@ HEADERS = ("姓名", "性别", "党小组", "类别", "党籍状态", "支部职
 Index = QModelIndex | QPersistentModelIndex
 
 
-class MembersTableModel(QAbstractTableModel):
+class MembersTableModel(RowsModel):
+    HEADERS = HEADERS
+    rows: list[MemberRow]
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[MemberRow] = []
         self.show_full_numbers = False
 
-    def set_rows(self, rows: list[MemberRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def set_show_full_numbers(self, show: bool) -> None:
         self.show_full_numbers = show
         if self.rows:
             self.dataChanged.emit(self.index(0, COL_PHONE), self.index(len(self.rows) - 1, COL_ID))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

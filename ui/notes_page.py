@@ -7,9 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -40,32 +38,16 @@ from models.meetings import list_meetings
 from models.notes import NoteInput, NoteRow
 from ui import msgbox
 from ui.look import error_label, icon
+from ui.table_base import RowsModel
 from ui.widgets import DateEdit, with_error
 
 HEADERS = ("日期", "标题", "党员", "学时")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class NotesTableModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[NoteRow] = []
-
-    def set_rows(self, rows: list[NoteRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+class NotesTableModel(RowsModel):
+    HEADERS = HEADERS
+    rows: list[NoteRow]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

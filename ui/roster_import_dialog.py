@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -33,27 +32,18 @@ from models.errors import BranchBookError
 from models.roster_import import ImportRow, RosterPreview, import_roster, read_roster
 from models.validation import mask_id_number
 from ui import msgbox
+from ui.table_base import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class PreviewModel(QAbstractTableModel):
-    COLUMNS = ("行号", "姓名", "性别", "出生日期", "入党时间", "党员类别", "党小组", "身份证号", "问题")
+class PreviewModel(RowsModel):
+    HEADERS = ("行号", "姓名", "性别", "出生日期", "入党时间", "党员类别", "党小组", "身份证号", "问题")
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[ImportRow] = []
 
-    def set_rows(self, rows: list[ImportRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def _text(self, row: ImportRow, col: int) -> str:
         if col == 0:
@@ -86,7 +76,7 @@ class PreviewModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+            return self.HEADERS[section]
         return None
 
 

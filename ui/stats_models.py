@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from models.compliance import STATUS_LABELS, MemberAttendance, Obligation
 from models.compliance_grid import STATUS_COLOURS, GridRow, cell_text
 from models.notes import YEARLY_STUDY_HOURS
+from ui.table_base import RowsModel
 
 ObjectRole = Qt.ItemDataRole.UserRole
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -29,23 +29,11 @@ GOOD, FAIR, POOR = "#81c784", "#ffb74d", "#e57373"
 Index = QModelIndex | QPersistentModelIndex
 
 
-class GridModel(QAbstractTableModel):
+class GridModel(RowsModel):
     """Rows: meeting types and party groups; columns: January … December."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[GridRow] = []
-
-    def set_rows(self, rows: list[GridRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 12
+    HEADERS = tuple(f"{month}月" for month in range(1, 13))
+    rows: list[GridRow]
 
     def obligation(self, index: Index) -> Obligation | None:
         return self.rows[index.row()].cells[index.column()] if index.isValid() else None
@@ -67,31 +55,15 @@ class GridModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return f"{section + 1}月"
-        return self.rows[section].label if section < len(self.rows) else None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[section].label if section < len(self.rows) else None
+        return super().headerData(section, orientation, role)
 
 
-class AttendanceModel(QAbstractTableModel):
-    COLUMNS = ("党小组", "姓名", "应到", "出席", "请假", "缺席", "出勤率", "学时")
+class AttendanceModel(RowsModel):
+    HEADERS = ("党小组", "姓名", "应到", "出席", "请假", "缺席", "出勤率", "学时")
     RATE, HOURS = 6, 7
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[MemberAttendance] = []
-
-    def set_rows(self, rows: list[MemberAttendance]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    rows: list[MemberAttendance]
 
     def _raw(self, m: MemberAttendance, column: int) -> Any:
         return (m.group_name, m.member, m.expected, m.present, m.leave, m.absent,
@@ -124,11 +96,6 @@ class AttendanceModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ObjectRole:
             return m
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
         return None
 
 
