@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from models.enums import ActionStatus
 from models.meetings import ActionInput, GuestInput
 from ui.look import icon
+from ui.table_base import RowsModel
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -48,18 +48,16 @@ class Column(Generic[R]):
     choices: tuple[tuple[str, str], ...] = ()  # (code, label) for a combo box
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
+class EditableRowsModel(RowsModel, Generic[R]):
+    """Rows the user adds, edits in place and removes (guests, action items)."""
+
     def __init__(self, columns: list[Column[R]], make: Callable[[], R], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.HEADERS = tuple(c.header for c in columns)
         self.make = make
         self.rows: list[R] = []
         self.read_only = False
-
-    def set_rows(self, rows: list[R]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
     def add_row(self) -> int:
         at = len(self.rows)
@@ -73,17 +71,6 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.rows[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -128,7 +115,7 @@ class ChoiceDelegate(QStyledItemDelegate):
 class RowsPanel(QWidget):
     changed = Signal()
 
-    def __init__(self, model: RowsModel[Any], add_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, model: EditableRowsModel[Any], add_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.table = QTableView()
@@ -207,16 +194,16 @@ def _set_status(row: ActionInput, text: str) -> bool:
     return True
 
 
-def guests_model(parent: QObject | None = None) -> RowsModel[GuestInput]:
-    return RowsModel([
+def guests_model(parent: QObject | None = None) -> EditableRowsModel[GuestInput]:
+    return EditableRowsModel([
         Column("姓名", lambda g: g.name, _set("name")),
         Column("单位", lambda g: g.unit, _set("unit")),
         Column("身份/职务", lambda g: g.role, _set("role")),
     ], lambda: GuestInput(name=""), parent)
 
 
-def actions_model(parent: QObject | None = None) -> RowsModel[ActionInput]:
-    return RowsModel([
+def actions_model(parent: QObject | None = None) -> EditableRowsModel[ActionInput]:
+    return EditableRowsModel([
         Column("落实事项", lambda a: a.title, _set("title")),
         Column("责任人", lambda a: a.owner, _set("owner")),
         Column("完成时限", lambda a: a.due_on.isoformat() if a.due_on else "", _set_due),
