@@ -436,12 +436,26 @@ def list_meetings(
 ) -> list[MeetingRow]:
     """Meetings newest first, with 应到/实到 counts, filtered by period, type and text
     (the text matches titles, themes, minutes and study material)."""
+    conds = [Meeting.branch_id == branch_id]
+    if year is not None:
+        start = date(year, month or 1, 1)
+        end = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
+        conds += [Meeting.held_on >= start, Meeting.held_on < end]
+    if meeting_type is not None:
+        conds.append(Meeting.meeting_type == str(meeting_type))
+    if text and text.strip():
+        pattern = like_pattern(text.strip())
+        conds.append(or_(*(col.like(pattern, escape="\\") for col in (
+            Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
+    # Attendance is counted only for the meetings the filters keep (a search that matches ten
+    # meetings reads ten meetings' attendance), in one grouped pass.
     counts = (
         select(
             Attendance.meeting_id.label("mid"),
             func.count().label("expected"),
             func.sum(case((Attendance.status == str(AttendanceStatus.PRESENT), 1), else_=0)).label("present"),
         )
+        .where(Attendance.meeting_id.in_(select(Meeting.id).where(*conds)))
         .group_by(Attendance.meeting_id)
         .subquery()
     )
@@ -453,19 +467,9 @@ def list_meetings(
         )
         .outerjoin(counts, counts.c.mid == Meeting.id)
         .outerjoin(PartyGroup, PartyGroup.id == Meeting.group_id)
-        .where(Meeting.branch_id == branch_id)
+        .where(*conds)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     )
-    if year is not None:
-        start = date(year, month or 1, 1)
-        end = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
-        stmt = stmt.where(Meeting.held_on >= start, Meeting.held_on < end)
-    if meeting_type is not None:
-        stmt = stmt.where(Meeting.meeting_type == str(meeting_type))
-    if text and text.strip():
-        pattern = like_pattern(text.strip())
-        stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in (
-            Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
