@@ -126,7 +126,8 @@ class MeetingsTableModel(QAbstractTableModel):
         if col == COL_HOST:
             return row.host
         if col == COL_COUNTS:
-            return f"{row.expected}/{row.present}"
+            # A planned meeting has no attendance yet: “—”, not a misleading “0/0”.
+            return "—" if row.expected == 0 else f"{row.expected}/{row.present}"
         return row.status.label
 
     @staticmethod

@@ -67,6 +67,13 @@ def test_model_shows_chinese_and_sorts_on_raw_values() -> None:
     assert days == sorted(days, reverse=True)
 
 
+def test_planned_meeting_shows_no_counts_yet() -> None:
+    model = MeetingsTableModel()
+    model.set_rows([MeetingRow(1, date(2026, 12, 5), MeetingType.COMMITTEE, "支委会", "书记", "", 0, 0,
+                               MeetingStatus.PLANNED)])
+    assert model.index(0, COL_COUNTS).data() == "—" and model.index(0, COL_STATUS).data() == "计划"
+
+
 def test_model_finds_a_meeting_beyond_the_first_batch() -> None:
     model = MeetingsTableModel()
     model.set_rows(_rows(500))
