@@ -53,44 +53,44 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     db_help = "数据库文件路径（默认：用户数据文件夹中的记录本）"
     parser = argparse.ArgumentParser(prog="main.py", description="支部工作记录本")
-    parser.add_argument("--db", type=Path, help=db_help)
+    parser.add_argument("--db", type=Path, metavar="数据库文件", help=db_help)
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="命令", metavar="命令")
 
     def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+        p.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
         p.set_defaults(handler=handler)
         return p
 
     p = command("demo", "生成一个示例党支部的演示数据", cmd_demo)
-    p.add_argument("--years", type=_positive, default=2, help="年数（默认 2）")
-    p.add_argument("--members", type=_positive, default=30, help="党员人数（默认 30）")
-    p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
+    p.add_argument("--years", type=_positive, default=2, metavar="年数", help="年数（默认 2）")
+    p.add_argument("--members", type=_positive, default=30, metavar="人数", help="党员人数（默认 30）")
+    p.add_argument("--seed", type=int, default=1, metavar="种子", help="随机种子（默认 1）")
 
     p = command("report", "生成 PDF 文档", cmd_report)
     kinds = p.add_subparsers(title="文档", metavar="文档", dest="kind", required=True)
     for kind, text in (("minutes", "会议记录"), ("signin", "签到表")):
         k = kinds.add_parser(kind, help=text, description=text)
-        k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-        k.add_argument("--meeting", type=_positive, required=True, help="会议编号")
-        k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+        k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+        k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
+        k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
     k = kinds.add_parser("monthly", help="月度汇编", description="月度汇编")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    k.add_argument("--month", type=_month, required=True, help="月份，如 2026-03")
-    k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--month", type=_month, required=True, metavar="年-月", help="月份，如 2026-03")
+    k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
     k = kinds.add_parser("annual", help="年度台账", description="年度台账")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    k.add_argument("--year", type=_year, required=True, help="年份，如 2026")
-    k.add_argument("--out", type=Path, required=True, help="输出 PDF 文件")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
+    k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
 
     p = command("stats", "统计：应开会议、提醒、出勤率", cmd_stats)
-    p.add_argument("--year", type=_year, required=True, help="年份，如 2026")
+    p.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     p = command("backup", "备份数据库到指定文件夹（如U盘）", cmd_backup)
-    p.add_argument("--to", type=Path, required=True, help="目标文件夹")
-    p.add_argument("--passphrase-file", type=Path, help="存放备份密码的文件（加密备份）")
+    p.add_argument("--to", type=Path, required=True, metavar="文件夹", help="目标文件夹")
+    p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件（加密备份）")
 
     for name, text, handler in (
         ("verify", "检查备份文件是否完好（不改动任何数据库）", cmd_verify),
@@ -98,18 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("merge", "合并其他支部的备份", cmd_merge),
     ):
         p = command(name, text, handler)
-        p.add_argument("file", type=Path, help="备份文件")
-        p.add_argument("--passphrase-file", type=Path, help="存放备份密码的文件")
+        p.add_argument("file", type=Path, metavar="备份文件", help="备份文件")
+        p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件")
 
     p = command("members", "党员名册导入/导出（Excel）", cmd_members)
     actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
     k = actions.add_parser("import", help="从 Excel 导入党员名册", description="从 Excel 导入党员名册")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    k.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     k.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     k = actions.add_parser("export", help="导出党员名册到 Excel", description="导出党员名册到 Excel")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
-    k.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
 
     command("check", "检查数据库的完整性和数据版本", cmd_check)
     return parser
