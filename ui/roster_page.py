@@ -198,7 +198,7 @@ class RosterPage(QWidget):
         from reports.xlsx_roster import export_roster
 
         try:
-            with self.db.reading() as s:
+            with self.db.transaction() as s:  # the export is written to the audit log
                 count = export_roster(s, self.branch_id, path, unmasked=self.full_numbers.isChecked())
         except BranchBookError as exc:
             msgbox.show_error(self, exc)

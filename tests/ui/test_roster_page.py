@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from models import roster
+from models.audit import list_entries
 from models.db import Database
 from models.enums import (
+    AuditAction,
     BranchRole,
     Gender,
     MeetingType,
@@ -190,6 +192,9 @@ def test_export_masks_numbers_by_default(qtbot: QtBot, page: RosterPage, tmp_pat
     assert page.export_to(out) == 8
     values = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]  # type: ignore[union-attr]
     assert "138****5678" in values and "13812345678" not in values
+    with page.db.reading() as s:
+        exports = [e for e in list_entries(s) if e.action == AuditAction.EXPORT]
+    assert len(exports) == 1  # the export is in the audit log
 
 
 def test_members_model_without_widgets() -> None:
