@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.db import APPLICATION_ID, head_revision, inspect_file
-from models.errors import DatabaseFileError
+from models.db import ensure_openable, head_revision, inspect_file
+from models.errors import DatabaseFileError, sqlite_error_text
 
 COUNTED_TABLES = (
     ("branch", "党支部"),
@@ -26,10 +26,14 @@ COUNTED_TABLES = (
 @dataclass
 class CheckReport:
     path: Path
-    ok: bool
     revision: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the database is not sound
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a fault
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
     def describe(self) -> str:
         lines = [f"数据库：{self.path}"]
@@ -38,6 +42,7 @@ class CheckReport:
         if self.counts:
             lines.append("记录数：" + "，".join(
                 f"{label} {self.counts[table]}" for table, label in COUNTED_TABLES if table in self.counts))
+        lines += [f"说明：{n}" for n in self.notes]
         lines += [f"问题：{p}" for p in self.problems]
         lines.append("检查结果：正常" if self.ok else "检查结果：发现问题")
         return "\n".join(lines)
@@ -49,39 +54,30 @@ def check_database(path: Path) -> CheckReport:
     info = inspect_file(path)
     if not info.exists:
         raise DatabaseFileError(f"找不到数据库文件“{path}”，请检查路径。")
-    if not info.is_sqlite or info.table_count == 0:
-        raise DatabaseFileError(f"文件“{path.name}”不是支部工作记录本的数据库。")
-    if info.application_id != APPLICATION_ID:
-        raise DatabaseFileError(f"文件“{path.name}”是其他软件的数据库，不是支部工作记录本的数据库。")
-    report = CheckReport(path=path, ok=True, revision=info.revision)
+    if info.is_blank:
+        raise DatabaseFileError(f"文件“{path.name}”是空的，不是支部工作记录本的数据库。")
+    ensure_openable(path, info)
+    report = CheckReport(path=path, revision=info.revision)
     head = head_revision()
     if info.revision != head:
-        from models.db import known_revisions
-
-        if info.revision not in known_revisions():
-            raise DatabaseFileError(
-                f"数据库“{path.name}”由更新版本的支部工作记录本创建（数据版本 {info.revision}），请升级本软件。")
-        report.problems.append(f"数据版本 {info.revision} 较旧，打开时会自动升级到 {head}")
+        report.notes.append(f"数据版本 {info.revision} 较旧，用本软件打开时会自动升级到 {head}")
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        integrity = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            report.ok = False
-            report.problems.append("数据库文件已损坏：" + "；".join(integrity[:5]) + "。请从备份恢复。")
-        fk = con.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            report.ok = False
-            report.problems.append(f"有 {len(fk)} 条记录的关联已失效（外键错误）。")
+        damaged = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        if damaged != ["ok"]:
+            report.problems.append(f"数据库文件已损坏（完整性检查发现 {len(damaged)} 处问题），请从备份恢复。")
+        broken_links = con.execute("PRAGMA foreign_key_check").fetchall()
+        if broken_links:
+            report.problems.append(f"有 {len(broken_links)} 条记录的关联已失效（引用了已不存在的记录）。")
         for table, _label in COUNTED_TABLES:
             if table in info.tables:
                 report.counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise DatabaseFileError(f"数据库“{path.name}”已损坏（{exc}），请从备份恢复。") from exc
+        raise DatabaseFileError(f"数据库“{path.name}”无法检查（{sqlite_error_text(exc)}），请从备份恢复。") from exc
     finally:
         con.close()
     if report.ok:
         report.problems.extend(_audit_problems(path))
-        report.ok = not any(p.startswith("操作日志") for p in report.problems)
     return report
 
 

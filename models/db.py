@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from models import paths
-from models.errors import DatabaseFileError
+from models.errors import DatabaseFileError, os_error_text, sqlite_error_text
 
 #: PRAGMA application_id of every BranchBook database ("BBK1").
 APPLICATION_ID = 0x42424B31
@@ -110,7 +111,7 @@ def inspect_file(path: Path) -> FileInfo:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise DatabaseFileError(f"无法读取文件“{path}”：{exc.strerror or exc}。请检查文件权限。") from exc
+        raise DatabaseFileError(f"无法读取文件“{path}”：{os_error_text(exc)}。") from exc
     if header == b"":
         return FileInfo(exists=True, is_sqlite=True)
     if header != SQLITE_HEADER:
@@ -128,7 +129,7 @@ def inspect_file(path: Path) -> FileInfo:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseFileError(
-            f"文件“{path.name}”已损坏，无法作为数据库打开（{exc}）。请从备份恢复。"
+            f"文件“{path.name}”无法作为数据库打开（{sqlite_error_text(exc)}）。请从备份恢复。"
         ) from exc
     return FileInfo(
         exists=True,
@@ -147,16 +148,21 @@ def _alembic_config(connection: Any, script_location: Path | None) -> Config:
     return cfg
 
 
-def head_revision(script_location: Path | None = None) -> str:
+@functools.cache
+def _revisions(script_location: Path | None) -> tuple[str, frozenset[str]]:
+    """(head, every known revision) of a migrations folder, read once per process."""
     script = ScriptDirectory.from_config(_alembic_config(None, script_location))
     head = script.get_current_head()
     assert head is not None
-    return head
+    return head, frozenset(rev.revision for rev in script.walk_revisions())
 
 
-def known_revisions(script_location: Path | None = None) -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config(None, script_location))
-    return {rev.revision for rev in script.walk_revisions()}
+def head_revision(script_location: Path | None = None) -> str:
+    return _revisions(script_location)[0]
+
+
+def known_revisions(script_location: Path | None = None) -> frozenset[str]:
+    return _revisions(script_location)[1]
 
 
 def ensure_openable(path: Path, info: FileInfo, script_location: Path | None = None) -> None:
@@ -234,7 +240,7 @@ def open_database(
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseFileError(
-                f"无法创建数据库文件夹“{db_path.parent}”：{exc.strerror or exc}。"
+                f"无法创建数据库文件夹“{db_path.parent}”：{os_error_text(exc)}。"
             ) from exc
         migrate(db_path, target=target, script_location=script_location)
     elif info.revision != wanted:

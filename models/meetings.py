@@ -330,11 +330,6 @@ def unlock_meeting(session: Session, meeting_id: int, reason: str) -> None:
 # --- reading --------------------------------------------------------------------------------
 
 
-def sequence_number(session: Session, meeting: Meeting) -> int:
-    """第 N 次: the meeting's order among same-type meetings of its year (per group for 党小组会)."""
-    return _sequence_numbers(session, [meeting]).get(meeting.id, 0)
-
-
 def _with_children() -> tuple[Any, ...]:
     return (
         selectinload(Meeting.attendance).selectinload(Attendance.member).selectinload(Member.statuses),

@@ -134,17 +134,6 @@ def list_notes(
     ]
 
 
-def get_note(session: Session, note_id: int) -> NoteRow:
-    note = session.get(StudyNote, note_id)
-    if note is None:
-        raise ValidationError("找不到该学习笔记，可能已被删除。请刷新列表。")
-    member = session.get(Member, note.member_id) if note.member_id else None
-    meeting = session.get(Meeting, note.meeting_id) if note.meeting_id else None
-    return NoteRow(note.id, note.studied_on, note.title, note.material, note.content, note.hours,
-                   note.member_id, member.name if member else "", note.meeting_id,
-                   meeting.title if meeting else "")
-
-
 def study_hours_by_member(session: Session, branch_id: int, year: int) -> dict[int, float]:
     """学时 per member in a year, from the study notes linked to the member."""
     stmt = (

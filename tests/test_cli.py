@@ -69,3 +69,46 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
     assert "不是支部工作记录本的数据库" in proc.stderr
+
+
+def test_check_reports_old_schema_as_a_note_and_a_broken_log_as_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from models.db import open_database
+    from models.roster import create_branch
+
+    old = tmp_path / "old.sqlite3"
+    open_database(old, target="0001").close()
+    assert main.main(["check", "--db", str(old)]) == 0
+    assert "说明：数据版本 0001 较旧" in capsys.readouterr().out
+
+    db_file = tmp_path / "log.sqlite3"
+    db = open_database(db_file)
+    with db.transaction() as s:
+        create_branch(s, "第一党支部")
+    db.close()
+    con = sqlite3.connect(db_file)
+    con.execute("DROP TRIGGER audit_entry_no_update")
+    con.execute("UPDATE audit_entry SET summary = '改过'")
+    con.commit()
+    con.close()
+    assert main.main(["check", "--db", str(db_file)]) == 1
+    out = capsys.readouterr().out
+    assert "问题：操作日志第 1 条起被改动过" in out and "检查结果：发现问题" in out
+
+
+def test_damaged_database_is_explained_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from models.db import open_database
+
+    damaged = tmp_path / "damaged.sqlite3"
+    open_database(damaged).close()
+    data = bytearray(damaged.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the first page's b-tree, past the header
+    damaged.write_bytes(bytes(data))
+    code = main.main(["check", "--db", str(damaged)])
+    captured = capsys.readouterr()
+    assert code == 1
+    text = captured.err + captured.out
+    assert "损坏" in text and "malformed" not in text
