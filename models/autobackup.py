@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from models import paths
-from models.backup import BackupInfo, create_backup, read_manifest, verify_backup
+from models.backup import BackupInfo, create_backup, format_when, read_manifest
 from models.backup_format import EXTENSION
-from models.errors import BranchBookError
+from models.errors import BranchBookError, os_error_text
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 USB_REMINDER_DAYS = 30
@@ -32,39 +32,32 @@ class BackupEntry:
     created: datetime
     size: int
     kind: str  # manual | auto | safety | encrypted | unknown
-    encrypted: bool
-    ok: bool | None  # None: not verified
     status: str  # Chinese, for the list
 
 
-def _entry(path: Path, verify: bool) -> BackupEntry:
+def _entry(path: Path) -> BackupEntry:
+    """What the file's header says (its data is checked only on request: verify_backup)."""
     stat = path.stat()
     created = datetime.fromtimestamp(stat.st_mtime)
     try:
         manifest = read_manifest(path)
     except (BranchBookError, OSError):
-        return BackupEntry(path, created, stat.st_size, "unknown", False, False, "已损坏")
+        return BackupEntry(path, created, stat.st_size, "unknown", "已损坏")
     if manifest is None:
-        return BackupEntry(path, created, stat.st_size, "encrypted", True, None, "已加密")
+        return BackupEntry(path, created, stat.st_size, "encrypted", "已加密")
     try:
         created = datetime.fromisoformat(manifest.created_at)
     except ValueError:
         pass
-    if not verify:
-        return BackupEntry(path, created, stat.st_size, manifest.kind, False, None, "备份时已校验")
-    try:
-        verify_backup(path)
-    except BranchBookError:
-        return BackupEntry(path, created, stat.st_size, manifest.kind, False, False, "已损坏")
-    return BackupEntry(path, created, stat.st_size, manifest.kind, False, True, "完好")
+    return BackupEntry(path, created, stat.st_size, manifest.kind, "备份时已校验")
 
 
-def list_backups(folder: Path | None = None, *, verify: bool = False) -> list[BackupEntry]:
+def list_backups(folder: Path | None = None) -> list[BackupEntry]:
     """Backups in ``folder`` (default the local backups folder), newest first."""
     folder = folder or paths.backups_dir()
     if not folder.is_dir():
         return []
-    entries = [_entry(p, verify) for p in folder.iterdir()
+    entries = [_entry(p) for p in folder.iterdir()
                if p.is_file() and p.suffix == EXTENSION and not p.name.startswith(".")]
     return sorted(entries, key=lambda e: e.created, reverse=True)
 
@@ -105,7 +98,7 @@ def auto_backup(db_path: Path, now: datetime | None = None) -> BackupInfo:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BranchBookError(f"无法创建备份文件夹“{folder}”（{exc.strerror or exc}）。") from exc
+        raise BranchBookError(f"无法创建备份文件夹“{folder}”（{os_error_text(exc)}）。") from exc
     info = create_backup(db_path, folder, kind="auto", now=now)
     record_backup(db_path, info)
     prune(folder)  # only reached when the new backup was verified
@@ -172,10 +165,6 @@ def last_backup_info(db_path: Path, *, usb: bool = False) -> tuple[datetime, Pat
         if autos:
             return autos[0].created, autos[0].path
     return None
-
-
-def format_when(when: datetime) -> str:
-    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
 
 
 def last_backup_text(db_path: Path) -> str:

@@ -29,9 +29,16 @@ from pathlib import Path
 from models import backup_format as fmt
 from models.backup_format import BackupFileError, Manifest
 from models.check import COUNTED_TABLES
-from models.db import APPLICATION_ID, known_revisions
+from models.db import APPLICATION_ID, copy_database, known_revisions
+from models.errors import os_error_text, sqlite_error_text
+from models.validation import format_date
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def format_when(when: datetime) -> str:
+    """2026年11月20日 18:02 — when a backup was made."""
+    return f"{format_date(when)} {when:%H:%M}"
 
 
 @dataclass
@@ -49,7 +56,7 @@ class BackupInfo:
         lines = [
             f"备份文件：{self.path}",
             f"党支部：{'、'.join(m.branches) or '（无）'}",
-            f"备份时间：{created.year}年{created.month}月{created.day}日 {created:%H:%M}",
+            f"备份时间：{format_when(created)}",
             f"记录数：{counts}",
             "加密：是" if self.encrypted else "加密：否",
         ]
@@ -63,7 +70,7 @@ def _io_message(exc: OSError, target: Path) -> str:
         return f"目标文件夹“{target}”是只读的或没有写入权限，备份未完成。请检查U盘的写保护开关或换一个文件夹。"
     if exc.errno in (errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO):
         return f"无法写入“{target}”，U盘可能已被拔出，备份未完成。请重新插入U盘后再备份。"
-    return f"写入“{target}”失败（{exc.strerror or exc}），备份未完成。"
+    return f"写入“{target}”失败（{os_error_text(exc)}），备份未完成。"
 
 
 def _flush_to_device(fd: int) -> None:
@@ -109,9 +116,9 @@ def check_integrity(path: Path, name: str, *, full: bool = True) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{exc}），不能使用。") from exc
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
     if result != ["ok"]:
-        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{'；'.join(result[:3])}），不能使用。")
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（检查发现 {len(result)} 处问题），不能使用。")
 
 
 def _describe_snapshot(path: Path, name: str) -> tuple[str, list[str], dict[str, int]]:
@@ -132,7 +139,7 @@ def _describe_snapshot(path: Path, name: str) -> tuple[str, list[str], dict[str,
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{exc}），不能使用。") from exc
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
     if row[0] not in known_revisions():
         raise BackupFileError(
             f"备份“{name}”由更新版本的支部工作记录本创建（数据版本 {row[0]}），本软件无法使用。请先升级支部工作记录本。")
@@ -140,26 +147,16 @@ def _describe_snapshot(path: Path, name: str) -> tuple[str, list[str], dict[str,
 
 
 def snapshot(db_path: Path, dest: Path, busy_timeout_ms: int = 30_000) -> None:
-    """A consistent copy of the live database through SQLite's backup API (one step).
-
-    A read transaction is opened first, with a busy timeout: Python's backup loop would
-    otherwise retry for ever while another connection keeps the file locked."""
-    source = sqlite3.connect(db_path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    """A consistent copy of the live database (:func:`models.db.copy_database`), waiting at
+    most ``busy_timeout_ms`` for a writer elsewhere; every failure is a Chinese message."""
     try:
-        source.execute("BEGIN")
-        try:
-            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as exc:
+        copy_database(db_path, dest, busy_timeout_ms=busy_timeout_ms)
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise BackupFileError("数据库正被占用（有未完成的保存），暂时无法备份。请稍后再试。") from exc
-        target = sqlite3.connect(dest)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        source.execute("COMMIT")
-    finally:
-        source.close()
+        raise BackupFileError(
+            f"复制数据库时出错（{sqlite_error_text(exc)}），备份未完成。请检查本机磁盘空间；"
+            "如仍失败，数据库可能已损坏：请关闭本软件再重新打开，打开时会自动检查数据库。") from exc
 
 
 def _unique(target: Path) -> Path:
@@ -188,15 +185,10 @@ def create_backup(
     try:
         work_dir = tempfile.TemporaryDirectory(prefix="bbk-")
     except OSError as exc:
-        raise BackupFileError(f"无法创建临时文件（{exc.strerror or exc}），备份未完成。请检查本机磁盘空间。") from exc
+        raise BackupFileError(f"无法创建临时文件（{os_error_text(exc)}），备份未完成。请检查本机磁盘空间。") from exc
     with work_dir as work:
         snap = Path(work) / "snapshot.sqlite3"
-        try:
-            snapshot(db_path, snap)
-        except sqlite3.DatabaseError as exc:
-            raise BackupFileError(
-                f"复制数据库时出错（{exc}），备份未完成。请检查本机磁盘空间；"
-                "如仍失败，数据库可能已损坏，请运行“check”检查数据库。") from exc
+        snapshot(db_path, snap)
         revision, branches, counts = _describe_snapshot(snap, db_path.name)
         manifest = Manifest(
             created_at=when.isoformat(timespec="seconds"), revision=revision,
@@ -205,25 +197,21 @@ def create_backup(
             source=db_path.name)
         final = _unique(target_dir / backup_name(branches[0] if branches else "支部", when, kind))
         partial = target_dir / f".{final.name}.partial"
-        plain = Path(work) / "plain.bbk" if passphrase else partial
         # the quick check runs while the container is written (SQLite and hashing release the GIL)
         checking = ThreadPoolExecutor(max_workers=1)
         checked = checking.submit(check_integrity, snap, db_path.name, full=False)
         checking.shutdown(wait=False)
         try:
-            with plain.open("wb") as out:
-                fmt.write_plain(out, manifest, snap)
+            key: bytes | None = None
+            with partial.open("wb") as out:
+                if passphrase:  # streamed from the snapshot: no plain container is written first
+                    key = fmt.write_encrypted(out, fmt.plain_chunks(manifest, snap), passphrase)
+                else:
+                    fmt.write_plain(out, manifest, snap)
                 out.flush()
-                if plain == partial:  # the temporary plain file of an encrypted backup needs no flush
-                    _flush_to_device(out.fileno())
-            written: tuple[bytes, str] | None = None
-            if passphrase:
-                with partial.open("wb") as out:
-                    written = fmt.write_encrypted(out, plain, passphrase)
-                    out.flush()
-                    _flush_to_device(out.fileno())
+                _flush_to_device(out.fileno())
             checked.result()
-            _check_written(partial, manifest, written)
+            _check_written(partial, manifest, key)
             os.replace(partial, final)
             _fsync_dir(target_dir)
         except OSError as exc:
@@ -238,19 +226,20 @@ def create_backup(
     return BackupInfo(final, manifest, encrypted=bool(passphrase))
 
 
-def _check_written(path: Path, manifest: Manifest, encrypted: tuple[bytes, str] | None) -> None:
+def _check_written(path: Path, manifest: Manifest, key: bytes | None) -> None:
     """Read back what reached the device and compare it with what was meant to be written
-    (``encrypted``: the key and the SHA-256 of the plaintext)."""
+    (``key``: an encrypted backup, whose GCM tag proves every byte read back)."""
     with path.open("rb") as fh:
-        header = fmt.read_header(fh, path.name)
-        if encrypted is None:
-            if header.meta != manifest.__dict__:
-                raise BackupFileError("写入后读回的备份说明不一致，备份未完成。请换一个U盘重试。")
-            fmt.extract_plain(path, fh, manifest, None, path.name)
-            return
-        key, plain_sha = encrypted
-        if fmt.decrypt_to(path, header, fh, None, None, key=key) != plain_sha:
-            raise BackupFileError("写入后读回的备份内容不一致，备份未完成。请换一个U盘重试。")
+        try:
+            header = fmt.read_header(fh, path.name)
+            if key is not None:
+                fmt.decrypt_to(path, header, fh, None, None, key=key)
+            elif header.meta != manifest.__dict__:
+                raise BackupFileError("manifest differs")
+            else:
+                fmt.extract_plain(fh, manifest, None, path.name)
+        except BackupFileError as exc:
+            raise BackupFileError("写入后读回的备份与写入的内容不一致，备份未完成。请换一个U盘重试。") from exc
 
 
 def _remove(path: Path) -> None:
@@ -266,7 +255,7 @@ def is_encrypted(path: Path) -> bool:
         with path.open("rb") as fh:
             return fmt.read_header(fh, path.name).kind == fmt.KIND_ENCRYPTED
     except OSError as exc:
-        raise BackupFileError(f"无法读取备份文件“{path}”：{exc.strerror or exc}。") from exc
+        raise BackupFileError(f"无法读取备份文件“{path}”：{os_error_text(exc)}。") from exc
 
 
 def read_manifest(path: Path) -> Manifest | None:
@@ -289,7 +278,7 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
         work = Path(tempfile.mkdtemp(prefix=".bbk-work-", dir=work_dir))
     except OSError as exc:
         raise BackupFileError(
-            f"无法在“{work_dir or tempfile.gettempdir()}”创建临时文件（{exc.strerror or exc}），未做任何改动。"
+            f"无法在“{work_dir or tempfile.gettempdir()}”创建临时文件（{os_error_text(exc)}），未做任何改动。"
             "请检查磁盘空间和写入权限。") from exc
     try:
         sqlite_path = work / "restored.sqlite3"
@@ -298,20 +287,12 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
                 header = fmt.read_header(fh, path.name)
                 encrypted = header.kind == fmt.KIND_ENCRYPTED
                 if encrypted:
-                    inner = work / "inner.bbk"
-                    fmt.decrypt_to(path, header, fh, passphrase, inner)
-                    with inner.open("rb") as ifh:
-                        header = fmt.read_header(ifh, path.name)
-                        if header.kind != fmt.KIND_PLAIN:
-                            raise BackupFileError(fmt.BAD_PASSPHRASE)
-                        manifest = Manifest(**header.meta)
-                        fmt.extract_plain(inner, ifh, manifest, sqlite_path, path.name)
-                    inner.unlink()
+                    manifest = fmt.extract_encrypted(path, header, fh, passphrase, sqlite_path)
                 else:
                     manifest = Manifest(**header.meta)
-                    fmt.extract_plain(path, fh, manifest, sqlite_path, path.name)
+                    fmt.extract_plain(fh, manifest, sqlite_path, path.name)
         except OSError as exc:
-            raise BackupFileError(f"读取备份文件“{path.name}”失败（{exc.strerror or exc}）。") from exc
+            raise BackupFileError(f"读取备份文件“{path.name}”失败（{os_error_text(exc)}）。") from exc
         if manifest.application_id != APPLICATION_ID:
             raise BackupFileError(f"备份“{path.name}”中不是支部工作记录本的数据库，不能使用。")
         check_integrity(sqlite_path, path.name, full=full)

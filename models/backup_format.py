@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -117,11 +118,15 @@ def read_header(fh: BinaryIO, name: str) -> Header:
     return Header(kind, version, meta, raw + meta_raw)
 
 
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        yield from iter(lambda: fh.read(CHUNK), b"")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
+    for chunk in _file_chunks(path):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -137,10 +142,9 @@ def write_plain(out: BinaryIO, manifest: Manifest, sqlite_path: Path) -> None:
     placeholder = _prefix(KIND_PLAIN, manifest.to_json())
     out.write(placeholder)
     digest = hashlib.sha256()
-    with sqlite_path.open("rb") as src:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            digest.update(chunk)
-            out.write(chunk)
+    for chunk in _file_chunks(sqlite_path):
+        digest.update(chunk)
+        out.write(chunk)
     manifest.sha256 = digest.hexdigest()
     final = _prefix(KIND_PLAIN, manifest.to_json())
     if len(final) != len(placeholder):
@@ -151,17 +155,26 @@ def write_plain(out: BinaryIO, manifest: Manifest, sqlite_path: Path) -> None:
     out.seek(end)
 
 
+def plain_chunks(manifest: Manifest, sqlite_path: Path) -> Iterator[bytes]:
+    """The bytes of a plain backup, streamed (no temporary file): fills in ``sqlite_size``
+    and ``sha256`` first, which costs one read of the SQLite file (the manifest comes first)."""
+    manifest.sqlite_size = sqlite_path.stat().st_size
+    manifest.sha256 = file_sha256(sqlite_path)
+    yield _prefix(KIND_PLAIN, manifest.to_json())
+    yield from _file_chunks(sqlite_path)
+
+
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     if not passphrase:
         raise BackupFileError("备份密码不能为空。请输入密码。")
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def write_encrypted(out: BinaryIO, plain_path: Path, passphrase: str) -> tuple[bytes, str]:
-    """Encrypt the plain backup at ``plain_path`` into ``out``.
+def write_encrypted(out: BinaryIO, plain: Path | Iterable[bytes], passphrase: str) -> bytes:
+    """Encrypt a plain backup (a file, or its bytes from :func:`plain_chunks`) into ``out``.
 
-    Returns the derived key and the SHA-256 of the plaintext, so the caller can read the
-    written file back and compare without deriving the key a second time."""
+    Returns the derived key, so the caller can authenticate the written file on read-back
+    without deriving it a second time."""
     salt, nonce = os.urandom(16), os.urandom(12)
     key = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     meta = {
@@ -176,15 +189,12 @@ def write_encrypted(out: BinaryIO, plain_path: Path, passphrase: str) -> tuple[b
     prefix = _prefix(KIND_ENCRYPTED, json.dumps(meta, sort_keys=True).encode())
     enc = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
     enc.authenticate_additional_data(prefix)
-    digest = hashlib.sha256()
     out.write(prefix)
-    with plain_path.open("rb") as src:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            digest.update(chunk)
-            out.write(enc.update(chunk))
+    chunks = _file_chunks(plain) if isinstance(plain, Path) else plain
+    out.writelines(enc.update(chunk) for chunk in chunks)
     out.write(enc.finalize())
     out.write(enc.tag)
-    return key, digest.hexdigest()
+    return key
 
 
 def _chunks(fh: BinaryIO, length: int) -> Iterator[bytes]:
@@ -197,12 +207,12 @@ def _chunks(fh: BinaryIO, length: int) -> Iterator[bytes]:
         yield chunk
 
 
-def decrypt_to(path: Path, header: Header, fh: BinaryIO, passphrase: str | None, dest: Path | None,
-               *, key: bytes | None = None) -> str:
-    """Decrypt the body of ``path`` (positioned after the header) into ``dest`` (None: only
-    authenticate it); returns the SHA-256 of the plaintext.
+def decrypt_to(path: Path, header: Header, fh: BinaryIO, passphrase: str | None,
+               sink: Callable[[bytes], object] | None, *, key: bytes | None = None) -> None:
+    """Decrypt the body of ``path`` (positioned after the header), handing the plaintext to
+    ``sink`` chunk by chunk (None: only authenticate it — GCM's tag proves every byte).
 
-    ``dest`` may hold unauthenticated bytes when this raises: the caller deletes it."""
+    ``sink`` receives unauthenticated bytes before this raises: the caller discards them."""
     if passphrase is None and key is None:
         raise BackupFileError(f"备份文件“{path.name}”已加密，请提供备份密码。")
     meta = header.meta
@@ -222,47 +232,99 @@ def decrypt_to(path: Path, header: Header, fh: BinaryIO, passphrase: str | None,
         raise BackupFileError(BAD_PASSPHRASE)
     dec = Cipher(algorithms.AES(key), modes.GCM(nonce)).decryptor()
     dec.authenticate_additional_data(header.prefix)
-    digest = hashlib.sha256()
-    out = dest.open("wb") if dest is not None else None
+    for chunk in _chunks(fh, body):
+        plain = dec.update(chunk)
+        if sink is not None:
+            sink(plain)
     try:
-        for chunk in _chunks(fh, body):
-            plain = dec.update(chunk)
-            digest.update(plain)
-            if out is not None:
-                out.write(plain)
-        tag = fh.read(TAG_SIZE)
-        try:
-            plain = dec.finalize_with_tag(tag)
-        except (InvalidTag, ValueError) as exc:
-            raise BackupFileError(BAD_PASSPHRASE) from exc
-        digest.update(plain)
-        if out is not None:
-            out.write(plain)
-    finally:
-        if out is not None:
-            out.close()
-    return digest.hexdigest()
+        plain = dec.finalize_with_tag(fh.read(TAG_SIZE))
+    except (InvalidTag, ValueError) as exc:
+        raise BackupFileError(BAD_PASSPHRASE) from exc
+    if sink is not None:
+        sink(plain)
 
 
-def extract_plain(path: Path, fh: BinaryIO, manifest: Manifest, dest: Path | None, name: str) -> None:
+class _Body:
+    """Copies the SQLite bytes of a backup to ``dest`` (None: only checks them), counting
+    and hashing them on the way; :meth:`check` compares them with the manifest."""
+
+    def __init__(self, dest: Path | None) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.out = dest.open("wb") if dest is not None else None
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.size += len(data)
+        if self.out is not None:
+            self.out.write(data)
+
+    def close(self) -> None:
+        if self.out is not None:
+            self.out.close()
+
+    def check(self, manifest: Manifest, name: str, *, extra: bool = False) -> None:
+        if self.size < manifest.sqlite_size:
+            raise BackupFileError(
+                f"备份文件“{name}”不完整（少了 {manifest.sqlite_size - self.size} 字节），可能复制时中断了。"
+                "请换一个备份文件。")
+        if extra or self.size != manifest.sqlite_size or self.digest.hexdigest() != manifest.sha256:
+            raise BackupFileError(f"备份文件“{name}”的内容与校验码不符，文件已损坏或被改动。请换一个备份文件。")
+
+
+def extract_plain(fh: BinaryIO, manifest: Manifest, dest: Path | None, name: str) -> None:
     """Copy the SQLite bytes that follow the manifest into ``dest`` (None: only check them),
     checking size and SHA-256."""
-    digest = hashlib.sha256()
-    written = 0
-    out = dest.open("wb") if dest is not None else None
+    body = _Body(dest)
     try:
         for chunk in _chunks(fh, manifest.sqlite_size):
-            digest.update(chunk)
-            if out is not None:
-                out.write(chunk)
-            written += len(chunk)
-        extra = fh.read(1)
+            body.write(chunk)
+        extra = bool(fh.read(1))
     finally:
-        if out is not None:
-            out.close()
-    if written != manifest.sqlite_size:
-        raise BackupFileError(
-            f"备份文件“{name}”不完整（少了 {manifest.sqlite_size - written} 字节），可能复制时中断了。"
-            "请换一个备份文件。")
-    if extra or digest.hexdigest() != manifest.sha256:
-        raise BackupFileError(f"备份文件“{name}”的内容与校验码不符，文件已损坏或被改动。请换一个备份文件。")
+        body.close()
+    body.check(manifest, name, extra=extra)
+
+
+def extract_encrypted(path: Path, header: Header, fh: BinaryIO, passphrase: str | None,
+                      dest: Path) -> Manifest:
+    """Decrypt an encrypted backup straight into ``dest`` (the SQLite file): the plain
+    backup inside is parsed as it streams by — no decrypted copy of the container is kept."""
+    head = bytearray()
+    inner: Header | None = None
+    problem: BackupFileError | None = None
+    body = _Body(dest)
+
+    def sink(data: bytes) -> None:
+        nonlocal inner, problem
+        if problem is not None:
+            return
+        if inner is None:
+            head.extend(data)
+            if len(head) < _PREFIX.size:
+                return
+            length = _PREFIX.unpack_from(head)[3]
+            if len(head) < _PREFIX.size + length and length <= MAX_HEADER:
+                return
+            stream = io.BytesIO(bytes(head))
+            try:
+                inner = read_header(stream, path.name)
+            except BackupFileError as exc:
+                problem = exc
+                return
+            if inner.kind != KIND_PLAIN:
+                problem = BackupFileError(BAD_PASSPHRASE)
+                return
+            data = stream.read()
+        body.write(data)
+
+    try:
+        decrypt_to(path, header, fh, passphrase, sink)
+    finally:
+        body.close()
+    if problem is not None:
+        raise problem
+    if inner is None:
+        raise BackupFileError(BAD_PASSPHRASE)
+    manifest = Manifest(**inner.meta)
+    body.check(manifest, path.name)
+    return manifest

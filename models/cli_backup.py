@@ -16,8 +16,10 @@ from models import paths
 from models.autobackup import record_backup
 from models.backup import create_backup, verify_backup
 from models.db import open_database
-from models.errors import BranchBookError
+from models.errors import BranchBookError, os_error_text, sqlite_error_text
 from models.lock import InstanceLock, ensure_local
+from models.merge import merge_backup
+from models.restore import restore_file
 
 
 def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -29,9 +31,9 @@ def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
             return handler(args)
         except OSError as exc:
             raise BranchBookError(
-                f"读写文件“{exc.filename or ''}”时出错（{exc.strerror or exc}），操作未完成。") from exc
+                f"读写文件“{exc.filename or ''}”时出错（{os_error_text(exc)}），操作未完成。") from exc
         except sqlite3.Error as exc:
-            raise BranchBookError(f"数据库出错（{exc}），操作未完成，数据库未改动。") from exc
+            raise BranchBookError(f"{sqlite_error_text(exc)}，操作未完成，数据库未改动。") from exc
 
     return run
 
@@ -53,22 +55,19 @@ def read_passphrase(file: Path | None) -> str | None:
     return passphrase
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
-
-
-def _existing_db(args: argparse.Namespace) -> Path:
-    path = _db_path(args)
-    if not path.is_file():
+def _prepare(args: argparse.Namespace, *, must_exist: bool = True) -> tuple[Path, str | None]:
+    """The database path (refused on a removable or network drive) and the passphrase."""
+    path = Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
+    if must_exist and not path.is_file():
         raise BranchBookError(f"找不到数据库文件“{path}”。请用 --db 指定数据库。")
-    return path
+    passphrase = read_passphrase(args.passphrase_file)
+    ensure_local(path)
+    return path, passphrase
 
 
 @_user_errors
 def run_backup(args: argparse.Namespace) -> int:
-    db_path = _existing_db(args)
-    passphrase = read_passphrase(args.passphrase_file)
-    ensure_local(db_path)
+    db_path, passphrase = _prepare(args)
     with InstanceLock(db_path):
         open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
         info = create_backup(db_path, Path(args.to), passphrase=passphrase)
@@ -87,11 +86,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 @_user_errors
 def run_restore(args: argparse.Namespace) -> int:
-    from models.restore import restore_file
-
-    db_path = _db_path(args)
-    passphrase = read_passphrase(args.passphrase_file)
-    ensure_local(db_path)
+    db_path, passphrase = _prepare(args, must_exist=False)  # restoring onto a lost database is allowed
     with InstanceLock(db_path):
         result = restore_file(db_path, Path(args.file), passphrase)
     print(result.backup.describe())
@@ -101,11 +96,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
-    from models.merge import merge_backup
-
-    db_path = _existing_db(args)
-    passphrase = read_passphrase(args.passphrase_file)
-    ensure_local(db_path)
+    db_path, passphrase = _prepare(args)
     with InstanceLock(db_path):
         db = open_database(db_path)
         try:

@@ -1,5 +1,6 @@
 """`stats` and `members` subcommands (SPEC §6): thin wrappers over the compliance and roster
-import services. A user error is raised as BranchBookError (main prints it, exits 1)."""
+import services, and the opening of --db that `report` shares. A user error is raised as
+BranchBookError (main prints it, exits 1)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ from pathlib import Path
 from typing import Any
 
 from models import paths, roster
-from models.compliance import STATUS_LABELS, YearCompliance, compliance_for_year
+from models.compliance import (
+    STATUS_LABELS,
+    YearCompliance,
+    compliance_for_year,
+    period_text,
+)
 from models.db import Database, open_database
 from models.errors import BranchBookError
+from models.rules import Period
 
 
-def _open(args: argparse.Namespace) -> Database:
-    path = Path(args.db) if args.db is not None else paths.default_db_path()
-    if not path.exists():
-        raise BranchBookError(f"找不到数据库文件“{path}”，请用 --db 指定正确的路径。")
+def open_from_args(args: argparse.Namespace) -> Database:
+    """The database a subcommand works on (--db, else the default one); it must exist."""
+    path = Path(args.db) if args.db else paths.default_db_path()
+    if not path.is_file():
+        raise BranchBookError(f"找不到数据库文件“{path}”，请用 --db 指定正确的路径。", field="db")
     return open_database(path)
 
 
-def _branch_id(db: Database) -> int:
+def default_branch_id(db: Database) -> int:
+    """The branch a subcommand reports on (the database's first one)."""
     with db.reading() as session:
         branch = roster.default_branch(session)
     if branch is None:
@@ -61,20 +70,22 @@ def describe(data: YearCompliance) -> str:
     lines.append(f"应开会议 {len(data.obligations)} 项，已完成 {done} 项。")
     for ob in data.obligations:
         if ob.status != "done":
-            lines.append(f"  {ob.period}  {ob.label}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）")
+            when = period_text(Period(ob.period, ob.start, ob.end))  # 2026年第1季度, not 2026-Q1
+            lines.append(f"  {when}  {ob.label}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）")
     lines += ["", f"提醒 {len(data.alerts)} 条："]
     lines += [f"  · {a.message}" for a in data.alerts] or ["  （无）"]
     lines += ["", "党员出勤与学时：", "  " + _pad("姓名", 10) + "  应到  出席  请假  缺席  出勤率   学时"]
     for m in data.attendance:
+        rate = f"{m.rate * 100:.1f}%" if m.expected else "—"  # nobody expected: no rate, not 0%
         lines.append(f"  {_pad(m.member, 10)}{m.expected:>6}{m.present:>6}{m.leave:>6}{m.absent:>6}"
-                     f"{m.rate * 100:>7.1f}%{m.study_hours:>7g}")
+                     f"{rate:>8}{m.study_hours:>7g}")
     return "\n".join(lines)
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_from_args(args)
     try:
-        branch_id = _branch_id(db)
+        branch_id = default_branch_id(db)
         with db.reading() as session:
             data = compliance_for_year(session, branch_id, int(args.year))
     finally:
@@ -93,18 +104,18 @@ def run_members(args: argparse.Namespace) -> int:
     if args.action == "export":
         from reports.xlsx_roster import export_roster
 
-        db = _open(args)
+        db = open_from_args(args)
         try:
-            branch_id = _branch_id(db)
+            branch_id = default_branch_id(db)
             with db.transaction() as session:
                 count = export_roster(session, branch_id, file)
         finally:
             db.close()
         print(f"已导出 {count} 名党员到“{file}”（身份证号已隐去部分数字）。")
         return 0
-    db = _open(args)
+    db = open_from_args(args)
     try:
-        branch_id = _branch_id(db)
+        branch_id = default_branch_id(db)
         with db.reading() as session:
             preview = read_roster(session, branch_id, file)
         if preview.problems:

@@ -62,7 +62,7 @@ from models.rules import (
 
 __all__ = [
     "Alert", "MeetingCheck", "MemberAttendance", "Obligation", "RuleSettings", "YearCompliance",
-    "compliance_for_year", "due_this_month", "get_rule_settings", "set_rule_settings",
+    "compliance_for_year", "due_in_month", "due_this_month", "get_rule_settings", "set_rule_settings",
 ]
 
 STATUS_LABELS = {"done": "已完成", "missing": "缺开", "upcoming": "待召开", "failed_quorum": "未达法定人数"}
@@ -166,8 +166,8 @@ class _Expected:
 
 
 def _obligations(
-    session: Session, branch_id: int, year: int, today: date, settings: RuleSettings,
-    members: list[Member], meetings: list[MeetingFacts], failed: set[int], groups: list[tuple[int, str]],
+    year: int, today: date, settings: RuleSettings, members: list[Member], meetings: list[MeetingFacts],
+    failed: set[int], groups: list[tuple[int, str]],
 ) -> list[Obligation]:
     secretaries = [m.name for m in members if m.branch_role == str(BranchRole.SECRETARY)]
     by_type: dict[MeetingType, list[MeetingFacts]] = {}
@@ -234,11 +234,15 @@ def _secretary_reminder(obligations: list[Obligation], year: int, today: date) -
 
 
 def _member_attendance(
-    group_names: dict[int, str], year: int, members: list[Member],
+    groups: list[tuple[int, str]], year: int, members: list[Member],
     per_month: dict[int, dict[tuple[int, int], tuple[int, int, int]]], hours: dict[int, float],
     on: date,
 ) -> list[MemberAttendance]:
-    rows: list[MemberAttendance] = []
+    """One row per member, grouped by 党小组 in the branch's order (第一、第二、第三 — not the
+    code-point order of the names, which puts 第三 before 第二), members without a group last."""
+    group_names = dict(groups)
+    position = {gid: n for n, (gid, _name) in enumerate(groups)}
+    rows: list[tuple[int, MemberAttendance]] = []
     for m in members:
         months = per_month.get(m.id, {})
         expected = present = leave = 0
@@ -247,14 +251,14 @@ def _member_attendance(
                 expected, present, leave = expected + total, present + pres, leave + lv
         if expected == 0 and not roster.on_roll(m, on) and not hours.get(m.id):
             continue
-        rows.append(MemberAttendance(
+        rows.append((position.get(m.group_id, len(groups)) if m.group_id else len(groups), MemberAttendance(
             member_id=m.id, member=m.name, expected=expected, present=present, leave=leave,
             absent=expected - present - leave, rate=present / expected if expected else 0.0,
             study_hours=round(hours.get(m.id, 0.0), 2),
             group_name=group_names.get(m.group_id, "") if m.group_id else "",
-        ))
-    rows.sort(key=lambda r: (r.group_name == "", r.group_name, r.member_id))
-    return rows
+        )))
+    rows.sort(key=lambda pair: (pair[0], pair[1].member_id))
+    return [row for _position, row in rows]
 
 
 def compliance_for_year(session: Session, branch_id: int, year: int, today: date | None = None) -> YearCompliance:
@@ -268,7 +272,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     as_of = min(date(year, 12, 31), today)
     checks = meeting_checks(*load_quorum_data(session, [m for m in meetings if m.held_on <= today]), by_id)
     failed = {c.meeting_id for c in checks if c.quorum_met is False}
-    obligations = _obligations(session, branch_id, year, today, settings, members, meetings, failed, groups)
+    obligations = _obligations(year, today, settings, members, meetings, failed, groups)
     per_month = load_month_attendance(session, branch_id, year, as_of)
     back = [m.id for m in members if needs_lookback(m, per_month.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only
@@ -280,7 +284,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     alerts += study_hour_alerts(members, hours, year, today)
     return YearCompliance(
         year=year, branch_name=branch_name, obligations=obligations, alerts=alerts,
-        attendance=_member_attendance(dict(groups), year, members, per_month, hours, as_of),
+        attendance=_member_attendance(groups, year, members, per_month, hours, as_of),
         meeting_checks=checks,
     )
 
@@ -299,7 +303,11 @@ def due_this_month(session: Session, branch_id: int, today: date | None = None) 
     """Labels of what must still be held by the end of this month (本月尚需召开): monthly
     obligations not yet done, and quarterly/half-yearly/yearly ones whose last month this is."""
     today = today or date.today()
-    data = compliance_for_year(session, branch_id, today.year, today)
+    return due_in_month(compliance_for_year(session, branch_id, today.year, today), today)
+
+
+def due_in_month(data: YearCompliance, today: date) -> list[str]:
+    """``due_this_month`` from a year already computed (as of ``today``), without recomputing it."""
     return [
         short_label(ob) for ob in data.obligations
         if ob.start <= today <= ob.end and ob.end.month == today.month and ob.status != "done"

@@ -36,6 +36,13 @@ class Alert:
     message: str
 
 
+#: What each Alert.kind is called where alerts are listed by kind (the Excel export).
+ALERT_LABELS = {
+    "missing": "缺开会议", "failed_quorum": "未达法定人数", "absence_warning": "缺席预警",
+    "absence_alert": "连续缺席", "secretary_lecture": "书记讲党课", "study_hours": "学时不足",
+}
+
+
 @dataclass(frozen=True)
 class VoteCheck:
     title: str

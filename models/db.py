@@ -186,16 +186,25 @@ def ensure_openable(path: Path, info: FileInfo, script_location: Path | None = N
         )
 
 
-def copy_database(src: Path, dest: Path) -> None:
-    """A consistent copy made with SQLite's backup API (never a plain file copy)."""
-    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+def copy_database(src: Path, dest: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """A consistent copy made with SQLite's backup API (never a plain file copy), in
+    rollback-journal mode so that it opens from read-only media.
+
+    A read transaction is opened first, waiting at most ``busy_timeout_ms`` for a writer
+    elsewhere: Python's backup loop would otherwise retry for ever while another connection
+    keeps the file locked. Raises ``sqlite3.OperationalError`` when that wait runs out."""
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True,
+                             timeout=busy_timeout_ms / 1000, isolation_level=None)
     try:
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
         target = sqlite3.connect(dest)
         try:
             source.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+        source.execute("COMMIT")
     finally:
         source.close()
 

@@ -16,6 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from models import paths
+from models.autobackup import list_backups
+from models.backup import verify_backup
+from models.errors import BranchBookError, sqlite_error_text
 
 LIKELY_CAUSES = ("可能的原因：写入时U盘被拔出、电脑突然断电或死机、磁盘出现坏道，"
                  "或者数据库文件被其他程序改动过。")
@@ -62,16 +65,17 @@ def run_checks(db_path: Path, *, full: bool) -> list[str]:
         try:
             pragma = "integrity_check" if full else "quick_check"
             result = [r[0] for r in con.execute(f"PRAGMA {pragma}")]
-            problems = [] if result == ["ok"] else result
-            if full and not problems:
+            if result != ["ok"]:  # SQLite's own lines are English page numbers: count them
+                return [f"数据库检查发现 {len(result)} 处损坏"]
+            if full:
                 fk = con.execute("PRAGMA foreign_key_check").fetchall()
                 if fk:
-                    problems.append(f"有 {len(fk)} 条记录的关联已失效（外键错误）")
+                    return [f"有 {len(fk)} 条记录的关联已失效（引用了已不存在的记录）"]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    return problems
+        return [sqlite_error_text(exc)]
+    return []
 
 
 def keep_damaged(db_path: Path) -> Path:
@@ -101,10 +105,14 @@ def check_on_open(db_path: Path) -> IntegrityReport:
 
 
 def newest_good_backup(folder: Path | None = None) -> Path | None:
-    """The newest backup in the local backups folder that passes full verification."""
-    from models.autobackup import list_backups
-
-    for entry in list_backups(folder or paths.backups_dir(), verify=True):
-        if entry.ok:
-            return entry.path
+    """The newest backup in the local backups folder that passes full verification (checked
+    newest first, stopping at the first good one)."""
+    for entry in list_backups(folder or paths.backups_dir()):
+        if entry.kind == "encrypted":
+            continue  # needs a passphrase: the user restores it from the 备份与恢复 page
+        try:
+            verify_backup(entry.path)
+        except BranchBookError:
+            continue
+        return entry.path
     return None

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from models.errors import BranchBookError
+from models.errors import BranchBookError, os_error_text
 
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "afs", "9p",
               "davfs", "fuse.davfs2", "ncpfs", "glusterfs", "ceph", "fuse.rclone"}
@@ -100,7 +100,7 @@ class InstanceLock:
                 raise BranchBookError(busy_message(self.db_path, owner)) from None
             except OSError as exc:
                 raise BranchBookError(
-                    f"无法在“{self.path.parent}”创建锁文件（{exc.strerror or exc}）。请检查文件夹是否可写。"
+                    f"无法在“{self.path.parent}”创建锁文件（{os_error_text(exc)}）。请检查文件夹是否可写。"
                 ) from exc
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(f"{os.getpid()}\n{_process_name()}\n{socket.gethostname()}\n")

@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import Table
 
 from models.audit import record
-from models.backup import opened_backup
+from models.backup import BackupInfo, opened_backup
 from models.db import Database, head_revision, open_database
 from models.entities import Base
 from models.enums import AuditAction
-from models.errors import BranchBookError
+from models.errors import BranchBookError, sqlite_error_text
 
 LABELS = {
     "branch": "党支部", "party_group": "党小组", "member": "党员", "member_status": "党籍状态记录",
@@ -190,7 +190,7 @@ def merge_file(db: Database, other: Path, source_name: str) -> MergeSummary:
     try:
         return _merge(db, theirs, source_name)
     except sqlite3.Error as exc:
-        raise BranchBookError(f"合并“{source_name}”时出错（{exc}），合并已撤销，数据库未改动。") from exc
+        raise BranchBookError(f"合并“{source_name}”时出错（{sqlite_error_text(exc)}），合并已撤销，数据库未改动。") from exc
     finally:
         theirs.close()
 
@@ -220,7 +220,13 @@ def _merge(db: Database, theirs: sqlite3.Connection, source_name: str) -> MergeS
 
 def merge_backup(db: Database, backup: Path, passphrase: str | None = None) -> MergeSummary:
     """Verify ``backup``, bring it to our schema revision (in its temporary copy), merge it."""
-    with opened_backup(backup, passphrase) as (extracted, info):
-        if info.manifest.revision != head_revision():
-            open_database(extracted).close()  # upgrades the temporary copy only
-        return merge_file(db, extracted, backup.name)
+    with opened_backup(backup, passphrase) as checked:
+        return merge_checked(db, checked)
+
+
+def merge_checked(db: Database, checked: tuple[Path, BackupInfo]) -> MergeSummary:
+    """Merge a backup already extracted and checked by :func:`models.backup.opened_backup`."""
+    extracted, info = checked
+    if info.manifest.revision != head_revision():
+        open_database(extracted).close()  # upgrades the temporary copy only
+    return merge_file(db, extracted, info.path.name)

@@ -27,7 +27,7 @@ from models.audit import record
 from models.backup import BackupInfo, _fsync_dir, create_backup, opened_backup
 from models.db import Database, open_database
 from models.enums import AuditAction
-from models.errors import BranchBookError
+from models.errors import BranchBookError, os_error_text
 
 
 @dataclass
@@ -51,7 +51,7 @@ def safety_copy(db_path: Path) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BranchBookError(
-            f"无法创建备份文件夹“{folder}”（{exc.strerror or exc}），恢复已取消，数据库未改动。") from exc
+            f"无法创建备份文件夹“{folder}”（{os_error_text(exc)}），恢复已取消，数据库未改动。") from exc
     try:
         return create_backup(db_path, folder, kind="safety").path
     except BranchBookError:
@@ -66,7 +66,7 @@ def safety_copy(db_path: Path) -> Path | None:
                 shutil.copy2(side, raw.with_name(raw.name + suffix))
     except OSError as exc:
         raise BranchBookError(
-            f"无法保存当前数据库的安全副本（{exc.strerror or exc}），恢复已取消，数据库未改动。") from exc
+            f"无法保存当前数据库的安全副本（{os_error_text(exc)}），恢复已取消，数据库未改动。") from exc
     return raw
 
 
@@ -93,34 +93,45 @@ def restore_file(db_path: Path, backup: Path, passphrase: str | None = None,
     ``before_swap`` is called once the backup is checked and the safety copy made, right
     before the file is replaced: the caller closes its own connections there."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with opened_backup(backup, passphrase, work_dir=db_path.parent) as (checked, info):
-        safety = safety_copy(db_path) if keep_safety_copy else None
-        if before_swap is not None:
-            before_swap()
-        try:
-            with checked.open("rb+") as fh:
-                os.fsync(fh.fileno())
-            _retire_wal(db_path)
-            os.replace(checked, db_path)
-            _fsync_dir(db_path.parent)
-        except OSError as exc:
-            raise BranchBookError(
-                f"替换数据库文件失败（{exc.strerror or exc}），恢复未完成，当前数据库未改动。") from exc
-    result = RestoreResult(info, safety)
+    with opened_backup(backup, passphrase, work_dir=db_path.parent) as checked:
+        return restore_checked(db_path, checked, keep_safety_copy=keep_safety_copy,
+                               before_swap=before_swap)
+
+
+def restore_checked(db_path: Path, checked: tuple[Path, BackupInfo], *, keep_safety_copy: bool = True,
+                    before_swap: Callable[[], None] | None = None) -> RestoreResult:
+    """Swap in a backup already extracted and checked by :func:`models.backup.opened_backup`
+    (opened with ``work_dir=db_path.parent``, so that the swap is one atomic rename)."""
+    sqlite_path, info = checked
+    safety = safety_copy(db_path) if keep_safety_copy else None
+    if before_swap is not None:
+        before_swap()
+    try:
+        with sqlite_path.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        _retire_wal(db_path)
+        os.replace(sqlite_path, db_path)
+        _fsync_dir(db_path.parent)
+    except OSError as exc:
+        raise BranchBookError(
+            f"替换数据库文件失败（{os_error_text(exc)}），恢复未完成，当前数据库未改动。") from exc
     db = open_database(db_path)
     try:
         with db.transaction() as s:
-            record(s, AuditAction.RESTORE, "database", summary=f"从备份“{backup.name}”恢复数据库",
-                   detail={"backup": str(backup), "created_at": info.manifest.created_at,
+            record(s, AuditAction.RESTORE, "database", summary=f"从备份“{info.path.name}”恢复数据库",
+                   detail={"backup": str(info.path), "created_at": info.manifest.created_at,
                            "safety_copy": str(safety or "")})
     finally:
         db.close()
-    return result
+    return RestoreResult(info, safety)
 
 
-def restore_database(db: Database, backup: Path, passphrase: str | None = None) -> RestoreResult:
+def restore_database(db: Database, backup: Path, passphrase: str | None = None,
+                     *, checked: tuple[Path, BackupInfo] | None = None) -> RestoreResult:
     """Restore into the open ``db``: its engine is disposed and replaced by a fresh one.
 
+    ``checked``: ``backup`` already extracted and checked beside ``db.path`` (see
+    :func:`restore_checked`), so that it is not read and checked a second time.
     On failure ``db`` keeps working on the unchanged file."""
     closed: list[bool] = []
 
@@ -129,6 +140,8 @@ def restore_database(db: Database, backup: Path, passphrase: str | None = None) 
         closed.append(True)
 
     try:
+        if checked is not None:
+            return restore_checked(db.path, checked, before_swap=close)
         return restore_file(db.path, backup, passphrase, before_swap=close)
     finally:
         if closed:

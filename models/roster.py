@@ -520,3 +520,29 @@ def members_by_id(session: Session, ids: Sequence[int]) -> dict[int, Member]:
         .options(selectinload(Member.statuses), selectinload(Member.exemptions))
     )
     return {m.id: m for m in session.scalars(stmt)}
+
+
+@dataclass(frozen=True)
+class RosterSnapshot:
+    """The branch's members read once, so that 应到 can be answered for any type, date and group
+    without going back to the database (the meeting editor asks on every date or type change)."""
+
+    members: tuple[Member, ...]
+    group_names: dict[int, str]
+
+    def _sorted(self, members: Iterable[Member], on: date) -> list[MemberRow]:
+        rows = [_row(m, on, self.group_names) for m in members]
+        return sorted(rows, key=lambda r: (r.group_name == "", r.group_name, r.joined_on, r.id))
+
+    def expected(self, meeting_type: MeetingType, on: date, group_id: int | None = None) -> list[MemberRow]:
+        """Same answer as ``expected_attendees`` for the members read."""
+        return self._sorted(expected_among(self.members, meeting_type, on, group_id), on)
+
+    def members_on_roll(self, on: date) -> list[MemberRow]:
+        """Same answer as ``list_members(..., on=on, on_roll_only=True)`` for the members read."""
+        return self._sorted((m for m in self.members if on_roll(m, on)), on)
+
+
+def read_roster(session: Session, branch_id: int) -> RosterSnapshot:
+    """Members with their status history and exemptions, and the group names (four queries)."""
+    return RosterSnapshot(tuple(load_members(session, branch_id)), _group_names(session, branch_id))

@@ -89,7 +89,7 @@ def compliance_grid(d: YearData, s: Styles) -> list[Flowable]:
         rows.append(cells)
     legend = para("说明：格中数字为“实际召开次数/应召开次数”；季度、年度要求跨月合并显示。"
                   "“缺”为应开未开，“未”为到会人数未达到规定，“待”为尚未到期；灰底为未完成。", s.small)
-    return [heading(f"一、{d.year}年度“三会一课”落实情况", s), spacer(1),
+    return [heading(f"一、{d.year}年度“三会一课”落实情况", s),
             grid(s, rows, [label_w, *([col] * 12)], extra=extra, padding=2), spacer(2), legend]
 
 
@@ -108,12 +108,16 @@ def type_summary(d: YearData, s: Styles) -> list[Flowable]:
     rows.append(["合计", len(d.meetings), expected, present, f"{present / expected * 100:.1f}%" if expected else "—"])
     widths = [BODY_WIDTH - 4 * 28 * mm] + [28 * mm] * 4
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5, 13), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
-    return [spacer(6), heading(f"{d.year}年度各类会议召开情况", s), spacer(1),
-            grid(s, rows, widths, extra=extra, padding=3)]
+    # a captioned table inside section 一 (not a heading of its own among the numbered ones)
+    caption = para(f"{d.year}年度各类会议召开情况", s.label)
+    caption.keepWithNext = True
+    return [spacer(6), caption, grid(s, rows, widths, extra=extra, padding=3)]
 
 
 def meeting_list(d: YearData, s: Styles) -> list[Flowable]:
-    head = [para(h, s.small_label) for h in ("序号", "日期", "类型", "会议名称/议题", "主持人", "应到/实到")]
+    if not d.meetings:  # a header row over nothing reads like a printing fault
+        return [heading(f"二、{d.year}年度会议活动一览", s), para("本年度没有已召开的会议活动记录。", s.body)]
+    head = [para(h, s.small_label) for h in ("序号", "日期", "类型", "会议名称", "主持人", "应到/实到")]
     rows: list[list[Any]] = [head]
     for n, m in enumerate(d.meetings, 1):
         kind = m.meeting_type.label + (f"\n{m.group_name}" if m.group_name else "")
@@ -122,7 +126,7 @@ def meeting_list(d: YearData, s: Styles) -> list[Flowable]:
     widths = [11 * mm, 20 * mm, 26 * mm, BODY_WIDTH - 95 * mm, 18 * mm, 20 * mm]
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 9, 11), ("ALIGN", (0, 1), (2, -1), "CENTER"),
              ("ALIGN", (4, 1), (-1, -1), "CENTER")]
-    return [heading(f"二、{d.year}年度会议活动一览（共 {len(d.meetings)} 次）", s), spacer(1),
+    return [heading(f"二、{d.year}年度会议活动一览（共 {len(d.meetings)} 次）", s),
             grid(s, rows, widths, extra=extra, padding=2)]
 
 
@@ -134,7 +138,7 @@ def attendance_list(d: YearData, s: Styles) -> list[Flowable]:
         rows.append([str(n), a.member, a.group_name, a.expected, a.present, a.leave, a.absent, rate])
     widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 90 * mm) / 5] * 4 + [(BODY_WIDTH - 90 * mm) / 5 + 20 * mm]
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5, 13), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
-    return [heading("三、党员参加组织生活情况", s), spacer(1), grid(s, rows, widths, extra=extra, padding=2)]
+    return [heading("三、党员参加组织生活情况", s), grid(s, rows, widths, extra=extra, padding=2)]
 
 
 def study_list(d: YearData, s: Styles) -> list[Flowable]:
@@ -145,7 +149,7 @@ def study_list(d: YearData, s: Styles) -> list[Flowable]:
         rows.append([str(n), a.member, a.group_name, f"{a.study_hours:g}", f"{YEARLY_STUDY_HOURS:g}", ok])
     widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 70 * mm) / 3] * 3
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5, 13), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
-    return [heading("四、党员学习学时情况", s), spacer(1), grid(s, rows, widths, extra=extra, padding=2)]
+    return [heading("四、党员学习学时情况", s), grid(s, rows, widths, extra=extra, padding=2)]
 
 
 def alert_list(d: YearData, s: Styles) -> list[Flowable]:
@@ -156,7 +160,7 @@ def alert_list(d: YearData, s: Styles) -> list[Flowable]:
     rows: list[list[Any]] = [head]
     rows += [[str(n), para(a.message, s.small)] for n, a in enumerate(d.compliance.alerts, 1)]
     extra = [("FONT", (0, 1), (0, -1), s.fonts.body.name, 10.5, 13), ("ALIGN", (0, 1), (0, -1), "CENTER")]
-    return [*story, spacer(1), grid(s, rows, [12 * mm, BODY_WIDTH - 12 * mm], extra=extra, padding=3)]
+    return [*story, grid(s, rows, [12 * mm, BODY_WIDTH - 12 * mm], extra=extra, padding=3)]
 
 
 def year_story(d: YearData, s: Styles) -> list[Flowable]:

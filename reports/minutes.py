@@ -21,6 +21,7 @@ from models.validation import format_date
 from reports.layout import (
     BODY_WIDTH,
     RULE_COLOR,
+    SIZE_BODY,
     Styles,
     build_pdf,
     grid,
@@ -73,7 +74,7 @@ def document_title(m: MeetingDetail) -> str:
 
 def sequence_text(m: MeetingDetail) -> str:
     if m.status == MeetingStatus.PLANNED:
-        return f"（{m.held_on.year}年 计划）"
+        return f"（{m.held_on.year}年，计划）"
     draft = "，草稿" if m.status == MeetingStatus.DRAFT else ""
     return f"（{m.held_on.year}年第{m.sequence_no}次{draft}）"
 
@@ -174,12 +175,17 @@ def _header_table(m: MeetingDetail, s: Styles) -> Table:
     pair("主 持 人", m.host, "记 录 人", m.recorder)
     if m.meeting_type == MeetingType.PARTY_LECTURE:
         pair("授 课 人", m.lecturer, "党课题目", m.lecture_topic)
-    present = m.count(AttendanceStatus.PRESENT)
-    pair("应到人数", f"{m.expected_count} 人", "实到人数", f"{present} 人")
-    if m.meeting_type == MeetingType.GENERAL_ASSEMBLY:
-        full("表 决 权", quorum_text(m))
-    full("出席人员", present_text(m))
-    full("缺席人员\n及原因", absence_text(m))
+    if not m.attendance:  # not yet taken (a planned meeting): blanks, not "0 人" and "无"
+        pair("应到人数", "", "实到人数", "")
+        full("出席人员", "（尚未登记出席情况）")
+        full("缺席人员\n及原因", "")
+    else:
+        present = m.count(AttendanceStatus.PRESENT)
+        pair("应到人数", f"{m.expected_count} 人", "实到人数", f"{present} 人")
+        if m.meeting_type == MeetingType.GENERAL_ASSEMBLY:
+            full("表 决 权", quorum_text(m))
+        full("出席人员", present_text(m))
+        full("缺席人员\n及原因", absence_text(m))
     full("列席人员", guests_text(m))
     if m.theme:
         full("会议主题", m.theme)
@@ -189,10 +195,14 @@ def _header_table(m: MeetingDetail, s: Styles) -> Table:
 
 def _signatures(s: Styles) -> Flowable:
     """主持人/记录人 signature lines."""
+    # plain-string labels sit on the row's baseline, so the rule lines up under the text
+    # (a 28 pt-leading paragraph left the rule half a line below the labels)
     table = plain_table(
-        s, [[para("主持人（签字）：", s.plain), "", para("记录人（签字）：", s.plain), ""]],
-        [42 * mm, BODY_WIDTH / 2 - 46 * mm, 42 * mm, BODY_WIDTH / 2 - 46 * mm],
-        [("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        s, [["主持人（签字）：", "", "记录人（签字）：", ""]],
+        [46 * mm, BODY_WIDTH / 2 - 50 * mm, 50 * mm, BODY_WIDTH / 2 - 46 * mm],  # a label is 8 × 16 pt wide
+        [("FONT", (0, 0), (-1, -1), s.fonts.body.name, SIZE_BODY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+         ("LEFTPADDING", (2, 0), (2, 0), 4 * mm),
+         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
          ("LINEBELOW", (1, 0), (1, 0), 0.8, RULE_COLOR), ("LINEBELOW", (3, 0), (3, 0), 0.8, RULE_COLOR)],
     )
     return KeepTogether([spacer(10), table, spacer(4)])

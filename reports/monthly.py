@@ -109,6 +109,15 @@ def _contents(d: MonthData, s: Styles, numbers: PageNumbers) -> list[Flowable]:
     return [para("目　　录", s.title), spacer(4), grid(s, rows, widths)]
 
 
+def column_kind(m: MeetingDetail) -> str:
+    """支委 / 党课 …; a 党小组会 names its group (第一党小组 → 第一小组), since several groups
+    often meet on the same day."""
+    if m.meeting_type == MeetingType.GROUP and m.group_name:
+        stem = m.group_name.removesuffix("党小组")
+        return f"{stem}小组" if stem != m.group_name and stem else m.group_name
+    return SHORT_TYPES[m.meeting_type]
+
+
 def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
     """Member × meeting with 出/假/缺 ("—" where the member was not 应到); a busy month is
     split into several tables of at most MAX_COLUMNS meetings, the totals on the last."""
@@ -129,7 +138,7 @@ def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
         fixed = 10 * mm + 20 * mm + (16 * mm if last else 0)
         col = (BODY_WIDTH - fixed) / len(chunk)
         head: list[Any] = [para("序号", s.small_label), para("姓名", s.small_label)]
-        head += [para(f"{m.held_on.day}日{SHORT_TYPES[m.meeting_type]}", s.small_label) for m in chunk]
+        head += [para(f"{m.held_on.day}日{column_kind(m)}", s.small_label) for m in chunk]
         head += [para("出勤", s.small_label)] if last else []
         rows: list[list[Any]] = [head]
         for n, (mid, name) in enumerate(names.items(), 1):

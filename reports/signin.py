@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from sqlalchemy.orm import Session
 
-from models.enums import AttendanceStatus
+from models.enums import AttendanceStatus, MemberCategory
 from models.meetings import MeetingDetail, get_meeting
 from models.roster import MemberRow, expected_attendees, list_members
 from reports.layout import BODY_WIDTH, Styles, build_pdf, grid, para, spacer
@@ -25,14 +25,10 @@ def signin_rows(session: Session, m: MeetingDetail) -> list[tuple[MemberRow, str
     (请假 already known goes into 备注), else the members expected on the meeting's date."""
     if not m.attendance:
         return [(r, "") for r in expected_attendees(session, m.branch_id, m.meeting_type, m.held_on, m.group_id)]
-    by_id = {r.id: r for r in list_members(session, m.branch_id, on=m.held_on)}
-    rows = []
-    for a in m.attendance:
-        note = ""
-        if a.status == AttendanceStatus.LEAVE:
-            note = f"请假（{a.leave_reason.label if a.leave_reason else '其他'}）"
-        rows.append((by_id[a.member_id], note))
-    return rows
+    notes = {a.member_id: f"请假（{a.leave_reason.label if a.leave_reason else '其他'}）"
+             if a.status == AttendanceStatus.LEAVE else "" for a in m.attendance}
+    # in roster order (党小组, then 党龄), as for a meeting not yet held
+    return [(r, notes[r.id]) for r in list_members(session, m.branch_id, on=m.held_on) if r.id in notes]
 
 
 def signin_story(m: MeetingDetail, rows: list[tuple[MemberRow, str]], s: Styles) -> list[Flowable]:
@@ -53,7 +49,7 @@ def signin_story(m: MeetingDetail, rows: list[tuple[MemberRow, str]], s: Styles)
     head = [para(h, s.label) for h in ("序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注")]
     table: list[list[Any]] = [head]
     for n, (member, note) in enumerate(rows, 1):
-        category = "预备" if member.category.value == "probationary" else "正式"
+        category = "预备" if member.category == MemberCategory.PROBATIONARY else "正式"
         table.append([para(str(n), s.cell_center), para(member.name, s.cell_center),
                       para(member.group_name, s.small_center), para(category, s.cell_center), "",
                       para(note, s.small_center)])

@@ -9,15 +9,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 
 from models.compliance import STATUS_LABELS, YearCompliance
+from models.compliance_alerts import ALERT_LABELS
 from models.compliance_grid import STATUS_COLOURS, cell_text, grid_rows
 from models.errors import BranchBookError
 from models.notes import YEARLY_STUDY_HOURS
 from reports.xlsx_common import write_table
-
-ALERT_KINDS = {
-    "missing": "缺开会议", "failed_quorum": "未达法定人数", "absence_warning": "缺席预警",
-    "absence_alert": "连续缺席", "secretary_lecture": "书记讲党课", "study_hours": "学时不足",
-}
 
 
 def export_stats(data: YearCompliance, path: Path) -> None:
@@ -50,7 +46,7 @@ def export_stats(data: YearCompliance, path: Path) -> None:
 
     alerts = wb.create_sheet("提醒")
     write_table(alerts, ["类别", "党员", "说明"],
-                [[ALERT_KINDS.get(a.kind, a.kind), a.member or "", a.message] for a in data.alerts])
+                [[ALERT_LABELS.get(a.kind, "提醒"), a.member or "", a.message] for a in data.alerts])
 
     attendance = wb.create_sheet("出勤统计")
     write_table(attendance, ["党小组", "姓名", "应到（次）", "出席", "请假", "缺席", "出勤率"],

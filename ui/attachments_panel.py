@@ -141,14 +141,28 @@ class AttachmentsPanel(QWidget):
         return dialog
 
     def _save_copy(self) -> None:
+        self.save_copy()
+
+    def save_copy(self, target: Path | None = None) -> Path | None:
+        """另存为: write the selected attachment to a file (asks where unless ``target`` is given)."""
+        self.error.hide()
         attachment_id = self._current_id()
         if attachment_id is None:
-            return
+            return None
         with self.db.reading() as s:
             att = get_attachment(s, attachment_id)
-        name, _f = QFileDialog.getSaveFileName(self, "另存附件", att.filename)
-        if name:
-            Path(name).write_bytes(att.data)
+        if target is None:
+            name, _f = QFileDialog.getSaveFileName(self, "另存附件", att.filename)
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            target.write_bytes(att.data)
+        except OSError:
+            self.error.setText(f"无法保存到“{target}”：文件可能正被打开，或该位置没有写入权限。请换一个位置再试。")
+            self.error.show()
+            return None
+        return target
 
     def _delete(self) -> None:
         attachment_id = self._current_id()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from models.enums import AttendanceStatus, LeaveReason
 from models.meetings import AttendanceInput
+from models.rules import quorum_met
 from ui.look import icon
 from ui.table_base import RowsModel
 
@@ -49,11 +50,6 @@ class AttendanceEntry:
     def to_input(self) -> AttendanceInput:
         reason = self.leave_reason if self.status == AttendanceStatus.LEAVE else None
         return AttendanceInput(self.member_id, self.status, reason, self.note, self.late_note)
-
-
-def quorum_met(voting_expected: int, voting_present: int) -> bool:
-    """党员大会: strictly more than half of the voting members expected are present."""
-    return voting_present * 2 > voting_expected
 
 
 class AttendanceModel(RowsModel):
@@ -104,6 +100,7 @@ class AttendancePanel(QWidget):
         self.quorum_label = QLabel()
         self.quorum_label.setObjectName("quorum")
         self.show_quorum = False
+        self.election = False
         top = QHBoxLayout()
         top.addWidget(self.counts_label)
         top.addSpacing(16)
@@ -216,6 +213,11 @@ class AttendancePanel(QWidget):
         self.show_quorum = show
         self._update_quorum()
 
+    def set_election(self, election: bool) -> None:
+        """选举 needs more than four fifths of the voting members, not just more than half."""
+        self.election = election
+        self._update_quorum()
+
     def voting_counts(self) -> tuple[int, int]:
         voting = [e for e in self.model.entries if e.can_vote]
         return len(voting), sum(1 for e in voting if e.status == AttendanceStatus.PRESENT)
@@ -230,8 +232,14 @@ class AttendancePanel(QWidget):
             self.counts_changed.emit(self.summary_text())
             return
         expected, present = self.voting_counts()
-        ok = quorum_met(expected, present)
-        verdict = "达到法定人数" if ok else "未达到法定人数"
+        met = quorum_met(expected, present, election=self.election)
+        ok = met is not False
+        if met is None:
+            verdict = "无需核算到会人数"
+        elif self.election:
+            verdict = "达到选举所需人数" if ok else "未达到选举所需人数（须超过五分之四）"
+        else:
+            verdict = "达到法定人数" if ok else "未达到法定人数"
         self.quorum_label.setText(f"应到有表决权 {expected} 人，实到 {present} 人，{verdict}")
         self.quorum_label.setProperty("ok", ok)
         self.quorum_label.setStyleSheet("color: %s; font-weight: bold;" % ("#2e7d32" if ok else "#c62828"))

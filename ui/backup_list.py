@@ -5,19 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QStorageInfo,
-    Qt,
-)
+from PySide6.QtCore import QStorageInfo, Qt
 
-from models.autobackup import BackupEntry, format_when
+from models.autobackup import BackupEntry
+from models.backup import format_when
 from models.lock import drive_kind
-from ui.table_base import RowsModel
+from ui.table_base import Index, RowsModel
 
 KIND_LABELS = {"auto": "自动备份", "manual": "手动备份", "safety": "恢复前安全副本", "encrypted": "加密备份"}
-Index = QModelIndex | QPersistentModelIndex
 
 
 class BackupListModel(RowsModel):
@@ -29,7 +24,7 @@ class BackupListModel(RowsModel):
     def entries(self) -> list[BackupEntry]:
         return self.rows
 
-    def load(self, entries: list) -> None:  # type: ignore[type-arg]
+    def load(self, entries: list[BackupEntry]) -> None:
         self.set_rows(entries)
 
     def set_status(self, entry: BackupEntry, status: str) -> None:

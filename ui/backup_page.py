@@ -9,7 +9,9 @@ ids of the restored file may differ. Merge emits it too when records changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,17 +40,24 @@ from models.autobackup import (
     record_backup,
     usb_reminder,
 )
-from models.backup import BackupInfo, create_backup, is_encrypted, verify_backup
+from models.backup import (
+    BackupInfo,
+    create_backup,
+    is_encrypted,
+    opened_backup,
+    verify_backup,
+)
 from models.db import Database
 from models.errors import BranchBookError
 from models.lock import drive_kind
-from models.merge import MergeSummary, merge_backup
+from models.merge import MergeSummary, merge_checked
 from models.restore import RestoreResult, restore_database
 from ui import msgbox
 from ui.backup_list import BackupListModel, removable_volumes
 from ui.operations import Operation
 
 MIN_PASSPHRASE = 6
+T = TypeVar("T")
 
 
 class BackupPage(QWidget):
@@ -120,9 +129,11 @@ class BackupPage(QWidget):
         self.table.verticalHeader().hide()
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
+        pick = self._with_file
         for text, slot in (("恢复所选备份…", self.restore_selected), ("校验所选", self.verify_selected),
-                           ("从文件恢复…", self._restore_file),
-                           ("校验备份文件…", self._verify_file), ("合并其他支部的备份…", self._merge_file),
+                           ("从文件恢复…", lambda: pick("选择要恢复的备份文件", self.restore)),
+                           ("校验备份文件…", lambda: pick("选择要校验的备份文件", self.verify)),
+                           ("合并其他支部的备份…", lambda: pick("选择其他支部的备份文件", self.merge)),
                            ("刷新", self.refresh)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -209,6 +220,11 @@ class BackupPage(QWidget):
             return None
         return first
 
+    def _with_file(self, title: str, action: Callable[[Path], None]) -> None:
+        path = self.choose_file(title)
+        if path is not None:
+            action(path)
+
     def _browse(self) -> None:
         folder = self.choose_folder()
         if folder is not None:
@@ -274,12 +290,9 @@ class BackupPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.backup_button.setEnabled(True)
-        message = exc.message if isinstance(exc, BranchBookError) else f"意外错误：{exc!r}"
+        message = exc.message if isinstance(exc, BranchBookError) else "发生意外错误，已保存的记录不受影响。"
         self.outcome.setText(f"未完成：{message}")
-        if isinstance(exc, BranchBookError):
-            msgbox.warn(self, "操作未完成", exc.message)
-        else:
-            msgbox.show_error(self, exc)
+        msgbox.show_error(self, exc)  # the Chinese message, or the error report for the maintainer
 
     # --- verify, restore, merge ----------------------------------------------------------
 
@@ -292,11 +305,6 @@ class BackupPage(QWidget):
             return False, None
         passphrase = self.ask_passphrase(path)
         return passphrase is not None, passphrase
-
-    def _verify_file(self) -> None:
-        path = self.choose_file("选择要校验的备份文件")
-        if path is not None:
-            self.verify(path)
 
     def verify(self, path: Path) -> None:
         ok, passphrase = self._passphrase_for(path)
@@ -341,27 +349,42 @@ class BackupPage(QWidget):
         if entry is not None:
             self.restore(entry.path)
 
-    def _restore_file(self) -> None:
-        path = self.choose_file("选择要恢复的备份文件")
-        if path is not None:
-            self.restore(path)
-
     def restore(self, path: Path) -> None:
         """Check the backup, show what it holds, ask, then restore (the window reloads)."""
+        self._check_then_ask(
+            path, "从备份恢复", "恢复后，当前数据库将被这个备份替换（当前数据库会先自动保存一份安全副本）。确定要恢复吗？",
+            "已取消恢复，数据库未改动。", "正在恢复，请稍候…",
+            lambda checked: restore_database(self.db, path, checked=checked), self._restored)
+
+    def _check_then_ask(self, path: Path, title: str, question: str, cancelled: str, busy: str,
+                        act: Callable[[tuple[Path, BackupInfo]], T], done: Callable[[T], None]) -> None:
+        """Extract and check the backup once (beside the database, so a restore is one rename),
+        show what it holds and ask; ``act`` then works on that checked copy, which is removed
+        at the end whatever happens."""
         ok, passphrase = self._passphrase_for(path)
         if not ok:
             return
+        held = ExitStack()
 
-        def confirm(info: BackupInfo) -> None:
-            answer = msgbox.ask(self, "从备份恢复", info.describe() + "\n\n恢复后，当前数据库将被这个备份替换"
-                                "（当前数据库会先自动保存一份安全副本）。确定要恢复吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                self.outcome.setText("已取消恢复，数据库未改动。")
+        def check() -> tuple[Path, BackupInfo]:
+            return held.enter_context(opened_backup(path, passphrase, work_dir=self.db.path.parent))
+
+        def finished(result: T) -> None:
+            held.close()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            held.close()
+            self._failed(exc)
+
+        def confirm(checked: tuple[Path, BackupInfo]) -> None:
+            if msgbox.ask(self, title, checked[1].describe() + "\n\n" + question) != QMessageBox.StandardButton.Yes:
+                held.close()
+                self.outcome.setText(cancelled)
                 return
-            Operation(self, lambda: restore_database(self.db, path, passphrase),
-                      "正在恢复，请稍候…").run(self._restored, self._failed)
+            Operation(self, lambda: act(checked), busy).run(finished, failed)
 
-        Operation(self, lambda: verify_backup(path, passphrase), "正在校验备份…").run(confirm, self._failed)
+        Operation(self, check, "正在校验备份…").run(confirm, failed)
 
     def _restored(self, result: RestoreResult) -> None:
         self.outcome.setText(result.describe())
@@ -369,26 +392,11 @@ class BackupPage(QWidget):
         msgbox.inform(self, "恢复完成", result.describe())
         self.database_replaced.emit()
 
-    def _merge_file(self) -> None:
-        path = self.choose_file("选择其他支部的备份文件")
-        if path is not None:
-            self.merge(path)
-
     def merge(self, path: Path) -> None:
-        ok, passphrase = self._passphrase_for(path)
-        if not ok:
-            return
-
-        def confirm(info: BackupInfo) -> None:
-            answer = msgbox.ask(self, "合并备份", info.describe() + "\n\n把这个备份中的记录合并到当前数据库吗？"
-                                "（相同的记录不会重复添加）")
-            if answer != QMessageBox.StandardButton.Yes:
-                self.outcome.setText("已取消合并，数据库未改动。")
-                return
-            Operation(self, lambda: merge_backup(self.db, path, passphrase),
-                      "正在合并，请稍候…").run(self._merged, self._failed)
-
-        Operation(self, lambda: verify_backup(path, passphrase), "正在校验备份…").run(confirm, self._failed)
+        self._check_then_ask(
+            path, "合并备份", "把这个备份中的记录合并到当前数据库吗？（相同的记录不会重复添加）",
+            "已取消合并，数据库未改动。", "正在合并，请稍候…",
+            lambda checked: merge_checked(self.db, checked), self._merged)
 
     def _merged(self, summary: MergeSummary) -> None:
         self.outcome.setText(summary.describe())

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.compliance import due_this_month
+from models.compliance import due_in_month, due_this_month
 from models.db import Database
 from models.enums import MeetingType
 from models.roster import default_branch
@@ -161,12 +161,14 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.meetings_page.open_requested.connect(self.open_meeting)
         self.roster_page.changed.connect(self.stats_page.refresh)
+        self.roster_page.changed.connect(self.notes_page.refresh_members)
         self.notes_page.changed.connect(self.stats_page.refresh)
         self.stats_page.new_meeting_requested.connect(self._new_meeting_requested)
         self.stats_page.alerts_changed.connect(self.set_alert_badge)
         self.backup_page.backup_done.connect(self._backup_done)
         self.backup_page.database_replaced.connect(self.reload_all)
-        self.stats_page.refresh()
+        # The page computed this year's figures when it was built; only the badge is still to show.
+        self.set_alert_badge(self.stats_page.alert_count())
         self._update_title()
         self._update_status()
 
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
     def _records_changed(self) -> None:
         self.meetings_page.refresh_years()
         self.meetings_page.reload()
+        self.notes_page.refresh_meetings()
         self.stats_page.refresh()
 
     # --- toolbar --------------------------------------------------------------------------------------
@@ -280,8 +283,13 @@ class MainWindow(QMainWindow):
 
     def show_startup_notices(self, today: date | None = None) -> None:
         """What is still due this month (本月尚需召开) and the USB backup reminder, at the top."""
-        with self.db.reading() as s:
-            due = due_this_month(s, self.branch_id, today)
+        today = today or date.today()
+        data = self.stats_page.data  # usually this very year, just computed: don't compute it again
+        if data is not None and data.year == today.year and self.stats_page.today() == today:
+            due = due_in_month(data, today)
+        else:
+            with self.db.reading() as s:
+                due = due_this_month(s, self.branch_id, today)
         lines = []
         if due:
             lines.append(f"本月尚需召开：{'、'.join(due)}。<a href=\"stats\">查看统计与提醒</a>")

@@ -138,6 +138,7 @@ class MeetingEditor(QDialog):
         self.print_button.clicked.connect(self.print_minutes)
         self.agenda.follow_up_button.clicked.connect(self.carry_open_actions)
         self.attendance.counts_changed.connect(self.form.summary.setText)
+        self.form.election_check.toggled.connect(self.attendance.set_election)
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence("Ctrl+P"), self, self.print_minutes)
@@ -160,9 +161,11 @@ class MeetingEditor(QDialog):
 
     # --- loading --------------------------------------------------------------------------------
     def _load_people(self) -> None:
+        """Read the roster once: the people combos and every later 应到 recount use it."""
         with self.db.reading() as s:
-            names = [m.name for m in roster.list_members(s, self.branch_id, on_roll_only=True)]
+            self.roster_snapshot = roster.read_roster(s, self.branch_id)
             groups = [(g.id, g.name) for g in roster.list_groups(s, self.branch_id)]
+        names = [m.name for m in self.roster_snapshot.members_on_roll(date.today())]
         self.form.set_people(names, groups)
 
     def _load(self, meeting_id: int) -> None:
@@ -185,17 +188,21 @@ class MeetingEditor(QDialog):
         self._show_state()
 
     def _refresh_expected(self) -> None:
-        """Recompute 应到 for the chosen type, date and group, keeping marks already made."""
+        """Recompute 应到 for the chosen type, date and group, keeping marks already made.
+
+        Runs on every date keystroke: it asks the roster read at opening, and rebuilds the rows
+        only when the people (or their 表决权) actually changed."""
         kind, on, gid = self.form.meeting_type(), self.form.held_on(), self.form.group_id()
-        with self.db.reading() as s:
-            expected = roster.expected_attendees(s, self.branch_id, kind, on, gid)
-        before = {e.member_id: e for e in self.attendance.entries()}
-        entries = []
-        for m in expected:
-            old = before.get(m.id)
-            entries.append(AttendanceEntry(m.id, m.name, m.can_vote, *(
-                (old.status, old.leave_reason, old.note, old.late_note) if old else ())))
-        self.attendance.set_entries(entries)
+        expected = self.roster_snapshot.expected(kind, on, gid)
+        current = self.attendance.entries()
+        if [(m.id, m.can_vote) for m in expected] != [(e.member_id, e.can_vote) for e in current]:
+            before = {e.member_id: e for e in current}
+            entries = []
+            for m in expected:
+                old = before.get(m.id)
+                entries.append(AttendanceEntry(m.id, m.name, m.can_vote, *(
+                    (old.status, old.leave_reason, old.note, old.late_note) if old else ())))
+            self.attendance.set_entries(entries)
         self.attendance.set_show_quorum(kind == MeetingType.GENERAL_ASSEMBLY)
         self.agenda.set_meeting_type(kind)
 

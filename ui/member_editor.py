@@ -265,6 +265,7 @@ class MemberEditor(QDialog):
             self.state_error.show()
             return
         self._load_history()
+        self.saved.emit(self.member_id)  # who is on the roll changed, as when a status is added
 
     def add_exemption(self) -> bool:
         self.exempt_error.hide()
@@ -290,3 +291,4 @@ class MemberEditor(QDialog):
         with self.db.transaction() as s:
             roster.delete_exemption(s, int(item.data(ID_ROLE)))
         self._load_history()
+        self.saved.emit(self.member_id)  # who is expected at meetings changed

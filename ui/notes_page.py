@@ -63,6 +63,7 @@ class NotesPage(QWidget):
         super().__init__(parent)
         self.db, self.branch_id = db, branch_id
         self.note_id: int | None = None
+        self._meetings_year: int | None = None  # the year whose meetings the 关联会议 list holds
         self.model = NotesTableModel(self)
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("搜索标题、内容、学习材料")
@@ -136,7 +137,7 @@ class NotesPage(QWidget):
         self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
         self.year_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
-        self.date_edit.dateChanged.connect(lambda _d: self._fill_meetings())
+        self.date_edit.dateChanged.connect(lambda _d: self._date_changed())
         self.new_button.clicked.connect(self.new_note)
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
@@ -148,16 +149,32 @@ class NotesPage(QWidget):
     def _fill_members(self) -> None:
         with self.db.reading() as s:
             members = roster.list_members(s, self.branch_id)
+        keep = self.member_combo.currentData()
         self.member_combo.clear()
         self.member_combo.addItem("（集体学习，不计入个人）", None)
         for m in members:
             self.member_combo.addItem(m.name, m.id)
+        self.member_combo.setCurrentIndex(max(self.member_combo.findData(keep), 0))
 
-    def _fill_meetings(self, keep: int | None = None) -> None:
-        on = self.date_edit.value() or date.today()
+    def refresh_members(self) -> None:
+        """The roster changed (a member added, renamed or deleted): the 党员 list reads it again."""
+        self._fill_members()
+
+    def _date_changed(self) -> None:
+        """The 关联会议 list holds the meetings of the note's year: read again only when the year changes."""
+        if (self.date_edit.value() or date.today()).year != self._meetings_year:
+            self._fill_meetings()
+
+    def refresh_meetings(self) -> None:
+        """Meetings were saved or deleted elsewhere: the 关联会议 list reads them again."""
+        self._fill_meetings()
+
+    def _fill_meetings(self, keep: int | None = None, year: int | None = None) -> None:
+        year = year or (self.date_edit.value() or date.today()).year
         keep = keep if keep is not None else self.meeting_combo.currentData()
         with self.db.reading() as s:
-            rows = list_meetings(s, self.branch_id, year=on.year)
+            rows = list_meetings(s, self.branch_id, year=year)
+        self._meetings_year = year
         self.meeting_combo.clear()
         self.meeting_combo.addItem("（无）", None)
         for r in rows:
@@ -180,8 +197,9 @@ class NotesPage(QWidget):
     def show_note(self, note: NoteRow) -> None:
         self.note_id = note.id
         self.member_combo.setCurrentIndex(max(self.member_combo.findData(note.member_id), 0))
-        self.date_edit.set_value(note.studied_on)
-        self._fill_meetings(keep=note.meeting_id)
+        self._fill_meetings(keep=note.meeting_id, year=note.studied_on.year)
+        self.date_edit.set_value(note.studied_on)  # same year: the list just read stays
+        self.meeting_combo.setCurrentIndex(max(self.meeting_combo.findData(note.meeting_id), 0))
         self.title_edit.setText(note.title)
         self.material_edit.setText(note.material)
         self.content_edit.setPlainText(note.content)
@@ -194,8 +212,8 @@ class NotesPage(QWidget):
         self.note_id = None
         self.table.clearSelection()
         self.member_combo.setCurrentIndex(0)
+        self._fill_meetings(keep=None, year=date.today().year)
         self.date_edit.set_value(date.today())
-        self._fill_meetings(keep=None)
         self.meeting_combo.setCurrentIndex(0)
         for e in (self.title_edit, self.material_edit):
             e.clear()

@@ -149,8 +149,9 @@ class PdfPreviewDialog(QDialog):
             target = target.with_name(target.name + ".pdf")
         try:
             shutil.copyfile(self.pdf_path, target)
-        except OSError as exc:
-            warn(self, "另存为PDF", f"无法保存到“{target}”：{exc.strerror or exc}。请换一个位置或关闭已打开的同名文件。")
+        except OSError:  # the system's own text (strerror) is English: say it in Chinese
+            warn(self, "另存为PDF", f"无法保存到“{target}”：文件可能正被打开，或该位置没有写入权限。"
+                                  "请换一个位置，或关闭已打开的同名文件后再试。")
             return None
         return target
 

@@ -189,7 +189,8 @@ class RosterPage(QWidget):
         dialog.exec()
 
     def _choose_export(self) -> None:
-        name, _f = QFileDialog.getSaveFileName(self, "导出党员名册", "党员名册.xlsx", "Excel 工作簿 (*.xlsx)")
+        name, _f = QFileDialog.getSaveFileName(self, "导出党员名册", str(Path.home() / "党员名册.xlsx"),
+                                               "Excel 工作簿 (*.xlsx)")
         if name:
             self.export_to(Path(name))
 

@@ -18,9 +18,10 @@ from PySide6.QtCore import QLockFile, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models import paths
-from models.autobackup import auto_backup, backup_due, format_when, list_backups
+from models.autobackup import auto_backup, backup_due, list_backups
+from models.backup import format_when
 from models.db import Database, copy_database, open_database
-from models.errors import BranchBookError
+from models.errors import BranchBookError, os_error_text, sqlite_error_text
 from models.integrity import (
     check_on_open,
     mark_clean_close,
@@ -74,7 +75,8 @@ def _local_copy(parent: QWidget | None, path: Path) -> Path | None:
         copy_database(path, target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
-        msgbox.warn(parent, TITLE, f"复制数据库到本机失败（{exc}）。请检查U盘后重试。")
+        reason = os_error_text(exc) if isinstance(exc, OSError) else sqlite_error_text(exc)
+        msgbox.warn(parent, TITLE, f"复制数据库到本机失败（{reason}）。请检查U盘后重试。")
         return None
     msgbox.inform(parent, TITLE, f"已复制到本机：{target}\n以后请打开这个文件，并定期备份到U盘。")
     return target

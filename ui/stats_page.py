@@ -61,6 +61,7 @@ class StatsPage(QWidget):
         self.year.setRange(1990, 2100)
         self.year.setValue(self.today().year)
         self.year.setSuffix(" 年")
+        self.year.setKeyboardTracking(False)  # typing “2025” computes 2025 once, not each digit
         self.year.valueChanged.connect(lambda _v: self.refresh())
         self.rules_button = QPushButton("规则设置…")
         self.rules_button.clicked.connect(self.edit_rules)
@@ -136,6 +137,10 @@ class StatsPage(QWidget):
         return self._today or date.today()
 
     # --- data ------------------------------------------------------------------------------
+
+    def alert_count(self) -> int:
+        """Open alerts of the year shown (the navigation badge at start-up)."""
+        return len(self.data.alerts) if self.data else 0
 
     def refresh(self) -> None:
         """Recompute after records changed (a year takes tens of milliseconds: no thread needed)."""

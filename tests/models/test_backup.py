@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import main
+from models import backup as backup_module
 from models import backup_format, paths
 from models.backup import create_backup, read_manifest, verify_backup
 from models.backup_format import BackupFileError
@@ -31,12 +32,18 @@ def _closed_db(db: Database) -> Path:
     return db.path
 
 
-def test_backup_verify_restore_round_trips_every_record(db: Database, tmp_path: Path,
+@pytest.fixture
+def usb(tmp_path: Path) -> Path:
+    """An empty folder standing for the USB stick."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    return folder
+
+
+def test_backup_verify_restore_round_trips_every_record(db: Database, usb: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     branch_id = populate(db, members=4, meetings=3)
     before = table_digests(db.path)
-    usb = tmp_path / "usb"
-    usb.mkdir()
     live = _closed_db(db)
 
     assert main.main(["backup", "--db", str(live), "--to", str(usb)]) == 0
@@ -125,12 +132,9 @@ def test_backup_while_another_thread_writes_passes_verification(db: Database, tm
     assert len({i.path for i in infos}) == 3
 
 
-def test_disk_full_during_backup_leaves_no_file(db: Database, tmp_path: Path,
+def test_disk_full_during_backup_leaves_no_file(db: Database, usb: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     populate(db)
-    usb = tmp_path / "usb"
-    usb.mkdir()
-    real_write = backup_format.write_plain
 
     def full_disk(out, manifest, sqlite_path):  # type: ignore[no-untyped-def]
         out.write(b"x" * 1000)
@@ -140,16 +144,13 @@ def test_disk_full_during_backup_leaves_no_file(db: Database, tmp_path: Path,
     with pytest.raises(BackupFileError, match="空间不足"):
         create_backup(db.path, usb)
     assert listing(usb) == set()
-    monkeypatch.setattr(backup_format, "write_plain", real_write)
+    monkeypatch.undo()
     assert create_backup(db.path, usb).path.is_file()
 
 
-def test_stick_pulled_during_fsync_leaves_no_file(db: Database, tmp_path: Path,
+def test_stick_pulled_during_fsync_leaves_no_file(db: Database, usb: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     populate(db)
-    usb = tmp_path / "usb"
-    usb.mkdir()
-    real_fsync = os.fsync
     calls = []
 
     def pulled(fd: int) -> None:
@@ -159,8 +160,27 @@ def test_stick_pulled_during_fsync_leaves_no_file(db: Database, tmp_path: Path,
     monkeypatch.setattr(os, "fsync", pulled)
     with pytest.raises(BackupFileError, match="U盘可能已被拔出"):
         create_backup(db.path, usb, passphrase="pw")
-    monkeypatch.setattr(os, "fsync", real_fsync)
+    monkeypatch.undo()
     assert calls and listing(usb) == set()
+
+
+@pytest.mark.parametrize("passphrase", [None, "pw"], ids=["plain", "encrypted"])
+def test_stick_that_loses_a_written_byte_is_caught_on_read_back(
+        db: Database, usb: Path, monkeypatch: pytest.MonkeyPatch, passphrase: str | None) -> None:
+    populate(db, minutes="记录" * 5000)
+    real_flush = backup_module._flush_to_device
+
+    def lossy(fd: int) -> None:  # what reaches the stick differs from what was written
+        real_flush(fd)
+        (partial,) = usb.iterdir()
+        data = bytearray(partial.read_bytes())
+        data[-200] ^= 0x01
+        partial.write_bytes(bytes(data))
+
+    monkeypatch.setattr(backup_module, "_flush_to_device", lossy)
+    with pytest.raises(BackupFileError, match="写入后读回的备份与写入的内容不一致"):
+        create_backup(db.path, usb, passphrase=passphrase)
+    assert listing(usb) == set()
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root ignores directory permissions")

@@ -48,9 +48,15 @@ def test_stats_json_has_the_promised_shape(db, db_path, branch_id, capsys):
 
 def test_stats_text_and_missing_database(db, db_path, branch_id, capsys, tmp_path):
     build(db, branch_id)
+    with db.transaction() as s:
+        member(s, branch_id, "丙")  # on the roll, but no meeting recorded for them
     assert main.main(["stats", "--db", str(db_path), "--year", "2025"]) == 0
     text = capsys.readouterr().out
     assert "测试第一党支部 2025年" in text and "缺开" in text
+    assert "2025年第1季度  支部党员大会" in text and "2025-Q1" not in text  # periods in words
+    assert "2025年4月  主题党日" in text
+    newcomer = next(line for line in text.splitlines() if line.strip().startswith("丙"))
+    assert newcomer.split()[1:] == ["0", "0", "0", "0", "—", "0"]  # no rate rather than 0.0%
     assert main.main(["stats", "--db", str(tmp_path / "nope.sqlite3"), "--year", "2025"]) == 1
     assert "找不到数据库文件" in capsys.readouterr().err
 

@@ -280,3 +280,17 @@ def test_absence_run_carries_over_from_the_previous_year(db, branch_id, pair):
     # 2024 on its own only saw three months
     assert absence_kinds(compute(db, branch_id, 2024, date(2025, 4, 2))) == []
 
+
+
+def test_attendance_rows_follow_the_branchs_group_order(db, branch_id):
+    """第一、第二、第三 as the branch orders them (sorting the names would put 第三 before 第二)."""
+    with db.transaction() as s:
+        groups = [roster.create_group(s, branch_id, name) for name in ("第一党小组", "第二党小组", "第三党小组")]
+        member(s, branch_id, "无组")
+        member(s, branch_id, "丙", group_id=groups[2])
+        member(s, branch_id, "乙", group_id=groups[1])
+        member(s, branch_id, "甲", group_id=groups[0])
+    with db.reading() as s:
+        data = compliance_for_year(s, branch_id, 2025, date(2025, 12, 31))
+    assert [(a.member, a.group_name) for a in data.attendance] == [
+        ("甲", "第一党小组"), ("乙", "第二党小组"), ("丙", "第三党小组"), ("无组", "")]

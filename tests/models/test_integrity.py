@@ -3,7 +3,10 @@ kept aside and the newest good backup offered."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from models import paths
 from models.autobackup import auto_backup
@@ -64,3 +67,23 @@ def test_damaged_file_is_kept_and_good_backup_offered(db: Database) -> None:
     assert newest_good_backup() == older
     # a second detection keeps both damaged copies
     assert check_on_open(db.path).damaged_copy.name == "records.sqlite3.2.damaged"  # type: ignore[union-attr]
+
+
+def test_newest_good_backup_checks_only_as_many_backups_as_needed(db: Database,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import models.integrity
+
+    populate(db)
+    db.close()
+    base = datetime(2026, 11, 1, 18, 0)
+    olders = [auto_backup(db.path, now=base + timedelta(days=i)).path for i in range(3)]
+    checked: list[Path] = []
+    real_verify = models.integrity.verify_backup
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        checked.append(path)
+        return real_verify(path)
+
+    monkeypatch.setattr(models.integrity, "verify_backup", counting)
+    assert newest_good_backup() == olders[-1]
+    assert checked == [olders[-1]]  # the older backups were not read

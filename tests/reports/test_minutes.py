@@ -87,3 +87,10 @@ def test_election_needs_four_fifths_present(db: Database, sample: Sample, tmp_pa
     flat = re.sub(r"\s+", "", pdf_text(_minutes(db, sample, sample.lecture_id, tmp_path)))
     # 5 of the 7 entitled to vote came: more than half, but not more than 4/5
     assert "应到会有表决权的党员7人，实到5人，未超过五分之四，不符合开会人数要求" in flat
+
+
+def test_planned_meeting_shows_blank_attendance_not_zero(db: Database, sample: Sample, tmp_path: Path) -> None:
+    flat = re.sub(r"\s+", "", pdf_text(_minutes(db, sample, sample.planned_id, tmp_path)))
+    assert "（2025年，计划）" in flat
+    assert "尚未登记出席情况" in flat
+    assert "应到人数0人" not in flat and "实到人数0人" not in flat

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from models.db import Database
+from models.enums import MeetingType
 from models.errors import BranchBookError
+from models.meetings import AttendanceInput, MeetingInput, create_meeting
 from reports.documents import write_document
 from tests.reports.conftest import Sample, pdf_pages, pdf_rows
 
@@ -92,3 +95,14 @@ def test_month_without_meetings_is_refused(db: Database, sample: Sample, tmp_pat
         write_document(db, "monthly", out, branch_id=sample.branch_id, month="2025-04")
     assert not out.exists()
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_group_meetings_on_one_day_are_told_apart(db: Database, sample: Sample, tmp_path: Path) -> None:
+    with db.transaction() as s:
+        for group_id, names in zip(sample.group_ids, (("王建华", "李明"), ("张丽", "钱芳")), strict=True):
+            create_meeting(s, sample.branch_id, MeetingInput(
+                MeetingType.GROUP, "党小组学习", date(2025, 5, 9), group_id=group_id,
+                attendance=[AttendanceInput(sample.members[n]) for n in names]))
+    out = write_document(db, "monthly", tmp_path / "may.pdf", branch_id=sample.branch_id, month="2025-05")
+    header = pdf_rows(out)[-1][2]
+    assert header == "序号 姓名 9日第一小组 9日第二小组 出勤"

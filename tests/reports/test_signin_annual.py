@@ -67,6 +67,13 @@ def test_annual_ledger(db: Database, sample: Sample, tmp_path: Path) -> None:
     assert "2025年4月支部委员会应召开1次，实际0次" in flat
 
 
+def test_annual_ledger_for_a_year_without_meetings_says_so(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2024)
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "二、2024年度会议活动一览本年度没有已召开的会议活动记录。" in flat
+    assert "会议名称主持人" not in flat  # no empty table header
+
+
 def test_no_document_prints_an_unmasked_phone_or_id_number(db: Database, sample: Sample, tmp_path: Path) -> None:
     texts = [
         pdf_text(write_document(db, "minutes", tmp_path / "1.pdf", branch_id=sample.branch_id,

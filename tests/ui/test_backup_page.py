@@ -224,3 +224,50 @@ def test_toolbar_backup_to_stick_is_encrypted_by_default(page: BackupPage, qtbot
     (made,) = stick.iterdir()
     assert is_encrypted(made) and verify_backup(made, "stick-pass").manifest.branches == ["测试第一党支部"]
     assert page.reminder_text() is None  # a backup to a stick was just made
+
+
+def test_restore_and_merge_check_the_backup_once_and_leave_no_copy(
+        page: BackupPage, qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import models.merge
+    import models.restore
+    import ui.backup_page
+
+    def _work_folders() -> list[Path]:
+        return [p for p in db.path.parent.iterdir() if p.name.startswith(".bbk-work-")]
+
+    def checked_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the backup was extracted and checked a second time")
+
+    opened: list[Path] = []
+    real_open = ui.backup_page.opened_backup
+
+    def counting(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        opened.append(path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ui.backup_page, "opened_backup", counting)
+    monkeypatch.setattr(models.restore, "opened_backup", checked_again)
+    monkeypatch.setattr(models.merge, "opened_backup", checked_again)
+    backup = auto_backup(db.path).path
+    add_meeting(db, page.branch_id, "备份之后的会议")
+    msgbox.AUTO_ANSWER = NO
+    page.restore(backup)
+    qtbot.waitUntil(lambda: "已取消恢复" in page.outcome.text(), timeout=20000)
+    assert _work_folders() == [] and _meetings(db) == 3
+    msgbox.AUTO_ANSWER = YES
+    with qtbot.waitSignal(page.database_replaced, timeout=20000):
+        page.restore(backup)
+    assert _meetings(db) == 2 and _work_folders() == []
+    other = open_database(tmp_path / "other.sqlite3")
+    populate(other, name="第二党支部", meetings=1)
+    other_backup = create_backup(other.path, tmp_path).path
+    other.close()
+    with qtbot.waitSignal(page.database_replaced, timeout=20000):
+        page.merge(other_backup)
+    assert _meetings(db) == 3 and _work_folders() == []
+    assert opened == [backup, backup, other_backup]
+    broken = tmp_path / "broken.bbk"
+    broken.write_bytes(other_backup.read_bytes()[:-1])
+    page.merge(broken)
+    qtbot.waitUntil(lambda: "少了 1 字节" in page.outcome.text(), timeout=20000)
+    assert _work_folders() == [] and _meetings(db) == 3

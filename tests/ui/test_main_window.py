@@ -84,6 +84,46 @@ def test_stats_page_requests_a_preset_meeting_and_sets_the_badge(window: MainWin
     assert window.nav.item(3).text() == "统计与提醒"
 
 
+def test_start_up_shows_badge_and_due_notice_from_one_computation(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                                   answer: list,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import compliance
+    from ui import stats_page
+
+    calls: list[int] = []
+    real = compliance.compliance_for_year
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compliance, "compliance_for_year", counted)
+    monkeypatch.setattr(stats_page, "compliance_for_year", counted)
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    assert len(calls) == 1  # the year is computed once, for the page, the badge and the notice
+    with db.reading() as s:
+        due = compliance.due_this_month(s, branch.branch_id)
+        alerts = real(s, branch.branch_id, date.today().year).alerts
+    assert alerts and win.nav.item(3).text() == f"统计与提醒（{len(alerts)}）"
+    assert due and f"本月尚需召开：{'、'.join(due)}。" in win.notice.text()
+
+
+def test_a_member_added_in_the_roster_can_be_chosen_for_a_study_note(window: MainWindow, db: Database,
+                                                                     branch: SmallBranch) -> None:
+    from models import roster
+    from models.enums import Gender
+
+    combo = window.notes_page.member_combo
+    combo.setCurrentIndex(combo.findText("赵一"))
+    with db.transaction() as s:
+        roster.create_member(s, branch.branch_id, roster.MemberInput(
+            name="郑新", gender=Gender.FEMALE, joined_on=date(2020, 7, 1)))
+    window.roster_page.changed.emit()  # as the member editor's save does
+    assert combo.findText("郑新") > 0
+    assert combo.currentText() == "赵一"  # what was chosen stays chosen
+
+
 def test_backup_signals_reach_the_status_bar_and_a_restore_reloads(window: MainWindow, db: Database,
                                                                    branch: SmallBranch,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:

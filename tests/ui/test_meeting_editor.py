@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from models import audit, meetings, roster
+from models.attachments import get_attachment
 from models.db import Database
 from models.enums import (
     ActionStatus,
@@ -21,6 +22,7 @@ from models.enums import (
     LeaveReason,
     MeetingStatus,
     MeetingType,
+    MembershipState,
 )
 from models.errors import BranchBookError
 from models.meetings import ActionInput
@@ -172,6 +174,43 @@ def test_general_assembly_shows_live_quorum_of_voting_members(qtbot: QtBot, db: 
     assert panel.quorum_label.isHidden()
 
 
+def test_election_needs_four_fifths_of_voting_members(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                       answer: list) -> None:
+    editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.GENERAL_ASSEMBLY, held_on=DAY)
+    panel = editor.attendance
+    for name in ("赵一", "钱二"):  # 5 of 7 voting members present: a majority, but not more than 4/5
+        choose(panel.status_combo(panel.row_of(name)), str(AttendanceStatus.ABSENT))
+    assert panel.quorum_label.text() == "应到有表决权 7 人，实到 5 人，达到法定人数"
+    editor.form.election_check.setChecked(True)
+    assert panel.quorum_label.text() == "应到有表决权 7 人，实到 5 人，未达到选举所需人数（须超过五分之四）"
+    assert "未达到选举所需人数" in editor.form.summary.text()
+    choose(panel.status_combo(panel.row_of("赵一")), str(AttendanceStatus.PRESENT))
+    choose(panel.status_combo(panel.row_of("钱二")), str(AttendanceStatus.PRESENT))
+    assert panel.quorum_label.text() == "应到有表决权 7 人，实到 7 人，达到选举所需人数"
+    editor.form.election_check.setChecked(False)
+    assert panel.quorum_label.text() == "应到有表决权 7 人，实到 7 人，达到法定人数"
+
+
+def test_date_change_follows_the_roll_without_redrawing_unchanged_rows(
+        qtbot: QtBot, db: Database, branch: SmallBranch, answer: list) -> None:
+    left_on = DAY - timedelta(days=10)
+    with db.transaction() as s:
+        roster.add_status(s, branch.members["周四"], MembershipState.TRANSFERRED_OUT, left_on)
+    editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.THEME_DAY, held_on=DAY)
+    panel = editor.attendance
+    assert "周四" not in {e.name for e in panel.entries()} and len(panel.entries()) == 7
+    row = panel.row_of("赵一")
+    note = panel.note_edit(row)
+    ime_type(note, "迟到十分钟")
+    set_date(editor, DAY - timedelta(days=1))  # same people: the rows (and what was typed) stay as they are
+    assert panel.note_edit(panel.row_of("赵一")) is note and note.text() == "迟到十分钟"
+    set_date(editor, left_on - timedelta(days=1))  # before the transfer: 周四 is expected again
+    assert "周四" in {e.name for e in panel.entries()} and len(panel.entries()) == 8
+    assert panel.note_edit(panel.row_of("赵一")).text() == "迟到十分钟"
+    # the host list is who is on the roll today
+    assert editor.form.host_combo.findText("周四") < 0 and editor.form.host_combo.findText("赵一") >= 0
+
+
 def test_finalize_makes_it_read_only_and_unlock_is_logged(qtbot: QtBot, db: Database, branch: SmallBranch,
                                                            answer: list, monkeypatch: pytest.MonkeyPatch) -> None:
     editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.COMMITTEE, held_on=DAY)
@@ -311,6 +350,14 @@ def test_photo_of_sign_in_sheet_is_attached_downscaled(qtbot: QtBot, db: Databas
     missing = tmp_path / "不存在.jpg"
     assert not editor.attachments.add_file(missing)
     assert "无法读取文件" in editor.attachments.error.text()
+    editor.attachments.list.setCurrentRow(0)
+    copy = editor.attachments.save_copy(tmp_path / "签到表副本.jpg")
+    with db.reading() as s:
+        stored = get_attachment(s, att.id).data
+    assert copy is not None and copy.read_bytes() == stored and editor.attachments.error.isHidden()
+    nowhere = tmp_path / "没有这个文件夹" / "签到表.jpg"
+    assert editor.attachments.save_copy(nowhere) is None  # refused in Chinese, not a crash dialog
+    assert editor.attachments.error.text().startswith(f"无法保存到“{nowhere}”")
 
 
 def test_unsaved_prompt_buttons_read_save_dont_save_cancel(qtbot: QtBot, db: Database, branch: SmallBranch,

@@ -94,3 +94,27 @@ def test_select_search_and_delete(qtbot: QtBot, page: NotesPage, db: Database, b
     with db.reading() as s:
         assert [n.title for n in notes.list_notes(s, branch.branch_id)] == ["学习两会精神"]
     assert page.title_edit.text() == "" and page.state_label.text() == "新建学习笔记"
+
+
+def test_choosing_a_note_shows_its_own_meeting_or_none(qtbot: QtBot, page: NotesPage, db: Database,
+                                                      branch: SmallBranch, answer: list) -> None:
+    lecture = page.meeting_combo.findText(f"{DAY.isoformat()} 书记讲党课")
+    for title, with_meeting in (("随会议学习", True), ("自学笔记", False)):
+        page.new_note()
+        ime_type(page.title_edit, title)
+        page.date_edit.set_value(DAY)
+        if with_meeting:
+            page.meeting_combo.setCurrentIndex(lecture)
+        assert page.save()
+    by_title = {page.model.rows[r].title: r for r in range(page.model.rowCount())}
+    page.table.selectRow(by_title["随会议学习"])
+    assert page.meeting_combo.currentText() == f"{DAY.isoformat()} 书记讲党课"
+    page.table.selectRow(by_title["自学笔记"])  # not the meeting of the note shown before
+    assert page.meeting_combo.currentText() == "（无）"
+
+
+def test_meetings_saved_elsewhere_reach_the_meeting_list(page: NotesPage, db: Database,
+                                                         branch: SmallBranch) -> None:
+    add_meeting(db, branch.branch_id, MeetingType.THEME_DAY, DAY, "主题党日")
+    page.refresh_meetings()
+    assert page.meeting_combo.findText(f"{DAY.isoformat()} 主题党日") > 0

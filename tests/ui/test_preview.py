@@ -73,6 +73,16 @@ def test_save_as_copies_the_pdf(qtbot: QtBot, pdf: Path, tmp_path: Path) -> None
     assert saved.read_bytes() == pdf.read_bytes()
 
 
+def test_save_as_into_a_missing_folder_says_why_in_chinese(qtbot: QtBot, pdf: Path, tmp_path: Path,
+                                                           auto_answer: list[str]) -> None:
+    dialog = PdfPreviewDialog(pdf, "会议记录")
+    qtbot.addWidget(dialog)
+    target = tmp_path / "不存在的文件夹" / "记录.pdf"
+    assert dialog.save_as(target) is None and not target.exists()
+    assert auto_answer == [(f"无法保存到“{target}”：文件可能正被打开，或该位置没有写入权限。"
+                            "请换一个位置，或关闭已打开的同名文件后再试。")]
+
+
 def test_printing_renders_every_page(qtbot: QtBot, pdf: Path, tmp_path: Path) -> None:
     dialog = PdfPreviewDialog(pdf, "会议记录")
     qtbot.addWidget(dialog)

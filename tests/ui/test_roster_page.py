@@ -162,6 +162,19 @@ def test_delete_status_asks_and_filters_narrow_the_list(qtbot: QtBot, page: Rost
         assert roster.get_member(s, branch.members["周四"]).row.state == MembershipState.ACTIVE
 
 
+def test_deleting_a_status_updates_the_list_behind_the_editor(qtbot: QtBot, page: RosterPage, db: Database,
+                                                               branch: SmallBranch, answer: list) -> None:
+    with db.transaction() as s:
+        roster.add_status(s, branch.members["周四"], MembershipState.TRANSFERRED_OUT, date(2025, 1, 1), "转出")
+    page.reload()
+    assert _cell(page, "周四", COL_STATE) == "转出"
+    editor = _editor(qtbot, page, branch.members["周四"])
+    editor.status_list.setCurrentRow(1)
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(editor.delete_state_button, Qt.MouseButton.LeftButton)
+    assert _cell(page, "周四", COL_STATE) == "在册"  # without closing the editor
+
+
 def test_party_groups_add_rename_delete(qtbot: QtBot, page: RosterPage, db: Database, branch: SmallBranch,
                                         answer: list) -> None:
     dialog = page.groups_dialog()
