@@ -67,6 +67,8 @@ class Branch(Record):
     name: Mapped[str] = mapped_column(String(100))
     superior_org: Mapped[str] = mapped_column(String(100), default="")  # 上级党组织
     founded_on: Mapped[date | None] = mapped_column(Date)
+    #: 建账日期 — the start of records: nothing is due, missing or alerted before it (0003).
+    records_since: Mapped[date | None] = mapped_column(Date)
 
 
 class PartyGroup(Record):
@@ -98,6 +100,8 @@ class Member(Record):
     joined_on: Mapped[date] = mapped_column(Date)  # 入党时间
     full_member_on: Mapped[date | None] = mapped_column(Date)  # 转正时间
     category: Mapped[str] = mapped_column(String(20))  # MemberCategory, as of today
+    # Today's office, committee seat and group: a cache of the open OfficeTerm / GroupMembership
+    # rows, which are the truth for every "as of the meeting date" computation.
     branch_role: Mapped[str] = mapped_column(String(30), default="none")
     is_committee: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -302,3 +306,67 @@ class BranchSetting(Record):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
+
+
+class OfficeTerm(Record):
+    """任职记录: one dated term of a branch office or a committee seat (0003).
+
+    ``office`` is a :class:`models.enums.BranchRole` code; ``other_committee`` is a 支委委员
+    without a named office. Every office except ``none`` is a committee seat. ``start_on``
+    None means "since before the start of records"; ``end_on`` None means "still in office".
+    A 换届 ends the old terms and starts the new ones on one date."""
+
+    __tablename__ = "office_term"
+    __table_args__ = (Index("ix_office_term_member", "member_id", "start_on"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    office: Mapped[str] = mapped_column(String(30))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class GroupMembership(Record):
+    """党小组 membership as dated history (0003); ``start_on`` None: since before the records."""
+
+    __tablename__ = "group_membership"
+    __table_args__ = (Index("ix_group_membership_member", "member_id", "start_on"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("party_group.id", ondelete="CASCADE"), index=True)
+    start_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+
+
+class StoreInfo(Base):
+    """Facts about the database file itself (0003): ``database_uuid`` — the identity stamped at
+    creation, carried by every backup, kept across restore — and the audit chain anchor."""
+
+    __tablename__ = "store_info"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Tombstone(Base):
+    """A deleted record, so that a merge of an older backup does not bring it back (0003)."""
+
+    __tablename__ = "tombstone"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)  # the deleted record's uuid
+    entity: Mapped[str] = mapped_column(String(30))  # table name
+    branch_uuid: Mapped[str] = mapped_column(String(36), default="")
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MergeConflict(Record):
+    """Another PC's version of a meeting that is 定稿 here (0003): kept beside it, never over it,
+    until the secretary resolves it."""
+
+    __tablename__ = "merge_conflict"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(Text, default="")  # backup file, its branch and PC
+    payload: Mapped[str] = mapped_column(Text)  # JSON of the other version
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolution: Mapped[str] = mapped_column(Text, default="")

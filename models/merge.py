@@ -34,7 +34,7 @@ LABELS = {
     "action_item": "落实事项", "branch_setting": "支部设置",
 }
 NATURAL_KEYS = {"attendance": ("meeting_id", "member_id"), "branch_setting": ("branch_id", "key")}
-SKIPPED = {"audit_entry"}
+SKIPPED = {"audit_entry", "store_info", "tombstone", "merge_conflict"}  # not records: see 0003
 
 Row = dict[str, Any]
 

@@ -53,14 +53,32 @@ def test_old_schema_is_upgraded_after_a_copy(db_path: Path) -> None:
     with sqlite3.connect(db_path) as con:
         con.execute("INSERT INTO branch (name, superior_org, id, uuid, created_at, updated_at) "
                     "VALUES ('老支部', '', 1, 'u-1', '2020-01-01', '2020-01-01')")
+        con.execute("INSERT INTO party_group (branch_id, name, sort_order, id, uuid, created_at, updated_at)"
+                    " VALUES (1, '第一党小组', 0, 1, 'g-1', '2020-01-01', '2020-01-01')")
+        for mid, role, committee, group in ((1, "secretary", 1, 1), (2, "none", 1, None),
+                                            (3, "none", 0, 1)):
+            con.execute("INSERT INTO member (branch_id, group_id, name, gender, ethnicity, phone, "
+                        "id_number, joined_on, category, branch_role, is_committee, note, id, uuid, "
+                        "created_at, updated_at) VALUES (1, ?, '张三', '男', '汉族', '', '', "
+                        "'2000-01-01', 'full', ?, ?, '', ?, ?, '2020-01-01', '2020-01-01')",
+                        (group, role, committee, mid, f"m-{mid}"))
     con.close()
 
     db = open_database(db_path)
     assert db.backup_before_upgrade is not None and db.backup_before_upgrade.exists()
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
         assert conn.exec_driver_sql("SELECT name FROM branch").scalar() == "老支部"
         conn.exec_driver_sql("SELECT count(*) FROM branch_setting").scalar()
+        # 0003: today's offices and groups become open terms since before the records
+        terms = conn.exec_driver_sql(
+            "SELECT member_id, office, start_on, end_on FROM office_term ORDER BY member_id").all()
+        assert terms == [(1, "secretary", None, None), (2, "other_committee", None, None)]
+        groups = conn.exec_driver_sql("SELECT member_id, group_id FROM group_membership "
+                                      "ORDER BY member_id").all()
+        assert groups == [(1, 1), (3, 1)]
+        assert len(conn.exec_driver_sql(
+            "SELECT value FROM store_info WHERE key='database_uuid'").scalar() or "") == 36
     db.close()
     with sqlite3.connect(db.backup_before_upgrade) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
@@ -71,10 +89,10 @@ def test_failing_migration_rolls_back_whole(db_path: Path, tmp_path: Path) -> No
     open_database(db_path, target="0001").close()
     scripts = tmp_path / "migrations"
     shutil.copytree(paths.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_broken.py").write_text(
+    (scripts / "versions" / "9999_broken.py").write_text(
         '"""a migration made to fail"""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n"
-        'revision = "0003"\ndown_revision = "0002"\nbranch_labels = None\ndepends_on = None\n\n'
+        f'revision = "9999"\ndown_revision = "{head_revision()}"\nbranch_labels = None\ndepends_on = None\n\n'
         "def upgrade():\n"
         '    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))\n'
         '    op.execute("INSERT INTO half_done (id) VALUES (1)")\n'
@@ -88,7 +106,7 @@ def test_failing_migration_rolls_back_whole(db_path: Path, tmp_path: Path) -> No
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     con.close()
-    # Neither 0002's table nor the broken 0003's table survived: the upgrade was one transaction.
+    # Neither 0002's table nor the broken migration's table survived: the upgrade was one transaction.
     assert version == "0001"
     assert "branch_setting" not in tables and "half_done" not in tables
 

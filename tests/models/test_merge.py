@@ -102,11 +102,10 @@ def test_same_record_edited_on_two_pcs_newest_wins_other_logged(db: Database, tm
 
 def test_backup_from_an_older_version_is_upgraded_for_merge_and_restore(db: Database, tmp_path: Path) -> None:
     from models.db import head_revision, inspect_file
-    from models.roster import create_branch
-
     old = open_database(tmp_path / "old.sqlite3", target="0001")
-    with old.transaction() as s:
-        create_branch(s, "老版本党支部", "", None)
+    with old.engine.begin() as conn:  # today's entities have columns that 0001 lacks: plain SQL
+        conn.exec_driver_sql("INSERT INTO branch (name, superior_org, uuid, created_at, updated_at) "
+                             "VALUES ('老版本党支部', '', 'old-branch', '2020-01-01', '2020-01-01')")
     backup = create_backup(old.path, tmp_path).path
     old.close()
     populate(db)
