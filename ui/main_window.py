@@ -343,6 +343,10 @@ class MainWindow(QMainWindow):
             if editor.isVisible() and not editor.close():
                 event.ignore()
                 return
+        if not self.notes_page.confirm_leave():
+            self.show_view("notes")
+            event.ignore()
+            return
         self.save_settings()
         event.accept()
 

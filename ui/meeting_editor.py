@@ -38,8 +38,6 @@ from ui.settings import EDITOR_GEOMETRY, Settings
 from ui.widgets import labelled
 
 TAB_BASIC, TAB_ATTENDANCE, TAB_AGENDA, TAB_MINUTES, TAB_ACTIONS, TAB_ATTACHMENTS = range(6)
-UNSAVED_LABELS = {QMessageBox.StandardButton.Save: "保存", QMessageBox.StandardButton.Discard: "不保存",
-                  QMessageBox.StandardButton.Cancel: "取消"}
 _FIELD_TABS = {"attendance": TAB_ATTENDANCE, "guests": TAB_ATTENDANCE, "agenda": TAB_AGENDA,
                "actions": TAB_ACTIONS, "attachment": TAB_ATTACHMENTS}
 
@@ -394,10 +392,7 @@ class MeetingEditor(QDialog):
     # --- closing --------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_dirty():
-            buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                       | QMessageBox.StandardButton.Cancel)
-            answer = msgbox.ask(self, "尚未保存", "会议记录有未保存的修改，是否保存？", buttons,
-                                QMessageBox.StandardButton.Save, UNSAVED_LABELS)
+            answer = msgbox.ask_unsaved(self, "会议记录有未保存的修改，是否保存？")
             if answer == QMessageBox.StandardButton.Cancel or (
                     answer == QMessageBox.StandardButton.Save and not self.save()):
                 event.ignore()

@@ -39,6 +39,18 @@ def ask(parent: QWidget | None, title: str, text: str,
     return QMessageBox.StandardButton(box.exec())
 
 
+#: Button texts for the unsaved-changes question (Qt's own translation says “丢弃” for Discard).
+UNSAVED_LABELS = {QMessageBox.StandardButton.Save: "保存", QMessageBox.StandardButton.Discard: "不保存",
+                  QMessageBox.StandardButton.Cancel: "取消"}
+
+
+def ask_unsaved(parent: QWidget | None, text: str) -> QMessageBox.StandardButton:
+    """保存 / 不保存 / 取消 before typing would be lost; returns Save, Discard or Cancel."""
+    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+               | QMessageBox.StandardButton.Cancel)
+    return ask(parent, "尚未保存", text, buttons, QMessageBox.StandardButton.Save, UNSAVED_LABELS)
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     ASKED.append(text)
     if AUTO_ANSWER is not None:

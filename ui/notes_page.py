@@ -138,7 +138,7 @@ class NotesPage(QWidget):
         self.year_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.date_edit.dateChanged.connect(lambda _d: self._date_changed())
-        self.new_button.clicked.connect(self.new_note)
+        self.new_button.clicked.connect(lambda: self.confirm_leave() and self.new_note())
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
         self._fill_members()
@@ -191,8 +191,42 @@ class NotesPage(QWidget):
     # --- editing ------------------------------------------------------------------------------------
     def _selection_changed(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.show_note(self.model.rows[rows[0].row()])
+        if not rows:
+            return
+        note = self.model.rows[rows[0].row()]
+        if note.id == self.note_id:
+            return
+        if not self.confirm_leave():
+            self._select_row_of(self.note_id)  # stay on the note being typed
+            return
+        self.show_note(note)
+        self._select_row_of(note.id)  # a save in between read the list again
+
+    def _select_row_of(self, note_id: int | None) -> None:
+        """Select ``note_id``'s row (or none) without reopening it in the editor."""
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.clearSelection()
+        for row, note in enumerate(self.model.rows):
+            if note.id == note_id:
+                self.table.selectRow(row)
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def is_dirty(self) -> bool:
+        """Something typed in the editor is not saved yet."""
+        return self.collect() != self.snapshot
+
+    def confirm_leave(self) -> bool:
+        """Before the editor shows something else: ask 保存 / 不保存 / 取消 when typing would be
+        lost. True when it is fine to go on (saved, discarded, or nothing to lose)."""
+        if not self.is_dirty():
+            return True
+        title = self.title_edit.text().strip() or "新建学习笔记"
+        answer = msgbox.ask_unsaved(self, f"学习笔记“{title}”有未保存的修改，是否保存？")
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
 
     def show_note(self, note: NoteRow) -> None:
         self.note_id = note.id
@@ -207,6 +241,7 @@ class NotesPage(QWidget):
         self.state_label.setText(f"编辑：{note.title}")
         self.delete_button.setEnabled(True)
         self._clear_errors()
+        self.snapshot = self.collect()
 
     def new_note(self) -> None:
         self.note_id = None
@@ -222,6 +257,7 @@ class NotesPage(QWidget):
         self.state_label.setText("新建学习笔记")
         self.delete_button.setEnabled(False)
         self._clear_errors()
+        self.snapshot = self.collect()
 
     def collect(self) -> NoteInput:
         return NoteInput(studied_on=self.date_edit.value(), title=self.title_edit.text(),
@@ -247,11 +283,10 @@ class NotesPage(QWidget):
             label.setText(exc.message)
             label.show()
             return False
-        saved = self.note_id
+        self.snapshot = data
         self.reload()
-        for row, note in enumerate(self.model.rows):
-            if note.id == saved:
-                self.table.selectRow(row)
+        self._select_row_of(self.note_id)
+        self.delete_button.setEnabled(True)
         self.state_label.setText(f"已保存：{data.title.strip()}")
         self.changed.emit()
         return True
@@ -264,6 +299,7 @@ class NotesPage(QWidget):
             return
         with self.db.transaction() as s:
             notes.delete_note(s, self.note_id)
+        self.snapshot = self.collect()  # deleted on purpose: nothing left to ask about
         self.reload()
         self.new_note()
         self.changed.emit()

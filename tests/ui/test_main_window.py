@@ -240,3 +240,20 @@ def test_ctrl_f_goes_to_search_and_ctrl_p_prints(qtbot: QtBot, window: MainWindo
     assert window.current_view() == "meetings" and window.meetings_page.search_box.hasFocus()
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert calls == [] and "请先在“会议记录”列表中选择一次会议" in msgbox.ASKED[-1]
+
+
+def test_close_with_an_unsaved_study_note_asks_first(qtbot: QtBot, window: MainWindow, db: Database,
+                                                     branch: SmallBranch) -> None:
+    from models import notes
+
+    window.show_view("meetings")
+    page = window.notes_page
+    ime_type(page.title_edit, "关窗前写的心得")
+    msgbox.ASKED.clear()
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Cancel
+    assert not window.close()
+    assert window.isVisible() and window.current_view() == "notes" and len(msgbox.ASKED) == 1
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Save
+    assert window.close()
+    with db.reading() as s:
+        assert [n.title for n in notes.list_notes(s, branch.branch_id)] == ["关窗前写的心得"]

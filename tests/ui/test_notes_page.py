@@ -118,3 +118,66 @@ def test_meetings_saved_elsewhere_reach_the_meeting_list(page: NotesPage, db: Da
     add_meeting(db, branch.branch_id, MeetingType.THEME_DAY, DAY, "主题党日")
     page.refresh_meetings()
     assert page.meeting_combo.findText(f"{DAY.isoformat()} 主题党日") > 0
+
+
+def _saved_titles(db: Database, branch: SmallBranch) -> list[str]:
+    with db.reading() as s:
+        return sorted(n.title for n in notes.list_notes(s, branch.branch_id))
+
+
+def test_typing_is_not_lost_when_another_note_is_clicked(qtbot: QtBot, page: NotesPage, db: Database,
+                                                         branch: SmallBranch, answer: list) -> None:
+    for title in ("第一篇", "第二篇"):
+        page.new_note()
+        ime_type(page.title_edit, title)
+        page.date_edit.set_value(DAY)
+        assert page.save()
+    rows = {page.model.rows[r].title: r for r in range(page.model.rowCount())}
+    page.table.selectRow(rows["第一篇"])
+    ime_type(page.content_edit, "写了一半的心得")
+    msgbox.ASKED.clear()
+
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Cancel  # 取消: stay on the note being typed
+    page.table.selectRow(rows["第二篇"])
+    assert msgbox.ASKED == ["学习笔记“第一篇”有未保存的修改，是否保存？"]
+    assert page.title_edit.text() == "第一篇" and page.content_edit.toPlainText() == "写了一半的心得"
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [rows["第一篇"]]
+
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Save  # 保存: written, then the other note shows
+    page.table.selectRow(rows["第二篇"])
+    assert page.title_edit.text() == "第二篇"
+    with db.reading() as s:
+        first = next(n for n in notes.list_notes(s, branch.branch_id) if n.title == "第一篇")
+    assert first.content == "写了一半的心得"
+
+    msgbox.ASKED.clear()  # nothing typed since: no question
+    rows = {page.model.rows[r].title: r for r in range(page.model.rowCount())}
+    page.table.selectRow(rows["第一篇"])
+    assert msgbox.ASKED == [] and page.content_edit.toPlainText() == "写了一半的心得"
+
+
+def test_new_note_asks_before_dropping_typing(qtbot: QtBot, page: NotesPage, db: Database,
+                                              branch: SmallBranch, answer: list) -> None:
+    ime_type(page.title_edit, "未保存的笔记")
+    page.date_edit.set_value(DAY)
+    msgbox.ASKED.clear()
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Cancel
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert len(msgbox.ASKED) == 1 and page.title_edit.text() == "未保存的笔记"
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Discard  # 不保存: the form empties, nothing written
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.title_edit.text() == "" and _saved_titles(db, branch) == []
+    ime_type(page.title_edit, "这次要保存")
+    page.date_edit.set_value(DAY)
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Save
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert _saved_titles(db, branch) == ["这次要保存"] and page.title_edit.text() == ""
+
+
+def test_a_refused_save_keeps_the_typing_on_screen(qtbot: QtBot, page: NotesPage, db: Database,
+                                                   branch: SmallBranch, answer: list) -> None:
+    ime_type(page.content_edit, "只有内容，没有标题")
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Save
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.content_edit.toPlainText() == "只有内容，没有标题"
+    assert not page.errors["title"].isHidden() and _saved_titles(db, branch) == []
