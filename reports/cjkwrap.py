@@ -27,6 +27,8 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.rl_config import _FUZZ
 
+from reports.glyphs import resolve
+
 CANNOT_START = frozenset(
     ALL_CANNOT_START
     + "，。、；：！？）》」』】〕〗〉”’…—·%‰℃"
@@ -74,18 +76,29 @@ class _Char(str):
 _widths: dict[tuple[str, str, float], float] = {}
 
 
-def _chars(text: str, frag: Any) -> list[Any]:
+def _chars(text: str, frag: Any, alt: dict[tuple[int, str], Any]) -> list[Any]:
+    """One _Char per printed character; a character the fragment's font lacks is set in the
+    fallback font (a clone of the fragment, shared by the run) or printed as the placeholder
+    (reports.glyphs)."""
     if hasattr(frag, "cbDefn"):  # images and other inline objects
         return [cjkU(t, frag, "utf8") for t in text]
     font, size = frag.fontName, frag.fontSize
     out = []
     for ch in text:
-        key = (ch, font, size)
+        use_font, shown = resolve(ch, font)
+        if not shown:
+            continue  # a variation selector or joiner: nothing to print
+        use_frag = frag
+        if use_font != font:
+            use_frag = alt.get((id(frag), use_font))
+            if use_frag is None:
+                use_frag = alt[(id(frag), use_font)] = frag.clone(fontName=use_font)
+        key = (shown, use_font, size)
         width = _widths.get(key)
         if width is None:
-            width = _widths[key] = stringWidth(ch, font, size)
-        c = str.__new__(_Char, ch)
-        c.frag, c.width = frag, width
+            width = _widths[key] = stringWidth(shown, use_font, size)
+        c = str.__new__(_Char, shown)
+        c.frag, c.width = use_frag, width
         out.append(c)
     return out
 
@@ -114,12 +127,13 @@ def _make_line(line: list[Any], max_width: float, width: float, hard: bool, calc
 def cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, encoding: str = "utf8") -> ParaLines:
     """Break ``frags`` into lines (the same output shape as ReportLab's cjkFragSplit)."""
     U: list[Any] = []
+    alt: dict[tuple[int, str], Any] = {}
     for f in frags:
         text = f.text
         if isinstance(text, bytes):
             text = text.decode(encoding)
         if text:
-            U.extend(_chars(text, f))
+            U.extend(_chars(text, f, alt))
         else:
             U.append(cjkU(text, f, encoding))
     lines: list[Any] = []

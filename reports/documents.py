@@ -15,6 +15,7 @@ from models.entities import Meeting
 from models.errors import BranchBookError
 from models.settings_store import get_setting
 from reports import fonts
+from reports.glyphs import collect_missing, missing_notice
 from reports.layout import make_styles
 
 KINDS = {"minutes": "会议记录", "signin": "签到表", "monthly": "月度汇编", "annual": "年度台账"}
@@ -35,8 +36,11 @@ def write_document(
     meeting_id: int | None = None,
     month: str | None = None,
     year: int | None = None,
+    notices: list[str] | None = None,
 ) -> Path:
-    """Build document ``kind`` (minutes | signin | monthly | annual) into ``out``; returns ``out``."""
+    """Build document ``kind`` (minutes | signin | monthly | annual) into ``out``; returns ``out``.
+    Warnings for the user (characters no font on the PC has, printed as □) are appended to
+    ``notices``."""
     if kind not in KINDS:
         raise BranchBookError(f"未知的文档类型“{kind}”，可选：minutes、signin、monthly、annual。", field="kind")
     styles = make_styles(font_setting(db, branch_id))
@@ -50,7 +54,7 @@ def write_document(
         raise BranchBookError(f"无法在“{folder}”中写入文件，请检查是否有写入权限或换一个位置。", field="out") from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle, db.reading() as session:
+        with os.fdopen(fd, "wb") as handle, db.reading() as session, collect_missing() as missing:
             if kind in ("minutes", "signin"):
                 if meeting_id is None:
                     raise BranchBookError("请指定会议编号（--meeting）。", field="meeting")
@@ -76,6 +80,8 @@ def write_document(
                     raise BranchBookError("请指定年份（--year，例如 2026）。", field="year")
                 write_annual(session, branch_id, year, handle, styles)
         os.replace(tmp, out)
+        if missing and notices is not None:
+            notices.append(missing_notice(missing))
     except OSError:
         tmp.unlink(missing_ok=True)
         raise BranchBookError(f"无法写入“{out}”：文件可能正被其他程序打开，或没有写入权限。"

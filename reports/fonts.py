@@ -101,13 +101,15 @@ _search_dirs: list[Path] | None = None
 _index: dict[str, Path] | None = None
 _registered: dict[tuple[str, int], FontFace | None] = {}
 _sets: dict[str | None, FontSet] = {}
+search_generation = 0  # bumped whenever the font folders change
 
 
 def set_search_dirs(dirs: list[Path] | None) -> None:
     """Where to look for system fonts (None: the platform's usual folders). Tests point this
     at an empty folder to check the bundled font is used."""
-    global _search_dirs, _index
+    global _search_dirs, _index, search_generation
     with _lock:
+        search_generation += 1  # reports.glyphs forgets the fallback fonts it found
         _search_dirs = list(dirs) if dirs is not None else None
         _index = None
         _sets.clear()
@@ -203,3 +205,18 @@ def font_in_use(user_font_path: str | Path | None = None) -> str:
     if user_font_path and user_font(user_font_path) is None:
         text = f"所选字体文件无法使用（须为含中文的 TrueType 字体），已改用默认字体。{text}"
     return text
+
+
+# --- used by reports.glyphs (the fallback chain for characters the chosen fonts lack) -------
+
+
+def font_index() -> dict[str, Path]:
+    """Lower-case file name → path of every font file in the search folders (a new dict
+    after :func:`set_search_dirs`)."""
+    with _lock:
+        return _font_index()
+
+
+def bundled_path() -> Path:
+    """The font file shipped with the program."""
+    return resource("fonts", BUNDLED_FILE)

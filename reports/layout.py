@@ -28,6 +28,8 @@ from reportlab.platypus import (
 )
 
 from reports.cjkwrap import CJKParagraph
+from reports.glyphs import needs_runs
+from reports.glyphs import runs as glyph_runs
 
 # Binary (not ASCII85) streams: smaller files, and the pure-Python encoder is slow.
 rl_config.useA85 = 0
@@ -116,11 +118,12 @@ class Heading(Flowable):
 
     def draw(self) -> None:
         text = self.canv.beginText(0, self.style.leading - self.style.fontSize)
-        text.setFont(self.style.fontName, self.style.fontSize)
         if self.embolden:
             text.setTextRenderMode(2)  # fill and stroke: a faux bold
             self.canv.setLineWidth(self.style.fontSize * 0.035)
-        text.textOut(self.text)
+        for font, run in glyph_runs(self.text, self.style.fontName):
+            text.setFont(font, self.style.fontSize)
+            text.textOut(run)
         self.canv.drawText(text)
 
 
@@ -231,6 +234,35 @@ def _canvas_maker(font: str, header: str, cover: bool, numbers: PageNumbers | No
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+
+        # plain strings (table cells, running header) in runs per font, like paragraphs:
+        # a character the current font lacks is set in a fallback font or as the placeholder
+        def drawString(self, x: float, y: float, text: str, *args: Any, **kw: Any) -> None:
+            name, size, leading = self._fontname, self._fontsize, self._leading
+            if not needs_runs(text, name):
+                super().drawString(x, y, text, *args, **kw)
+                return
+            for run_font, run in glyph_runs(text, name):
+                self.setFont(run_font, size, leading)
+                super().drawString(x, y, run, *args, **kw)
+                x += self.stringWidth(run, run_font, size)
+            self.setFont(name, size, leading)
+
+        def _runs_width(self, text: str) -> float:
+            return sum(self.stringWidth(run, font, self._fontsize)
+                       for font, run in glyph_runs(text, self._fontname))
+
+        def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kw: Any) -> None:
+            if not needs_runs(text, self._fontname):
+                super().drawCentredString(x, y, text, *args, **kw)
+            else:
+                self.drawString(x - self._runs_width(text) / 2, y, text, *args, **kw)
+
+        def drawRightString(self, x: float, y: float, text: str, *args: Any, **kw: Any) -> None:
+            if not needs_runs(text, self._fontname):
+                super().drawRightString(x, y, text, *args, **kw)
+            else:
+                self.drawString(x - self._runs_width(text), y, text, *args, **kw)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))

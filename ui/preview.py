@@ -36,7 +36,7 @@ class PdfPreviewDialog(QDialog):
     file's folder is removed when the dialog closes."""
 
     def __init__(self, pdf_path: Path, title: str, parent: QWidget | None = None, *,
-                 suggested_name: str = "文档.pdf", temporary: bool = False) -> None:
+                 suggested_name: str = "文档.pdf", temporary: bool = False, notice: str = "") -> None:
         super().__init__(parent)
         self.pdf_path = Path(pdf_path)
         self.suggested_name = suggested_name
@@ -74,6 +74,13 @@ class PdfPreviewDialog(QDialog):
             bar.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        # e.g. characters no font on this PC has, printed as □: say so before it is printed
+        self.notice_label = QLabel(notice)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_label.setStyleSheet("QLabel { background: #FFF4CE; color: #5C3B00; padding: 6px; }")
+        self.notice_label.setVisible(bool(notice))
+        layout.addWidget(self.notice_label)
         layout.addWidget(self.view, 1)
 
     @property
@@ -185,13 +192,15 @@ def preview_report(parent: QWidget, db: Database, kind: str, *, branch_id: int,
     show it in a preview dialog with 打印 and 另存为PDF."""
     folder = Path(tempfile.mkdtemp(prefix="branchbook-print-"))
     name = _suggested_name(kind, meeting_id, month, year)
+    notices: list[str] = []
 
     def build() -> Path:
         return write_document(db, kind, folder / name, branch_id=branch_id, meeting_id=meeting_id,
-                              month=month, year=year)
+                              month=month, year=year, notices=notices)
 
     def show(path: Path) -> None:
-        dialog = PdfPreviewDialog(path, KINDS.get(kind, "文档"), parent, suggested_name=name, temporary=True)
+        dialog = PdfPreviewDialog(path, KINDS.get(kind, "文档"), parent, suggested_name=name, temporary=True,
+                                  notice="\n".join(notices))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

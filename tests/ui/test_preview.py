@@ -128,3 +128,26 @@ def test_preview_report_shows_the_chinese_error(
     preview_report(parent, db, "monthly", branch_id=branch_id, month="2025-02")
     qtbot.waitUntil(lambda: bool(auto_answer), timeout=10000)
     assert "2025年2月没有已召开的会议记录" in auto_answer[0]
+
+
+def test_preview_names_characters_no_font_has(qtbot: QtBot, db: Database, branch_id: int, tmp_path: Path) -> None:
+    from reports import fonts
+
+    with db.transaction() as s:
+        mid = create_meeting(s, branch_id, MeetingInput(
+            MeetingType.THEME_DAY, "座谈会", date(2025, 6, 1), host="刘\U000f0001", recorder="党员乙"))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    fonts.set_search_dirs([empty])
+    try:
+        preview_report(parent, db, "minutes", branch_id=branch_id, meeting_id=mid)
+        qtbot.waitUntil(lambda: any(isinstance(w, PdfPreviewDialog) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=10000)
+    finally:
+        fonts.set_search_dirs(None)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog) and w.isVisible())
+    assert dialog.notice_label.isVisible()
+    assert "U+F0001" in dialog.notice_label.text() and "□" in dialog.notice_label.text()
+    dialog.close()
