@@ -62,7 +62,7 @@ def write_document(
                 if kind == "minutes":
                     from reports.minutes import write_minutes
 
-                    write_minutes(session, meeting_id, handle, styles)
+                    write_minutes(session, meeting_id, handle, styles, notices)
                 else:
                     from reports.signin import write_signin
 
@@ -72,7 +72,7 @@ def write_document(
 
                 if not month:
                     raise BranchBookError("请指定月份（--month，例如 2026-03）。", field="month")
-                write_month(session, branch_id, month, handle, styles)
+                write_month(session, branch_id, month, handle, styles, notices)
             else:
                 from reports.annual import write_annual
 

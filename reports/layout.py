@@ -21,12 +21,14 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LayoutError,
     PageTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from models.errors import BranchBookError
 from reports.cjkwrap import CJKParagraph
 from reports.glyphs import needs_runs
 from reports.glyphs import runs as glyph_runs
@@ -148,8 +150,12 @@ def grid(
 ) -> Table:
     """A ruled table whose first ``header_rows`` rows repeat on every page it runs over
     (plain-string cells are set in the body font)."""
+    spanned = any(c[0] == "SPAN" for c in extra)
+    # a row taller than a page splits inside the row (ReportLab lays out spanned rows split
+    # that way wrongly: tables with spans keep their long fields out of the cells instead)
     table = Table([list(r) for r in rows], colWidths=list(col_widths), repeatRows=header_rows,
-                  rowHeights=list(row_heights) if row_heights is not None else None)
+                  rowHeights=list(row_heights) if row_heights is not None else None,
+                  splitInRow=0 if spanned else 1)
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), styles.fonts.body.name, SIZE_TABLE),  # plain-string cells: never ReportLab's Helvetica
         ("GRID", (0, 0), (-1, -1), 0.6, RULE_COLOR),
@@ -310,7 +316,7 @@ def build_pdf(
     (no running header on page 1 when it is a ``cover``; ``numbers`` fills in forward page
     references once the last page is laid out)."""
     target = str(out) if isinstance(out, Path) else out
-    doc = BaseDocTemplate(
+    doc = _DocTemplate(
         target, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
         creator=CREATOR, subject=title, initialFontName=styles.fonts.body.name,
@@ -321,6 +327,62 @@ def build_pdf(
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[body])])
     doc.build(story, canvasmaker=_canvas_maker(styles.fonts.body.name, header, cover, numbers))
+
+
+def tag(flowables: list[Flowable], *, field: str) -> list[Flowable]:
+    """Mark flowables as printing ``field`` (会议内容, 列席人员 …) so that a layout failure can
+    name it."""
+    for f in flowables:
+        f.bb_field = field  # type: ignore[attr-defined]
+    return flowables
+
+
+class _MeetingMark(Flowable):
+    """Zero-size marker: the flowables after it belong to meeting ``label`` (for messages)."""
+
+    def __init__(self, label: str, key: object = None) -> None:
+        super().__init__()
+        self.bb_meeting, self.bb_key = label, key
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def meeting_mark(label: str, key: object = None) -> Flowable:
+    return _MeetingMark(label, key)
+
+
+class LayoutProblem(BranchBookError):
+    """A flowable could not be laid out; ``meeting_key`` is the meeting it belongs to."""
+
+    def __init__(self, message: str, field: str, meeting_key: object) -> None:
+        super().__init__(message, field=field)
+        self.meeting_key = meeting_key
+
+
+class _DocTemplate(BaseDocTemplate):
+    """Turns ReportLab's LayoutError into a Chinese message naming the meeting and field that
+    could not be laid out (the last ones marked before the failing flowable)."""
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        first = flowables[0] if flowables else None
+        if first is not None:
+            if hasattr(first, "bb_meeting"):
+                self.bb_meeting, self.bb_key, self.bb_field = first.bb_meeting, first.bb_key, ""
+            if hasattr(first, "bb_field"):
+                self.bb_field = first.bb_field
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            meeting = getattr(self, "bb_meeting", "")
+            field = getattr(self, "bb_field", "") or "内容"
+            where = f"{meeting}的“{field}”" if meeting else f"“{field}”"
+            raise LayoutProblem(f"{where}太长或太宽，无法排入 A4 页面。请精简该项内容（或分成几段）后重新生成。",
+                                field, getattr(self, "bb_key", None)) from None
 
 
 def spacer(height_mm: float) -> Spacer:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 from sqlalchemy.orm import Session
 
 from models.entities import Branch
@@ -20,16 +20,20 @@ from models.rules import quorum_met, vote_passes
 from models.validation import format_date
 from reports.layout import (
     BODY_WIDTH,
+    PAGE_HEIGHT,
     RULE_COLOR,
     SIZE_BODY,
+    LayoutProblem,
     Styles,
     build_pdf,
     grid,
     heading,
+    meeting_mark,
     para,
     paragraphs,
     plain_table,
     spacer,
+    tag,
 )
 
 TITLES = {
@@ -43,6 +47,9 @@ TITLES = {
     MeetingType.OTHER: "活动记录",
 }
 CHINESE_NUMERALS = "一二三四五六七八九十"
+# A header field longer than this (characters, then height) leaves the table and flows as text.
+LONG_CELL_CHARS = 120
+LONG_CELL = 60 * mm
 
 
 def chinese_number(n: int) -> str:
@@ -111,12 +118,17 @@ def present_text(m: MeetingDetail) -> str:
     return "、".join(names) or "无"
 
 
-def guests_text(m: MeetingDetail) -> str:
+def guest_items(m: MeetingDetail) -> list[str]:
+    """刘敏（街道党工委，组织员） for each 列席人员."""
     parts = []
     for g in m.guests:
         extra = "，".join(x for x in (g.unit, g.role) if x)
         parts.append(f"{g.name}（{extra}）" if extra else g.name)
-    return "、".join(parts) or "无"
+    return parts
+
+
+def guests_text(m: MeetingDetail) -> str:
+    return "、".join(guest_items(m)) or "无"
 
 
 @dataclass(frozen=True)
@@ -154,16 +166,30 @@ def quorum_text(m: MeetingDetail) -> str:
     return f"应到会有表决权的党员 {m.voting_expected} 人，实到 {m.voting_present} 人，{verdict}"
 
 
-def _header_table(m: MeetingDetail, s: Styles) -> Table:
+def _header_block(m: MeetingDetail, s: Styles) -> list[Flowable]:
+    """The header table; a field too long for a table cell (60 列席 with their units, a
+    3,000-character 会议主题) says 见表后 in its cell and flows after the table as body text,
+    across pages like any paragraph."""
     L, V = s.label, s.cell
     widths = [28 * mm, 50 * mm, 28 * mm, BODY_WIDTH - 106 * mm]
     type_text = m.meeting_type.label + (f"（{m.group_name}）" if m.group_name else "")
     rows: list[list[Any]] = []
     spans: list[int] = []
+    after: list[Flowable] = []
 
-    def full(label: str, value: str) -> None:
+    def full(label: str, value: str, items: list[str] | None = None) -> None:
+        """A label and its value across the row; ``items``: the value as a list (one per line
+        when it flows after the table)."""
         spans.append(len(rows))
-        rows.append([para(label, L), para(value, V), "", ""])
+        cell = para(value, V)
+        if len(value) > LONG_CELL_CHARS and cell.wrap(BODY_WIDTH - 28 * mm - 10, PAGE_HEIGHT)[1] > LONG_CELL:
+            name = label.replace("\n", "").replace("　", "").replace(" ", "")
+            count = f"共 {len(items)} 人，" if items else ""
+            cell = para(f"（{count}见表后“{name}”）", V)
+            body = ([para(f"{n}. {item}", s.plain) for n, item in enumerate(items, 1)] if items
+                    else [para(value, s.body)])
+            after.extend(tag([heading(name, s), *body], field=name))
+        rows.append([para(label, L), cell, "", ""])
 
     def pair(l1: str, v1: str, l2: str, v2: str) -> None:
         rows.append([para(l1, L), para(v1, V), para(l2, L), para(v2, V)])
@@ -186,11 +212,12 @@ def _header_table(m: MeetingDetail, s: Styles) -> Table:
             full("表 决 权", quorum_text(m))
         full("出席人员", present_text(m))
         full("缺席人员\n及原因", absence_text(m))
-    full("列席人员", guests_text(m))
+    full("列席人员", guests_text(m), guest_items(m))
     if m.theme:
         full("会议主题", m.theme)
     extra = [("SPAN", (1, r), (3, r)) for r in spans]
-    return grid(s, rows, widths, header_rows=0, extra=extra, padding=5)
+    table = grid(s, rows, widths, header_rows=0, extra=extra, padding=5)
+    return [*tag([table], field="会议基本情况"), *after]
 
 
 def _signatures(s: Styles) -> Flowable:
@@ -209,32 +236,35 @@ def _signatures(s: Styles) -> Flowable:
 
 
 def minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
-    """The flowables of one meeting's record (the monthly compilation reuses them)."""
-    story: list[Flowable] = [para(document_title(m), s.title), para(sequence_text(m), s.subtitle),
-                             _header_table(m, s)]
+    """The flowables of one meeting's record (the monthly compilation reuses them), each
+    tagged with its meeting and field so that a layout failure names them."""
+    story: list[Flowable] = [meeting_mark(meeting_label(m), m.id),
+                             *tag([para(document_title(m), s.title), para(sequence_text(m), s.subtitle)],
+                                  field="会议名称"),
+                             *_header_block(m, s)]
     if m.agenda:
         story.append(heading("议题", s))
-        for n, item in enumerate(m.agenda, 1):
-            story.append(para(f"{chinese_number(n)}、{item.title}", s.plain))
+        story += tag([para(f"{chinese_number(n)}、{item.title}", s.plain) for n, item in enumerate(m.agenda, 1)],
+                     field="议题")
     story.append(heading("会议内容", s))
     if m.study_material.strip():
-        story.append(para("学习内容：", s.plain))
-        story.extend(paragraphs(m.study_material, s.body))
+        story += tag([para("学习内容：", s.plain), *paragraphs(m.study_material, s.body)], field="学习内容")
     body = paragraphs(m.minutes, s.body)
-    story.extend(body or [para("（未填写）", s.body)])
+    story += tag(body or [para("（未填写）", s.body)], field="会议内容")
     for n, item in enumerate(m.agenda, 1):
         if item.discussion.strip():
-            story.append(para(f"关于议题{chinese_number(n)}的讨论：", s.plain))
-            story.extend(paragraphs(item.discussion, s.body))
+            story += tag([para(f"关于议题{chinese_number(n)}的讨论：", s.plain), *paragraphs(item.discussion, s.body)],
+                         field=f"议题{chinese_number(n)}的讨论")
     decided = [(n, item) for n, item in enumerate(m.agenda, 1) if item.resolution.strip() or item.has_vote]
     if decided:
         story.append(heading("决议", s))
         for n, item in decided:
-            story.append(para(f"{chinese_number(n)}、{item.title}", s.plain))
+            part: list[Flowable] = [para(f"{chinese_number(n)}、{item.title}", s.plain)]
             if item.resolution.strip():
-                story.extend(paragraphs(item.resolution, s.body))
+                part.extend(paragraphs(item.resolution, s.body))
             if item.has_vote:
-                story.append(para(vote_text(m, item), s.body))
+                part.append(para(vote_text(m, item), s.body))
+            story += tag(part, field=f"议题{chinese_number(n)}的决议")
     if m.actions:
         story.append(CondPageBreak(40 * mm))
         story.append(heading("落实事项", s))
@@ -242,15 +272,50 @@ def minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
         for n, a in enumerate(m.actions, 1):
             rows.append([para(str(n), s.small_center), para(a.title, s.small), para(a.owner, s.small_center),
                          para(format_date(a.due_on), s.small_center), para(a.status.label, s.small_center)])
-        story.append(grid(s, rows, [12 * mm, BODY_WIDTH - 94 * mm, 24 * mm, 36 * mm, 22 * mm]))
-    story.append(_signatures(s))
+        story += tag([grid(s, rows, [12 * mm, BODY_WIDTH - 94 * mm, 24 * mm, 36 * mm, 22 * mm])], field="落实事项")
+    story += tag([_signatures(s)], field="签字栏")
     if m.status == MeetingStatus.FINAL and m.content_hash:
         story.append(para(f"定稿校验码：{m.content_hash[:16]}", s.small))
     return story
 
 
-def write_minutes(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:
+def plain_minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
+    """The record as plain paragraphs only (they always split across pages): what the monthly
+    compilation prints for a meeting whose usual layout failed."""
+    lines = [("会议名称", m.title), ("会议类型", m.meeting_type.label), ("时间", time_text(m)),
+             ("地点", m.location or ""), ("主持人", m.host), ("记录人", m.recorder),
+             ("出席人员", present_text(m)), ("缺席人员及原因", absence_text(m)), ("列席人员", guests_text(m)),
+             ("会议主题", m.theme), ("学习内容", m.study_material), ("会议内容", m.minutes)]
+    for n, item in enumerate(m.agenda, 1):
+        lines.append((f"议题{chinese_number(n)}", "\n".join(x for x in (item.title, item.discussion,
+                                                                        item.resolution) if x.strip())))
+    for n, a in enumerate(m.actions, 1):
+        lines.append((f"落实事项{n}", f"{a.title}（{a.owner}，{format_date(a.due_on)}，{a.status.label}）"))
+    story: list[Flowable] = [meeting_mark(meeting_label(m), m.id), para(document_title(m), s.title),
+                             para(sequence_text(m), s.subtitle)]
+    for label, value in lines:
+        if value and value.strip():
+            story += tag([para(f"{label}：", s.plain), *paragraphs(value, s.body)], field=label)
+    story.append(_signatures(s))
+    return story
+
+
+def meeting_label(m: MeetingDetail) -> str:
+    """How a message names a meeting: 2025年3月20日支部党员大会“讨论接收预备党员”（编号 12）."""
+    return f"{format_date(m.held_on)}{m.meeting_type.label}“{m.title}”（编号 {m.id}）"
+
+
+def write_minutes(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles,
+                  notices: list[str] | None = None) -> None:
+    """One meeting's record; when its table layout fails (nothing is written then) it is
+    printed as plain paragraphs and ``notices`` says why."""
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
-    build_pdf(out, minutes_story(m, styles), styles, title=f"{m.title}（{document_title(m)}）",
-              header=f"{branch.name}工作记录", author=branch.name)
+    options: dict[str, Any] = {"title": f"{m.title}（{document_title(m)}）", "header": f"{branch.name}工作记录",
+                                   "author": branch.name}
+    try:
+        build_pdf(out, minutes_story(m, styles), styles, **options)
+    except LayoutProblem as problem:
+        build_pdf(out, plain_minutes_story(m, styles), styles, **options)
+        if notices is not None:
+            notices.append(f"{problem.message.split('。')[0]}，已改为文字形式打印。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +19,7 @@ from models.meetings import MeetingDetail, get_meetings, list_meetings
 from reports.layout import (
     BODY_WIDTH,
     RULE_COLOR,
+    LayoutProblem,
     PageNumbers,
     Styles,
     build_pdf,
@@ -26,7 +28,12 @@ from reports.layout import (
     plain_table,
     spacer,
 )
-from reports.minutes import BranchHeader, branch_header, minutes_story
+from reports.minutes import (
+    BranchHeader,
+    branch_header,
+    minutes_story,
+    plain_minutes_story,
+)
 
 SHORT_TYPES = {
     MeetingType.GENERAL_ASSEMBLY: "大会",
@@ -154,24 +161,46 @@ def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
     return story
 
 
-def month_story(d: MonthData, s: Styles, numbers: PageNumbers) -> list[Flowable]:
+def month_story(d: MonthData, s: Styles, numbers: PageNumbers, plain: frozenset[int] = frozenset()) -> list[Flowable]:
+    """``plain``: meetings printed as plain paragraphs (their table layout failed)."""
     story: list[Flowable] = [*_cover(d, s), PageBreak(), *_contents(d, s, numbers)]
     for m in d.meetings:
-        story += [PageBreak(), numbers.marker(m.id), *minutes_story(m, s)]
+        body = plain_minutes_story(m, s) if m.id in plain else minutes_story(m, s)
+        story += [PageBreak(), numbers.marker(m.id), *body]
     story += [PageBreak(), numbers.marker(ATTENDANCE_KEY), *attendance_table(d, s)]
     return story
 
 
-def render_month(d: MonthData, out: str | Path | BinaryIO, styles: Styles) -> dict[object, int]:
+def render_month(d: MonthData, out: str | Path | BinaryIO, styles: Styles,
+                 notices: list[str] | None = None) -> dict[object, int]:
     """Write the PDF in one layout pass; returns the page each meeting (and the attendance
-    table) starts on — the numbers the contents show, filled in after the last page."""
-    numbers = PageNumbers()
-    build_pdf(out, month_story(d, styles, numbers), styles, title=f"{d.branch.name}{d.label}会议记录汇编",
-              header=f"{d.branch.name}工作记录", author=d.branch.name, cover=True, numbers=numbers)
-    return numbers.pages
+    table) starts on — the numbers the contents show, filled in after the last page. A
+    meeting whose record cannot be laid out never blocks the month: it is printed as plain
+    paragraphs, and ``notices`` says which one."""
+    plain: set[int] = set()
+    target = out if isinstance(out, (str, Path)) else None
+    while True:
+        numbers = PageNumbers()
+        buffer = BytesIO() if target is None else None
+        try:
+            build_pdf(buffer if buffer is not None else out, month_story(d, styles, numbers, frozenset(plain)),
+                      styles, title=f"{d.branch.name}{d.label}会议记录汇编", header=f"{d.branch.name}工作记录",
+                      author=d.branch.name, cover=True, numbers=numbers)
+        except LayoutProblem as problem:
+            key = problem.meeting_key
+            if not isinstance(key, int) or key in plain:
+                raise
+            plain.add(key)
+            if notices is not None:
+                notices.append(f"{problem.message.split('。')[0]}，已改为文字形式排入汇编。")
+            continue
+        if buffer is not None:
+            out.write(buffer.getvalue())  # type: ignore[union-attr]
+        return numbers.pages
 
 
-def write_month(session: Session, branch_id: int, month: str, out: str | Path | BinaryIO, styles: Styles) -> None:
+def write_month(session: Session, branch_id: int, month: str, out: str | Path | BinaryIO, styles: Styles,
+                notices: list[str] | None = None) -> None:
     year, mon = parse_month(month)
-    render_month(collect_month(session, branch_id, year, mon), out, styles)
+    render_month(collect_month(session, branch_id, year, mon), out, styles, notices)
 
