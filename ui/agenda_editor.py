@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -88,9 +89,9 @@ class AgendaEditor(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.list, 1)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(b)
+        buttons = QGridLayout()  # two rows of two: the tab stays narrow enough for a 1366×768 screen at 150 %
+        for i, b in enumerate((self.add_button, self.remove_button, self.up_button, self.down_button)):
+            buttons.addWidget(b, i // 2, i % 2)
         lv.addLayout(buttons)
         lv.addWidget(self.template_button)
         lv.addWidget(self.follow_up_button)

@@ -23,7 +23,7 @@ UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source
 #: Styles are set on the few widgets that need them, not on the whole application: an
 #: application-wide style sheet makes Qt re-polish every widget and slows the window's start.
 NAV_STYLE = """
-QListWidget { border: none; background: #f4f1ec; font-size: 14px; outline: 0; }
+QListWidget { border: none; background: #f4f1ec; outline: 0; }
 QListWidget::item { padding: 10px 12px; }
 QListWidget::item:selected { background: #b71c1c; color: white; }
 """
@@ -47,11 +47,28 @@ def ui_font_family() -> str:
     return QApplication.font().family()
 
 
-def apply_look(app: QApplication) -> None:
-    """Chinese font, Qt's zh_CN translations and the style sheet."""
+def apply_font_size(app: QApplication, size_key: str | None = None) -> None:
+    """The Chinese UI font at the chosen 界面字号 (标准/大/特大, see ui.settings.FONT_SIZES) for
+    the whole application; ``None`` reads the remembered choice."""
+    from ui.settings import FONT_SIZE, FONT_SIZES, Settings
+
+    key = size_key if size_key is not None else Settings().get(FONT_SIZE)
     font = QFont(ui_font_family())
-    font.setPointSize(10)
+    font.setPointSize(FONT_SIZES.get(key, FONT_SIZES["standard"])[1])
     app.setFont(font)
+
+
+def title_font(widget: QWidget, larger_by: int = 3) -> QFont:
+    """A bold font a few points above the application's, so headings follow 大字号 too."""
+    font = QFont(widget.font())
+    font.setPointSize(QApplication.font().pointSize() + larger_by)
+    font.setBold(True)
+    return font
+
+
+def apply_look(app: QApplication) -> None:
+    """Chinese font (at the chosen 界面字号), Qt's zh_CN translations and the style sheet."""
+    apply_font_size(app)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_zh_CN", "qt_zh_CN"):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -33,6 +34,7 @@ from ui.meeting_editor import MeetingEditor
 from ui.meetings_page import MeetingsPage
 from ui.notes_page import NotesPage
 from ui.roster_page import RosterPage
+from ui.screen_fit import keep_within_screen, open_fitted, scrolling
 from ui.settings import (
     LAST_VIEW,
     SPLITTER_SIZES,
@@ -66,7 +68,6 @@ class MainWindow(QMainWindow):
             raise RuntimeError("no branch")  # run_gui asks first; this is a programming error
         self.branch_id = branch_id
         self.editors: dict[int | None, MeetingEditor] = {}
-        self.resize(1280, 820)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -77,9 +78,10 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         self.stack = QStackedWidget()
+        self.stack.currentChanged.connect(self._size_to_current_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(scrolling(self.stack))
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.notice = QLabel()
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         self.backup_page = BackupPage(self.db, self.branch_id, self)
         for page in (self.meetings_page, self.roster_page, self.notes_page, self.stats_page, self.backup_page):
             self.stack.addWidget(page)
+        self._size_to_current_page()
         self.meetings_page.open_requested.connect(self.open_meeting)
         self.roster_page.changed.connect(self.stats_page.refresh)
         self.roster_page.changed.connect(self.notes_page.refresh_members)
@@ -171,6 +174,17 @@ class MainWindow(QMainWindow):
         self.set_alert_badge(self.stats_page.alert_count())
         self._update_title()
         self._update_status()
+
+    def _size_to_current_page(self) -> None:
+        """Only the page on show holds the window's minimum size (the others ignore theirs), and
+        a page wider or taller than the window scrolls: the window fits a 1366×768 screen at
+        150 % scaling."""
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            policy = QSizePolicy.Policy.Preferred if index == self.stack.currentIndex() \
+                else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
 
     def _update_title(self) -> None:
         with self.db.reading() as s:
@@ -320,8 +334,9 @@ class MainWindow(QMainWindow):
     # --- settings ---------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         geometry = self.settings.get(WINDOW_GEOMETRY)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            open_fitted(self, QSize(1280, 820))
+        keep_within_screen(self)  # remembered on a larger screen, or at a smaller font scale
         state = self.settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)

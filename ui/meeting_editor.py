@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,9 +31,10 @@ from ui import msgbox
 from ui.agenda_editor import AgendaEditor
 from ui.attachments_panel import AttachmentsPanel
 from ui.attendance_panel import AttendanceEntry, AttendancePanel
-from ui.look import BANNER_STYLE, error_label, icon
+from ui.look import BANNER_STYLE, error_label, icon, title_font
 from ui.meeting_form import MeetingForm
 from ui.rows_table import RowsPanel, actions_model, guests_model
+from ui.screen_fit import open_fitted, scrolling
 from ui.settings import EDITOR_GEOMETRY, Settings
 from ui.widgets import labelled
 
@@ -63,10 +64,9 @@ class MeetingEditor(QDialog):
         self._auto_title = ""
         self.setWindowTitle("会议记录")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1000, 720)
 
         self.header = QLabel()
-        self.header.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.header.setFont(title_font(self))
         self.banner = QLabel()
         self.banner.setObjectName("finalBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -103,7 +103,8 @@ class MeetingEditor(QDialog):
         xl.addWidget(self.actions_panel)
         xl.addWidget(self.errors["actions"])
         self.tabs = QTabWidget()
-        for widget, title in ((self.form, "基本信息"), (att_tab, "出席情况"), (agenda_tab, "议题与决议"),
+        for widget, title in ((scrolling(self.form), "基本信息"), (scrolling(att_tab), "出席情况"),
+                              (scrolling(agenda_tab), "议题与决议"),
                               (minutes_tab, "会议内容"), (actions_tab, "落实事项"), (self.attachments, "附件")):
             self.tabs.addTab(widget, title)
 
@@ -153,9 +154,7 @@ class MeetingEditor(QDialog):
             self._show_state()
         self.snapshot = self.collect()
         self._loading = False
-        geometry = Settings().get(EDITOR_GEOMETRY)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        open_fitted(self, QSize(1000, 720), Settings(), EDITOR_GEOMETRY)
 
     # --- loading --------------------------------------------------------------------------------
     def _load_people(self) -> None:
@@ -397,7 +396,6 @@ class MeetingEditor(QDialog):
                     answer == QMessageBox.StandardButton.Save and not self.save()):
                 event.ignore()
                 return
-        Settings().set(EDITOR_GEOMETRY, QByteArray(self.saveGeometry()))
         event.accept()
 
     def reject(self) -> None:

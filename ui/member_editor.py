@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,8 @@ from models.roster import MemberInput
 from models.validation import format_date
 from ui import msgbox
 from ui.look import error_label
+from ui.screen_fit import open_fitted, scrolling
+from ui.settings import MEMBER_GEOMETRY
 from ui.widgets import DateEdit, with_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,7 +53,6 @@ class MemberEditor(QDialog):
         super().__init__(parent)
         self.db, self.branch_id, self.member_id = db, branch_id, member_id
         self.setWindowTitle("党员信息" if member_id else "新增党员")
-        self.resize(760, 680)
         self.name_edit = QLineEdit()
         self.gender_combo = _combo(Gender.choices())
         self.birth_edit = DateEdit(optional=True)
@@ -90,11 +91,13 @@ class MemberEditor(QDialog):
         side = QVBoxLayout()
         side.addWidget(self.status_box, 1)
         side.addWidget(self.exemption_box, 1)
-        body = QHBoxLayout()
+        body_box = QWidget()  # scrolls on a small screen instead of holding the dialog taller than it
+        body = QHBoxLayout(body_box)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(form, 1)
         body.addLayout(side, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
+        layout.addWidget(scrolling(body_box), 1)
         layout.addWidget(self.buttons)
 
         with db.reading() as s:
@@ -103,6 +106,7 @@ class MemberEditor(QDialog):
         if member_id is not None:
             self._load()
         self._enable_history()
+        open_fitted(self, QSize(760, 680), option=MEMBER_GEOMETRY)
 
     # --- sections -------------------------------------------------------------------------------
     def _status_box(self) -> QGroupBox:

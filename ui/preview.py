@@ -26,6 +26,8 @@ from models.db import Database
 from reports.documents import KINDS, write_document
 from ui.msgbox import warn
 from ui.operations import Operation
+from ui.screen_fit import open_fitted
+from ui.settings import PREVIEW_GEOMETRY
 
 ZOOM_STEP = 1.25
 MAX_PRINT_DPI = 300  # enough for text; keeps page images small on 600/1200 dpi printers
@@ -42,7 +44,7 @@ class PdfPreviewDialog(QDialog):
         self.suggested_name = suggested_name
         self.temporary = temporary
         self.setWindowTitle(f"打印预览 — {title}")
-        self.resize(900, 1000)
+        open_fitted(self, QSize(900, 1000), option=PREVIEW_GEOMETRY)
         self.document = QPdfDocument(self)
         self.document.load(str(self.pdf_path))
         self.view = QPdfView(self)

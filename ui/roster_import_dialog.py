@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -32,6 +33,8 @@ from models.errors import BranchBookError
 from models.roster_import import ImportRow, RosterPreview, import_roster, read_roster
 from models.validation import mask_id_number
 from ui import msgbox
+from ui.screen_fit import open_fitted
+from ui.settings import IMPORT_GEOMETRY
 from ui.table_base import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +92,7 @@ class RosterImportDialog(QDialog):
         self.db, self.branch_id = db, branch_id
         self.preview: RosterPreview | None = None
         self.setWindowTitle("从 Excel 导入党员名册")
-        self.resize(1000, 600)
+        open_fitted(self, QSize(1000, 600), option=IMPORT_GEOMETRY)
         self.file_label = QLabel("请选择党员名册 Excel 文件（.xlsx）。表头可以不在第一行。")
         self.file_label.setWordWrap(True)
         choose = QPushButton("选择文件…")

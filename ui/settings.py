@@ -42,6 +42,12 @@ LAST_VIEW = declare("window/last_view", str, "meetings")
 SHOW_FULL_NUMBERS = declare("roster/show_full_numbers", bool, False)
 EDITOR_GEOMETRY = declare("editor/geometry", QByteArray, QByteArray())
 LAST_ATTACHMENT_DIR = declare("editor/last_attachment_dir", str, "")
+PREVIEW_GEOMETRY = declare("preview/geometry", QByteArray, QByteArray())
+MEMBER_GEOMETRY = declare("member_editor/geometry", QByteArray, QByteArray())
+IMPORT_GEOMETRY = declare("roster_import/geometry", QByteArray, QByteArray())
+#: 界面字号: one of FONT_SIZES' keys, applied to the whole window (older secretaries ask for 大字号).
+FONT_SIZE = declare("look/font_size", str, "standard")
+FONT_SIZES = {"standard": ("标准", 10), "large": ("大", 12), "xlarge": ("特大", 14)}
 
 
 class Settings:

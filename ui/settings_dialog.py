@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,6 +26,8 @@ from models.errors import BranchBookError
 from models.roster import list_branches, update_branch
 from models.settings_store import get_setting, set_setting
 from reports import fonts
+from ui.look import apply_font_size
+from ui.settings import FONT_SIZE, FONT_SIZES, Settings
 
 
 class SettingsDialog(QDialog):
@@ -75,14 +79,39 @@ class SettingsDialog(QDialog):
         rules_button.clicked.connect(self._edit_rules)
         rules_layout.addWidget(rules_button)
 
+        look_box = self._look_box()
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (branch_box, font_box, rules_box):
             layout.addWidget(widget)
+        layout.addWidget(look_box)
         layout.addWidget(box)
         self._show_font()
+
+    def _look_box(self) -> QGroupBox:
+        """界面字号: the size of every text in the window (大字号 for older secretaries)."""
+        box = QGroupBox("界面字号")
+        row = QHBoxLayout(box)
+        self.font_size_combo = QComboBox()
+        for key, (label, _points) in FONT_SIZES.items():
+            self.font_size_combo.addItem(label, key)
+        self.font_size_combo.setCurrentIndex(max(self.font_size_combo.findData(Settings().get(FONT_SIZE)), 0))
+        row.addWidget(QLabel("窗口中文字的大小："))
+        row.addWidget(self.font_size_combo)
+        row.addStretch(1)
+        return box
+
+    def _apply_font_size(self) -> None:
+        key = self.font_size_combo.currentData()
+        settings = Settings()
+        if key != settings.get(FONT_SIZE):
+            settings.set(FONT_SIZE, key)
+            settings.sync()
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_font_size(app, key)
 
     def _show_font(self) -> None:
         self.font_label.setText(fonts.font_in_use(self.font_path))
@@ -117,4 +146,5 @@ class SettingsDialog(QDialog):
             self.error_label.show()
             self.name_edit.setFocus()
             return
+        self._apply_font_size()
         super().accept()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -68,14 +68,15 @@ class StatsPage(QWidget):
         self.export_button = QPushButton("导出Excel")
         self.export_button.clicked.connect(self._ask_export)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a narrow window wraps the sentence instead of widening
         top = QHBoxLayout()
         top.addWidget(QLabel("年份："))
         top.addWidget(self.year)
-        top.addWidget(self.summary, 1)
         for status in ("done", "missing", "upcoming", "failed_quorum"):
             chip = QLabel(STATUS_LABELS[status])
             chip.setStyleSheet(f"background:#{STATUS_COLOURS[status]}; padding:2px 6px;")
             top.addWidget(chip)
+        top.addStretch(1)
         top.addWidget(self.rules_button)
         top.addWidget(self.export_button)
 
@@ -85,6 +86,8 @@ class StatsPage(QWidget):
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # compact rows: a branch with several groups has ~18 rows, all of them visible at 1366×768
+        self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
         self.grid.clicked.connect(self._cell_clicked)
 
         self.detail_title = QLabel("点击表格中的单元格查看会议。")
@@ -128,10 +131,19 @@ class StatsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(upper)
         splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)  # the calendar grid first; the alerts below get the rest
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([3000, 1000])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # 界面字号 changed: rows follow the text
+            self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
+        super().changeEvent(event)
 
     def today(self) -> date:
         return self._today or date.today()
