@@ -10,9 +10,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import BranchBookError
+
+
+@dataclass(frozen=True)
+class Writes:
+    """Marks a command that writes to --db: it runs under models.writing.writing (the one
+    writer lock, shared with the window, and a quick check first)."""
+
+    name: str
+    creates: bool = False  # may make a new database (demo, init, restore)
+    check: bool = True  # refuse a damaged database
+
+    def applies(self, args: argparse.Namespace) -> bool:
+        return not getattr(args, "dry_run", False)
 
 # argparse's own words, in Chinese (it looks `_` up at call time).
 _ARGPARSE_ZH = {
@@ -57,13 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="命令", metavar="命令")
 
-    def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler: object, writes: Writes | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, writes=writes)
         return p
 
-    p = command("demo", "生成一个示例党支部的演示数据", cmd_demo)
+    p = command("demo", "生成一个示例党支部的演示数据", cmd_demo, Writes("demo", creates=True))
     p.add_argument("--years", type=_positive, default=2, metavar="年数", help="年数（默认 2）")
     p.add_argument("--members", type=_positive, default=30, metavar="人数", help="党员人数（默认 30）")
     p.add_argument("--seed", type=int, default=1, metavar="种子", help="随机种子（默认 1）")
@@ -92,12 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", type=Path, required=True, metavar="文件夹", help="目标文件夹")
     p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件（加密备份）")
 
-    for name, text, handler in (
-        ("verify", "检查备份文件是否完好（不改动任何数据库）", cmd_verify),
-        ("restore", "从备份恢复数据库（保留当前数据库的安全副本）", cmd_restore),
-        ("merge", "合并其他支部的备份", cmd_merge),
+    for name, text, handler, writes in (
+        ("verify", "检查备份文件是否完好（不改动任何数据库）", cmd_verify, None),
+        # restore is the cure for a damaged database: no quick check before it
+        ("restore", "从备份恢复数据库（保留当前数据库的安全副本）", cmd_restore,
+         Writes("restore", creates=True, check=False)),
+        ("merge", "合并其他支部的备份", cmd_merge, Writes("merge")),
     ):
-        p = command(name, text, handler)
+        p = command(name, text, handler, writes)
         p.add_argument("file", type=Path, metavar="备份文件", help="备份文件")
         p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件")
 
@@ -107,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     k.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
+    k.set_defaults(writes=Writes("members import"))
     k = actions.add_parser("export", help="导出党员名册到 Excel", description="导出党员名册到 Excel")
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
@@ -196,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     try:
-        return int(args.handler(args))
+        return _run(args)
     except BranchBookError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -204,10 +221,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        from models.errors import explain
+
+        known = explain(exc)  # a full disk, a database another program writes, a read-only file…
+        if known is not None:
+            print(known, file=sys.stderr)
+            return 1
         log = _write_crash_log(exc)
         print(f"发生意外错误（{type(exc).__name__}），操作未完成，已保存的记录不受影响。"
               f"详细信息已写入：{log}", file=sys.stderr)
         return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command's handler; a writing command holds the database's writer lock."""
+    writes: Writes | None = getattr(args, "writes", None)
+    if writes is None or not writes.applies(args) or "://" in str(args.db or ""):
+        return int(args.handler(args))  # reading, or a server database (it has its own locking)
+    from models.paths import default_db_path
+    from models.writing import writing
+
+    with writing(Path(args.db or default_db_path()), f"命令“{writes.name}”",
+                 creates=writes.creates, check=writes.check):
+        return int(args.handler(args))
 
 
 def _write_crash_log(exc: BaseException) -> Path:

@@ -1,7 +1,9 @@
 """Command-line handlers: backup, verify, restore, merge (SPEC §6).
 
 Passphrases come only from ``--passphrase-file`` (never the command line, never a log).
-Commands that touch a database take its instance lock; none of them asks a question.
+restore and merge write: main.py runs them under the database's writer lock
+(models.writing); backup only reads (a snapshot in a read transaction), so it works while
+the window is open. None of them asks a question.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from models.autobackup import record_backup
 from models.backup import create_backup, verify_backup
 from models.db import open_database
 from models.errors import BranchBookError, os_error_text, sqlite_error_text
-from models.lock import InstanceLock, ensure_local
+from models.lock import ensure_local
 from models.merge import merge_backup
 from models.restore import restore_file
 
@@ -68,9 +70,8 @@ def _prepare(args: argparse.Namespace, *, must_exist: bool = True) -> tuple[Path
 @_user_errors
 def run_backup(args: argparse.Namespace) -> int:
     db_path, passphrase = _prepare(args)
-    with InstanceLock(db_path):
-        open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
-        info = create_backup(db_path, Path(args.to), passphrase=passphrase)
+    open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
+    info = create_backup(db_path, Path(args.to), passphrase=passphrase)
     record_backup(db_path, info)
     print(info.path)
     return 0
@@ -87,8 +88,7 @@ def run_verify(args: argparse.Namespace) -> int:
 @_user_errors
 def run_restore(args: argparse.Namespace) -> int:
     db_path, passphrase = _prepare(args, must_exist=False)  # restoring onto a lost database is allowed
-    with InstanceLock(db_path):
-        result = restore_file(db_path, Path(args.file), passphrase)
+    result = restore_file(db_path, Path(args.file), passphrase)
     print(result.backup.describe())
     print(result.describe())
     return 0
@@ -97,11 +97,10 @@ def run_restore(args: argparse.Namespace) -> int:
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
     db_path, passphrase = _prepare(args)
-    with InstanceLock(db_path):
-        db = open_database(db_path)
-        try:
-            summary = merge_backup(db, Path(args.file), passphrase)
-        finally:
-            db.close()
+    db = open_database(db_path)
+    try:
+        summary = merge_backup(db, Path(args.file), passphrase)
+    finally:
+        db.close()
     print(summary.describe())
     return 0

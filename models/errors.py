@@ -76,3 +76,66 @@ def sqlite_error_text(exc: Exception) -> str:
         if needle in text:
             return reason
     return "数据库出错"
+
+
+# Full sentences (cause and fix) for the failures a user can do something about. SQLite's
+# primary result codes: https://sqlite.org/rescode.html
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+DISK_FULL_MESSAGE = ("磁盘空间不足，操作未完成，已保存的记录不受影响。"
+                     "请删除不用的文件、清空回收站，腾出磁盘空间后再试。")
+BUSY_MESSAGE = ("数据库正被另一个程序写入（例如打开着的支部工作记录本窗口或另一个命令），"
+                "操作未完成，已保存的记录不受影响。请等它完成或关闭它后再试。")
+_EXPLAINED_BY_CODE = {
+    _SQLITE_FULL: DISK_FULL_MESSAGE,
+    _SQLITE_BUSY: BUSY_MESSAGE,
+    _SQLITE_LOCKED: BUSY_MESSAGE,
+    _SQLITE_READONLY: "数据库文件是只读的（或所在文件夹不可写），操作未完成。请检查文件属性和文件夹权限后再试。",
+    _SQLITE_IOERR: "读写磁盘出错，操作未完成。请检查磁盘空间和磁盘是否正常，然后再试；如反复出现，请运行 check 命令检查数据库。",
+    _SQLITE_CORRUPT: "数据库文件已损坏，操作未完成。请运行 check 命令查看，并用 restore 命令从最近的完好备份恢复。",
+    _SQLITE_NOTADB: "数据库文件已损坏或不是数据库文件，操作未完成。请检查 --db 的路径，或用 restore 命令从备份恢复。",
+    _SQLITE_CANTOPEN: "无法打开数据库文件，操作未完成。请检查路径是否正确、文件夹是否存在并可写。",
+}
+_EXPLAINED_BY_TEXT = (
+    ("database or disk is full", DISK_FULL_MESSAGE),
+    ("database is locked", BUSY_MESSAGE),
+    ("database table is locked", BUSY_MESSAGE),
+    ("database is busy", BUSY_MESSAGE),
+    ("disk image is malformed", _EXPLAINED_BY_CODE[_SQLITE_CORRUPT]),
+    ("file is not a database", _EXPLAINED_BY_CODE[_SQLITE_NOTADB]),
+    ("readonly database", _EXPLAINED_BY_CODE[_SQLITE_READONLY]),
+    ("disk i/o error", _EXPLAINED_BY_CODE[_SQLITE_IOERR]),
+    ("unable to open database", _EXPLAINED_BY_CODE[_SQLITE_CANTOPEN]),
+)
+
+
+def explain(exc: BaseException) -> str | None:
+    """A Chinese sentence naming the cause and the fix for a full disk, a database another
+    program is writing, a read-only, unreadable or damaged file — or None for a real bug.
+
+    Takes sqlite3 errors, SQLAlchemy's wrappers of them (``.orig``) and OSErrors."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:  # look through wrappers and causes
+        seen.add(id(current))
+        if isinstance(current, BranchBookError):
+            return current.message
+        if isinstance(current, OSError) and current.errno is not None:
+            if current.errno in (errno.ENOSPC, errno.EDQUOT):
+                return DISK_FULL_MESSAGE
+            if current.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                where = f"“{current.filename}”" if current.filename else "文件"
+                return f"没有权限写入{where}（{os_error_text(current)}），操作未完成。请检查文件和文件夹的权限，或换一个位置。"
+            if current.errno in _OS_ERRORS:
+                where = f"“{current.filename}”" if current.filename else "文件"
+                return f"读写{where}时出错（{os_error_text(current)}），操作未完成，已保存的记录不受影响。"
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _EXPLAINED_BY_CODE:
+            return _EXPLAINED_BY_CODE[code & 0xFF]
+        text = str(current).lower()
+        if type(current).__module__.startswith(("sqlite3", "sqlalchemy")):
+            for needle, message in _EXPLAINED_BY_TEXT:
+                if needle in text:
+                    return message
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None

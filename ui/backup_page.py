@@ -48,7 +48,7 @@ from models.backup import (
     verify_backup,
 )
 from models.db import Database
-from models.errors import BranchBookError
+from models.errors import BranchBookError, explain
 from models.lock import drive_kind
 from models.merge import MergeSummary, merge_checked
 from models.restore import RestoreResult, restore_database
@@ -290,7 +290,7 @@ class BackupPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.backup_button.setEnabled(True)
-        message = exc.message if isinstance(exc, BranchBookError) else "发生意外错误，已保存的记录不受影响。"
+        message = explain(exc) or "发生意外错误，已保存的记录不受影响。"
         self.outcome.setText(f"未完成：{message}")
         msgbox.show_error(self, exc)  # the Chinese message, or the error report for the maintainer
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.errors import BranchBookError
+from models.errors import explain
 
 #: Tests set this to a QMessageBox.StandardButton to answer every question without a dialog;
 #: the questions asked are recorded in ASKED.
@@ -67,8 +67,9 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
 
 def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:
     """A user error shows its Chinese message; anything else the crash dialog with a report."""
-    if isinstance(exc, BranchBookError):
-        warn(parent, "操作未完成", exc.message)
+    known = explain(exc)  # a BranchBookError's message, a full disk, a busy database…
+    if known is not None:
+        warn(parent, "操作未完成", known)
         return
     ASKED.append(f"意外错误：{exc!r}")
     if AUTO_ANSWER is not None:

@@ -1,8 +1,8 @@
 """Opening the database for the window, and what happens when it closes.
 
 ``open_for_gui`` does, in order: refuse (or offer to copy away from) a removable or network
-drive; take the instance lock (QLockFile on ``<db>.lock`` — the same file and layout the
-command line's models.lock.InstanceLock uses); check integrity (quick check, or a full one
+drive; take the writer lock (models.lock.InstanceLock, held while the window is open — the
+same lock every writing command takes); check integrity (quick check, or a full one
 after an unclean shutdown) and on damage keep the file aside and offer the newest good
 backup — never restoring without asking; then open (and migrate) the database.
 ``on_exit`` makes the automatic backup, marks a clean close and releases the lock.
@@ -14,7 +14,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models import paths
@@ -28,12 +28,12 @@ from models.integrity import (
     mark_open,
     newest_good_backup,
 )
-from models.lock import busy_message, drive_kind, lock_path, read_owner
+from models.lock import WINDOW_HOLDER, InstanceLock, drive_kind
 from models.restore import restore_file
 from ui import msgbox
 
 TITLE = "打开数据库"
-_locks: dict[Path, QLockFile] = {}
+_locks: dict[Path, InstanceLock] = {}
 
 
 def _key(path: Path) -> Path:
@@ -41,10 +41,11 @@ def _key(path: Path) -> Path:
 
 
 def _take_lock(parent: QWidget | None, path: Path) -> bool:
-    lock = QLockFile(str(lock_path(path)))
-    lock.setStaleLockTime(0)  # stale only when its process is gone (checked by Qt)
-    if not lock.tryLock(0):
-        msgbox.warn(parent, TITLE, busy_message(path, read_owner(lock_path(path))))
+    lock = InstanceLock(path, WINDOW_HOLDER)
+    try:
+        lock.acquire()
+    except BranchBookError as exc:
+        msgbox.warn(parent, TITLE, exc.message)
         return False
     _locks[_key(path)] = lock
     return True
@@ -53,7 +54,7 @@ def _take_lock(parent: QWidget | None, path: Path) -> bool:
 def release_lock(path: Path) -> None:
     lock = _locks.pop(_key(path), None)
     if lock is not None:
-        lock.unlock()
+        lock.release()
 
 
 def _local_copy(parent: QWidget | None, path: Path) -> Path | None:
