@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePath, PureWindowsPath
 
@@ -23,6 +24,9 @@ from models.errors import ValidationError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 2000
+#: Pixels an image may declare (a 16-megapixel phone photo has 16 million); a small file that
+#: claims more is a “decompression bomb” that would take gigabytes to decode.
+MAX_IMAGE_PIXELS = 100_000_000
 _IMAGE_TYPES = {"image/jpeg", "image/png", "image/bmp", "image/gif", "image/tiff", "image/webp"}
 
 
@@ -43,9 +47,29 @@ def _guess_type(filename: str) -> str:
 
 
 def _downscale(data: bytes, filename: str) -> tuple[bytes, str, str]:
-    """Return (data, filename, mime type): images larger than MAX_IMAGE_SIDE are shrunk."""
+    """Return (data, filename, mime type): images larger than MAX_IMAGE_SIDE are shrunk; an
+    image declaring more than MAX_IMAGE_PIXELS is refused before it is decoded."""
+    try:
+        with warnings.catch_warnings():
+            # bounded below by our own limit, so Pillow's bomb warning is not needed
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return _shrink(data, filename)
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels(filename) from exc
+
+
+def _too_many_pixels(filename: str, size: tuple[int, int] | None = None) -> ValidationError:
+    what = f"有 {size[0]}×{size[1]} 像素，" if size else "像素太多，"
+    return ValidationError(
+        f"图片“{filename}”{what}超过了 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限（可能是损坏或恶意构造的文件）。"
+        "请用手机或电脑重新拍摄、导出较小的图片后再添加。", field="attachment")
+
+
+def _shrink(data: bytes, filename: str) -> tuple[bytes, str, str]:
     try:
         with Image.open(io.BytesIO(data)) as opened:
+            if opened.size[0] * opened.size[1] > MAX_IMAGE_PIXELS:  # before decoding a single pixel
+                raise _too_many_pixels(filename, opened.size)
             opened.load()
             fmt = opened.format or ""
             if max(opened.size) <= MAX_IMAGE_SIDE:

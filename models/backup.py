@@ -30,7 +30,7 @@ from models import backup_format as fmt
 from models.backup_format import BackupFileError, Manifest
 from models.check import COUNTED_TABLES
 from models.db import APPLICATION_ID, copy_database, known_revisions
-from models.errors import os_error_text, sqlite_error_text
+from models.errors import os_error_text, require_file, sqlite_error_text
 from models.validation import format_date
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -179,8 +179,7 @@ def create_backup(
     """Back up ``db_path`` into ``target_dir``; return the verified backup."""
     if not target_dir.is_dir():
         raise BackupFileError(f"目标文件夹“{target_dir}”不存在或无法访问。请检查U盘是否已插好。")
-    if not db_path.is_file():
-        raise BackupFileError(f"找不到数据库文件“{db_path}”，无法备份。")
+    require_file(db_path, "数据库文件", "无法备份，请检查路径。", BackupFileError)
     when = now or datetime.now()
     try:
         work_dir = tempfile.TemporaryDirectory(prefix="bbk-")
@@ -272,8 +271,7 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
 
     ``work_dir`` puts the temporary folder there (beside the live database for an atomic
     rename); by default the system's temp folder is used."""
-    if not path.is_file():
-        raise BackupFileError(f"找不到备份文件“{path}”，请检查路径。")
+    require_file(path, "备份文件", "请检查路径。", BackupFileError)
     try:
         work = Path(tempfile.mkdtemp(prefix=".bbk-work-", dir=work_dir))
     except OSError as exc:

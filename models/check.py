@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.db import ensure_openable, head_revision, inspect_file
+from models.db import ensure_openable, head_revision, inspect_file, readonly_uri
 from models.errors import DatabaseFileError, sqlite_error_text
 
 COUNTED_TABLES = (
@@ -61,7 +61,7 @@ def check_database(path: Path) -> CheckReport:
     head = head_revision()
     if info.revision != head:
         report.notes.append(f"数据版本 {info.revision} 较旧，用本软件打开时会自动升级到 {head}")
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con = sqlite3.connect(readonly_uri(path), uri=True)
     try:
         damaged = [r[0] for r in con.execute("PRAGMA integrity_check")]
         if damaged != ["ok"]:
@@ -87,7 +87,8 @@ def _audit_problems(path: Path) -> list[str]:
 
     from models.audit import verify_chain
 
-    engine = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
+    uri = readonly_uri(path)
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     try:
         with Session(engine) as session:
             broken = verify_chain(session)

@@ -18,7 +18,12 @@ from models import paths
 from models.autobackup import record_backup
 from models.backup import create_backup, verify_backup
 from models.db import open_database
-from models.errors import BranchBookError, os_error_text, sqlite_error_text
+from models.errors import (
+    BranchBookError,
+    os_error_text,
+    require_file,
+    sqlite_error_text,
+)
 from models.lock import ensure_local
 from models.merge import merge_backup
 from models.restore import restore_file
@@ -44,10 +49,9 @@ def read_passphrase(file: Path | None) -> str | None:
     """The passphrase in ``file`` (first line, surrounding whitespace removed), or None."""
     if file is None:
         return None
+    require_file(file, "密码文件", "请检查 --passphrase-file 的路径。")
     try:
         text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise BranchBookError(f"找不到密码文件“{file}”。请检查 --passphrase-file 的路径。") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BranchBookError(f"无法读取密码文件“{file}”。请确认它是 UTF-8 文本文件。") from exc
     lines = text.splitlines()
@@ -60,8 +64,8 @@ def read_passphrase(file: Path | None) -> str | None:
 def _prepare(args: argparse.Namespace, *, must_exist: bool = True) -> tuple[Path, str | None]:
     """The database path (refused on a removable or network drive) and the passphrase."""
     path = Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
-    if must_exist and not path.is_file():
-        raise BranchBookError(f"找不到数据库文件“{path}”。请用 --db 指定数据库。")
+    if must_exist:
+        require_file(path, "数据库文件", "请用 --db 指定数据库。")
     passphrase = read_passphrase(args.passphrase_file)
     ensure_local(path)
     return path, passphrase

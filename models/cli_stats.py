@@ -18,15 +18,14 @@ from models.compliance import (
     period_text,
 )
 from models.db import Database, open_database
-from models.errors import BranchBookError
+from models.errors import BranchBookError, require_file
 from models.rules import Period
 
 
 def open_from_args(args: argparse.Namespace) -> Database:
     """The database a subcommand works on (--db, else the default one); it must exist."""
     path = Path(args.db) if args.db else paths.default_db_path()
-    if not path.is_file():
-        raise BranchBookError(f"找不到数据库文件“{path}”，请用 --db 指定正确的路径。", field="db")
+    require_file(path, "数据库文件", "请用 --db 指定正确的路径。")
     return open_database(path)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -94,9 +94,22 @@ def _install_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def sqlite_url(path: Path) -> URL:
+    """The SQLAlchemy URL of a database file. Built, never formatted: in ``f"sqlite:///{path}"``
+    a ``?`` or ``#`` in a file name starts a query or fragment and ``%41`` is decoded, so the
+    engine would open (and create) some other file."""
+    return URL.create("sqlite", database=str(path))
+
+
+def readonly_uri(path: Path) -> str:
+    """An SQLite ``file:`` URI opening ``path`` read-only; ``as_uri`` percent-encodes ``?``,
+    ``#``, ``%``, spaces and Chinese, which SQLite decodes."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
     kwargs: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
-    engine = create_engine(f"sqlite:///{path}", **kwargs)
+    engine = create_engine(sqlite_url(path), **kwargs)
     _install_pragmas(engine, foreign_keys=foreign_keys)
     return engine
 
@@ -117,7 +130,7 @@ def inspect_file(path: Path) -> FileInfo:
     if header != SQLITE_HEADER:
         return FileInfo(exists=True, is_sqlite=False)
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -193,7 +206,7 @@ def copy_database(src: Path, dest: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_
     A read transaction is opened first, waiting at most ``busy_timeout_ms`` for a writer
     elsewhere: Python's backup loop would otherwise retry for ever while another connection
     keeps the file locked. Raises ``sqlite3.OperationalError`` when that wait runs out."""
-    source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True,
+    source = sqlite3.connect(readonly_uri(src), uri=True,
                              timeout=busy_timeout_ms / 1000, isolation_level=None)
     try:
         source.execute("BEGIN")

@@ -139,3 +139,15 @@ def explain(exc: BaseException) -> str | None:
                     return message
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return None
+
+
+def require_file(path: object, what: str, fix: str, error: type[BranchBookError] = BranchBookError) -> None:
+    """Raise ``error`` unless ``path`` is an existing file: a folder is called a folder (not
+    “找不到”), a missing file is called missing. ``what``: 备份文件, 数据库文件 …"""
+    import os
+
+    text = os.fspath(path)  # type: ignore[call-overload]
+    if os.path.isdir(text):
+        raise error(f"“{text}”是一个文件夹，不是{what}。请选择文件夹里的{what}本身。")
+    if not os.path.isfile(text):
+        raise error(f"找不到{what}“{text}”。{fix}")

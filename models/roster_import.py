@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, roster
 from models.enums import AuditAction, BranchRole, Gender, MemberCategory
-from models.errors import BranchBookError, ValidationError
+from models.errors import BranchBookError, ValidationError, require_file
 from models.validation import id_number_problem
 
 HEADER_SCAN_ROWS = 15
@@ -136,8 +136,7 @@ def _find_header(ws: Any) -> tuple[int, dict[str, int]] | None:
 def _load_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, tuple[Any, ...]]]]:
     import openpyxl  # local: only the import needs it
 
-    if not path.exists():
-        raise BranchBookError(f"找不到文件“{path}”，请检查路径。")
+    require_file(path, "Excel 文件", "请检查路径。")
     try:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from models.errors import ValidationError
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -53,7 +55,17 @@ def format_date(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+#: The longest search text accepted (SQLite refuses LIKE patterns over 50,000 bytes; nobody
+#: searches for a whole page).
+MAX_SEARCH_CHARS = 200
+
+
 def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` literally anywhere (use with escape='\\')."""
+    """A LIKE pattern matching ``text`` literally anywhere (use with escape='\\').
+
+    Raises ValidationError (field ``text``) for a text longer than MAX_SEARCH_CHARS."""
+    if len(text) > MAX_SEARCH_CHARS:
+        raise ValidationError(f"搜索内容太长（{len(text)} 个字）。请只输入要找的关键词，"
+                              f"不超过 {MAX_SEARCH_CHARS} 个字。", field="text")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from models.db import SQLITE_HEADER
+from models.db import SQLITE_HEADER, readonly_uri
 from models.errors import BranchBookError, DatabaseFileError, sqlite_error_text
 from models.lock import InstanceLock
 
@@ -36,7 +36,7 @@ def refuse_if_damaged(path: Path) -> None:
     if not _is_sqlite_file(path):
         return  # missing, empty or foreign: opening the database explains it
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
         try:
             result = [row[0] for row in con.execute("PRAGMA quick_check")]
         finally:

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 import main
+from models import paths
 from models.backup import create_backup, verify_backup
 from models.db import open_database
 from models.lock import WINDOW_HOLDER, lock_path
@@ -82,7 +83,8 @@ def test_a_command_writing_holds_the_lock_against_the_window(filled: Path, tmp_p
     child = hold_lock(filled, "命令“members import”")
     try:
         done = subprocess.run([sys.executable, "main.py", "merge", "--db", str(filled), str(sheet)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                              env={**os.environ, "BRANCHBOOK_DATA_DIR": str(paths.data_dir())})
     finally:
         let_go(child)
     assert done.returncode == 1 and "命令“members import”" in done.stderr

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from models.db import Database
 from models.enums import MeetingType
 from models.meetings import list_meetings, meeting_years
+from models.validation import MAX_SEARCH_CHARS
 from ui.look import icon
 from ui.meetings_model import (
     COL_COUNTS,
@@ -58,6 +59,7 @@ class MeetingsPage(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("搜索会议名称、主题、会议内容（Ctrl+F）")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaxLength(MAX_SEARCH_CHARS)  # a pasted page is cut, not refused
         self.search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.count_label = QLabel()
 

@@ -36,6 +36,7 @@ from models.db import Database
 from models.errors import BranchBookError
 from models.meetings import list_meetings
 from models.notes import NoteInput, NoteRow
+from models.validation import MAX_SEARCH_CHARS
 from ui import msgbox
 from ui.look import error_label, icon
 from ui.table_base import RowsModel
@@ -68,6 +69,7 @@ class NotesPage(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("搜索标题、内容、学习材料")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaxLength(MAX_SEARCH_CHARS)  # a pasted page is cut, not refused
         self.year_filter = QComboBox()
         self.year_filter.addItem("全部年份", None)
         for y in range(date.today().year, date.today().year - 10, -1):

@@ -102,3 +102,27 @@ def test_delete_is_logged_and_finalized_meetings_refuse_changes(db: Database, br
         attachments.delete_attachment(s, keep)
     with db.reading() as s:
         assert [a.id for a in attachments.list_attachments(s, mid)] == [keep]
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A 70-byte PNG whose header claims ``width``×``height`` pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("size", [(20_000, 20_000), (100_000, 100_000)])
+def test_pixel_bomb_is_refused_in_chinese_before_decoding(db: Database, branch_id: int,
+                                                          size: tuple[int, int]) -> None:
+    mid = _meeting(db, branch_id)
+    with db.transaction() as s, pytest.raises(BranchBookError) as caught:
+        attachments.add_attachment(s, mid, "签到表.png", _png_claiming(*size))
+    assert "百万像素" in caught.value.message and caught.value.field == "attachment"
+    with db.reading() as s:
+        assert attachments.list_attachments(s, mid) == []

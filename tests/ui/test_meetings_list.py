@@ -164,3 +164,14 @@ def test_ten_years_open_in_batches(qtbot: QtBot, db: Database) -> None:
     assert total > BATCH * 2
     assert widget.proxy.rowCount() < total  # not every row handed to the view at once
     assert widget.count_label.text() == f"共 {total} 条"
+
+
+def test_pasting_a_whole_document_into_search_is_cut_not_a_crash(page: MeetingsPage) -> None:
+    from models.validation import MAX_SEARCH_CHARS
+
+    page.search_box.setText("党" * 100_000)  # a paste
+    page.reload()
+    assert len(page.search_box.text()) == MAX_SEARCH_CHARS and _titles(page) == []
+    page.search_box.setText("例会")
+    page.reload()
+    assert _titles(page) == ["支委会例会"]

@@ -4,6 +4,7 @@ while a command writes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from models import paths
 from models.backup import verify_backup
 from models.db import Database
 from models.lock import WINDOW_HOLDER
@@ -35,8 +37,9 @@ def _answers() -> Iterator[None]:
 
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BRANCHBOOK_DATA_DIR": str(paths.data_dir())}  # never the real profile
     return subprocess.run([sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=env)
 
 
 def test_open_window_refuses_import_and_allows_usb_backup(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
