@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from models.compliance import due_in_month, due_this_month
 from models.db import Database
 from models.enums import MeetingType
+from models.periods import last_held_day
 from models.roster import default_branch
 from ui import msgbox
 from ui.backup_page import BackupPage
@@ -33,6 +34,7 @@ from ui.look import NAV_STYLE, icon
 from ui.meeting_editor import MeetingEditor
 from ui.meetings_page import MeetingsPage
 from ui.notes_page import NotesPage
+from ui.period_dialog import PeriodDialog
 from ui.roster_page import RosterPage
 from ui.screen_fit import keep_within_screen, open_fitted, scrolling
 from ui.settings import (
@@ -264,28 +266,38 @@ class MainWindow(QMainWindow):
 
     # --- toolbar --------------------------------------------------------------------------------------
     def print_report(self, kind: str) -> None:
-        """打印/导出: minutes and sign-in sheet of the selected meeting, the month's compilation,
-        the year's ledger."""
+        """打印/导出: minutes and sign-in sheet of the selected meeting; the compilation of a month
+        and the ledger of a year chosen in a small dialog (not taken from the selection)."""
         from ui.preview import preview_report
 
-        meeting_id = self.meetings_page.selected_id()
-        row = None
-        if meeting_id is not None:
-            source = self.meetings_page.model.row_of(meeting_id)
-            row = self.meetings_page.model.row_at(source) if source is not None else None
         if kind in ("minutes", "signin"):
+            meeting_id = self.meetings_page.selected_id()
             if meeting_id is None:
                 msgbox.inform(self, "打印/导出", "请先在“会议记录”列表中选择一次会议。")
                 self.show_view("meetings")
                 return
             preview_report(self, self.db, kind, branch_id=self.branch_id, meeting_id=meeting_id)
             return
-        day = row.held_on if row else date.today()
+        self.choose_period(kind)
+
+    def choose_period(self, kind: str) -> PeriodDialog:
+        """Ask which month (本月汇编) or year (年度台账), starting from the last month with held
+        meetings; 生成并预览 builds the document."""
+        from ui.preview import preview_report
+
+        with self.db.reading() as s:
+            last = last_held_day(s, self.branch_id)
+        dialog = PeriodDialog(self, kind, last or date.today())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if kind == "monthly":
-            preview_report(self, self.db, kind, branch_id=self.branch_id, month=f"{day.year}-{day.month:02d}")
+            dialog.accepted.connect(lambda: preview_report(self, self.db, kind, branch_id=self.branch_id,
+                                                           month=dialog.month()))
         else:
-            year = self.meetings_page.year_filter.currentData() or day.year
-            preview_report(self, self.db, kind, branch_id=self.branch_id, year=int(year))
+            dialog.accepted.connect(lambda: preview_report(self, self.db, kind, branch_id=self.branch_id,
+                                                           year=dialog.year()))
+        self.period_dialog = dialog
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from models import paths
 from models.db import Database
-from models.enums import MeetingType
+from models.enums import MeetingStatus, MeetingType
 from models.meetings import list_meetings
 from models.roster import list_branches
 from tests.ui import gui_support
@@ -151,13 +152,49 @@ def test_print_menu_sends_the_right_document(window: MainWindow, db: Database, b
     window.meetings_page.reload()
     window.meetings_page.select_meeting(mid)
     window.print_action.trigger()
-    for kind in ("signin", "monthly", "annual"):
-        window.print_actions[kind].trigger()
+    window.print_actions["signin"].trigger()
     bid = branch.branch_id
     assert calls == [("minutes", {"branch_id": bid, "meeting_id": mid}),
-                     ("signin", {"branch_id": bid, "meeting_id": mid}),
-                     ("monthly", {"branch_id": bid, "month": "2025-06"}),
-                     ("annual", {"branch_id": bid, "year": 2025})]
+                     ("signin", {"branch_id": bid, "meeting_id": mid})]
+
+
+def _ok(dialog: QWidget) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    QTest.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_month_and_year_are_asked_for_not_taken_from_the_selection(
+        window: MainWindow, db: Database, branch: SmallBranch, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr("ui.preview.preview_report",
+                        lambda parent, db, kind, **kw: calls.append((kind, kw)))
+    add_meeting(db, branch.branch_id, MeetingType.COMMITTEE, date(2025, 6, 3), "六月支委会")
+    add_meeting(db, branch.branch_id, MeetingType.THEME_DAY, date(2025, 9, 20), "九月主题党日")
+    later = date.today() + timedelta(days=40)
+    plan = add_meeting(db, branch.branch_id, MeetingType.COMMITTEE, later, "计划中的支委会",
+                       status=MeetingStatus.PLANNED)
+    window.meetings_page.refresh_years()
+    window.meetings_page.reload()
+    window.meetings_page.select_meeting(plan)  # a plan months ahead is selected: not what is printed
+    window.print_actions["monthly"].trigger()
+    dialog = window.period_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "打印本月汇编"
+    assert (dialog.year(), dialog.month()) == (2025, "2025-09")  # the last month with held meetings
+    assert calls == []
+    dialog.month_combo.setCurrentIndex(dialog.month_combo.findText("6月"))
+    _ok(dialog)
+    assert calls == [("monthly", {"branch_id": branch.branch_id, "month": "2025-06"})]
+
+    window.print_actions["annual"].trigger()
+    dialog = window.period_dialog
+    assert dialog.windowTitle() == "打印年度台账" and dialog.year() == 2025
+    assert dialog.month_combo.isHidden()
+    dialog.year_spin.setValue(2024)
+    _ok(dialog)
+    assert calls[-1] == ("annual", {"branch_id": branch.branch_id, "year": 2024})
+    window.print_actions["annual"].trigger()
+    window.period_dialog.reject()  # 取消: nothing is built
+    assert len(calls) == 2
 
 
 def test_view_and_geometry_are_remembered(qtbot: QtBot, window: MainWindow, db: Database) -> None:
