@@ -192,28 +192,38 @@ class MemberInput:
     note: str = ""
 
 
-def validate_member(data: MemberInput, today: date | None = None) -> MemberInput:
-    """Return a cleaned copy or raise ValidationError naming the field."""
+def member_problems(data: MemberInput, today: date | None = None) -> list[ValidationError]:
+    """Every refused field of ``data`` at once (a form shows them all in one round), in form order."""
     today = today or date.today()
-    name = data.name.strip()
-    if not name:
-        raise ValidationError("姓名不能为空，请填写党员姓名。", field="name")
-    if data.joined_on is None:
-        raise ValidationError("请填写入党时间。", field="joined_on")
-    if data.joined_on > today:
-        raise ValidationError("入党时间不能晚于今天，请检查日期。", field="joined_on")
-    if data.birth_date is not None and data.birth_date >= data.joined_on:
-        raise ValidationError("出生日期应早于入党时间，请检查日期。", field="birth_date")
-    if data.full_member_on is not None and data.full_member_on < data.joined_on:
-        raise ValidationError("转正时间不能早于入党时间，请检查日期。", field="full_member_on")
+    problems: list[ValidationError] = []
+    if not data.name.strip():
+        problems.append(ValidationError("姓名不能为空，请填写党员姓名。", field="name"))
+    joined = data.joined_on
+    if joined is None:
+        problems.append(ValidationError("请填写入党时间。", field="joined_on"))
+    elif joined > today:
+        problems.append(ValidationError("入党时间不能晚于今天，请检查日期。", field="joined_on"))
+    if joined is not None and data.birth_date is not None and data.birth_date >= joined:
+        problems.append(ValidationError("出生日期应早于入党时间，请检查日期。", field="birth_date"))
+    if joined is not None and data.full_member_on is not None and data.full_member_on < joined:
+        problems.append(ValidationError("转正时间不能早于入党时间，请检查日期。", field="full_member_on"))
     if data.category == MemberCategory.PROBATIONARY and data.full_member_on is not None and data.full_member_on <= today:
-        raise ValidationError("已填写转正时间的党员应为“正式党员”，请修改党员类别或转正时间。", field="category")
+        problems.append(ValidationError("已填写转正时间的党员应为“正式党员”，请修改党员类别或转正时间。",
+                                        field="category"))
     id_number = data.id_number.strip().upper()
     if id_number and (problem := id_number_problem(id_number)):
-        raise ValidationError(problem + "。", field="id_number")
-    phone = data.phone.strip()
-    if problem := phone_problem(phone):
-        raise ValidationError(problem + "。", field="phone")
+        problems.append(ValidationError(problem + "。", field="id_number"))
+    if problem := phone_problem(data.phone.strip()):
+        problems.append(ValidationError(problem + "。", field="phone"))
+    return problems
+
+
+def validate_member(data: MemberInput, today: date | None = None) -> MemberInput:
+    """Return a cleaned copy or raise ValidationError naming the (first refused) field."""
+    problems = member_problems(data, today)
+    if problems:
+        raise problems[0]
+    name, id_number, phone = data.name.strip(), data.id_number.strip().upper(), data.phone.strip()
     is_committee = data.is_committee or data.branch_role != BranchRole.NONE
     return MemberInput(
         name=name, gender=data.gender, joined_on=data.joined_on, category=data.category,

@@ -115,6 +115,7 @@ class BackupPage(QWidget):
         self.backup_button.clicked.connect(self.start_backup)
         form.addRow("", self.backup_button)
         self.target.currentIndexChanged.connect(self._target_changed)
+        self._encrypt_toggled(self.encrypt.isChecked())  # no target yet: passwords off with encryption
         return box
 
     def _list_box(self) -> QGroupBox:

@@ -102,6 +102,15 @@ class GroupsDialog(QDialog):
         return True
 
     def add_group(self) -> bool:
+        """新建党小组. While the fields still show the selected group, the first click starts a
+        blank entry (a copy of that name would only be refused as a duplicate)."""
+        group = self._current()
+        if group is not None and self.name_edit.text().strip() == group.name:
+            self.list.setCurrentRow(-1)  # empties the fields
+            self.error.hide()
+            self.name_edit.setPlaceholderText("请填写新党小组的名称（如：第三党小组），再点“新建党小组”")
+            self.name_edit.setFocus()
+            return False
         name, leader = self.name_edit.text(), self.leader_combo.currentData()
         if self._run(lambda s: roster.create_group(s, self.branch_id, name, leader)):
             self.reload(select=self._last)

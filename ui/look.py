@@ -12,7 +12,14 @@ from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from models import paths
 
@@ -29,6 +36,10 @@ QListWidget::item:selected { background: #b71c1c; color: white; }
 """
 BANNER_STYLE = "background: #fff3e0; color: #8d4a00; padding: 6px; border: 1px solid #ffcc80;"
 ERROR_STYLE = "color: #c62828;"
+#: Read-only text fields (a finalized meeting) are grey, so nobody tries to type into them.
+READ_ONLY_STYLE = ('QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"], QTextEdit[readOnly="true"]'
+                   " { background: #ececec; color: #333333; border: 1px solid #d0d0d0; }")
+READ_ONLY_BACKGROUND = "#ececec"
 
 _translators: list[QTranslator] = []
 
@@ -77,6 +88,16 @@ def apply_look(app: QApplication) -> None:
             app.installTranslator(translator)
             _translators.append(translator)
             break
+
+
+def show_read_only_fields(root: QWidget) -> None:
+    """Give ``root``'s read-only text fields their grey look; call again after read-only changes
+    (a property selector is only re-read when the widget is polished again)."""
+    if root.styleSheet() != READ_ONLY_STYLE:
+        root.setStyleSheet(READ_ONLY_STYLE)
+    for field in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit) + root.findChildren(QTextEdit):
+        field.style().unpolish(field)
+        field.style().polish(field)
 
 
 def error_label() -> QLabel:

@@ -31,7 +31,7 @@ from ui import msgbox
 from ui.agenda_editor import AgendaEditor
 from ui.attachments_panel import AttachmentsPanel
 from ui.attendance_panel import AttendanceEntry, AttendancePanel
-from ui.look import BANNER_STYLE, error_label, icon, title_font
+from ui.look import BANNER_STYLE, error_label, icon, show_read_only_fields, title_font
 from ui.meeting_form import MeetingForm
 from ui.rows_table import RowsPanel, actions_model, guests_model
 from ui.screen_fit import open_fitted, scrolling
@@ -249,6 +249,7 @@ class MeetingEditor(QDialog):
         self.attachments.set_read_only(ro)
         for e in (self.minutes_edit, self.material_edit):
             e.setReadOnly(ro)
+        show_read_only_fields(self)
         self.save_button.setEnabled(not ro)
         self.finalize_button.setVisible(not ro)
         self.finalize_button.setEnabled(self.meeting_id is not None or not ro)

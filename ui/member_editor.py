@@ -60,7 +60,7 @@ class MemberEditor(QDialog):
         self.phone_edit = QLineEdit()
         self.id_edit = QLineEdit()
         self.id_edit.setMaxLength(18)
-        self.joined_edit = DateEdit()
+        self.joined_edit = DateEdit(optional=True)  # unknown stays empty: never today by accident
         self.full_edit = DateEdit(optional=True)
         self.category_combo = _combo(MemberCategory.choices())
         self.group_combo = QComboBox()
@@ -106,6 +106,7 @@ class MemberEditor(QDialog):
         if member_id is not None:
             self._load()
         self._enable_history()
+        self.snapshot = self.collect()
         open_fitted(self, QSize(760, 680), option=MEMBER_GEOMETRY)
 
     # --- sections -------------------------------------------------------------------------------
@@ -226,6 +227,11 @@ class MemberEditor(QDialog):
         for label in self.errors.values():
             label.hide()
         data = self.collect()
+        problems = roster.member_problems(data)
+        for problem in problems:  # every refused field in one round, each under its field
+            self._show_error(problem, self.errors["name"])
+        if problems:
+            return False
         try:
             with self.db.transaction() as s:
                 if self.member_id is None:
@@ -235,9 +241,21 @@ class MemberEditor(QDialog):
         except BranchBookError as exc:
             self._show_error(exc, self.errors["name"])
             return False
+        self.snapshot = self.collect()
         self.saved.emit(self.member_id)
         self.accept()
         return True
+
+    def reject(self) -> None:
+        """取消, Esc or the close button: typing is not dropped without asking."""
+        if self.collect() != self.snapshot:
+            answer = msgbox.ask_unsaved(self, "党员信息有未保存的修改，是否保存？")
+            if answer == msgbox.QMessageBox.StandardButton.Cancel:
+                return
+            if answer == msgbox.QMessageBox.StandardButton.Save:
+                self.save()
+                return
+        super().reject()
 
     def add_status(self) -> bool:
         self.state_error.hide()

@@ -271,3 +271,14 @@ def test_restore_and_merge_check_the_backup_once_and_leave_no_copy(
     page.merge(broken)
     qtbot.waitUntil(lambda: "少了 1 字节" in page.outcome.text(), timeout=20000)
     assert _work_folders() == [] and _meetings(db) == 3
+
+
+def test_password_fields_are_off_while_encryption_is_off(page: BackupPage, qtbot: QtBot) -> None:
+    page.target.setCurrentIndex(-1)
+    page.encrypt.setChecked(False)
+    assert not page.passphrase.isEnabled() and not page.passphrase2.isEnabled()
+    page.encrypt.click()
+    assert page.encrypt.isChecked() and page.passphrase.isEnabled() and page.passphrase2.isEnabled()
+    fresh = BackupPage(page.db, page.branch_id)  # a new page with no target chosen yet
+    qtbot.addWidget(fresh)
+    assert fresh.encrypt.isChecked() or not fresh.passphrase.isEnabled()

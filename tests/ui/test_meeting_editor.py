@@ -29,6 +29,7 @@ from models.meetings import ActionInput
 from tests.ui import gui_support
 from tests.ui.gui_support import SmallBranch, add_meeting, ime_type, retype
 from ui import meeting_editor, msgbox
+from ui.look import READ_ONLY_BACKGROUND
 from ui.meeting_editor import TAB_AGENDA, TAB_ATTENDANCE, MeetingEditor
 
 # shared fixtures (see gui_support)
@@ -211,6 +212,12 @@ def test_date_change_follows_the_roll_without_redrawing_unchanged_rows(
     assert editor.form.host_combo.findText("周四") < 0 and editor.form.host_combo.findText("赵一") >= 0
 
 
+def _background(field: QWidget) -> str:
+    """The colour a person sees inside the field, away from its text."""
+    image = field.grab().toImage()
+    return image.pixelColor(image.width() - 6, image.height() // 2).name()
+
+
 def test_finalize_makes_it_read_only_and_unlock_is_logged(qtbot: QtBot, db: Database, branch: SmallBranch,
                                                            answer: list, monkeypatch: pytest.MonkeyPatch) -> None:
     editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.COMMITTEE, held_on=DAY)
@@ -222,6 +229,7 @@ def test_finalize_makes_it_read_only_and_unlock_is_logged(qtbot: QtBot, db: Data
     assert not editor.banner.isHidden() and "只读" in editor.banner.text()
     assert editor.form.title_edit.isReadOnly() and editor.minutes_edit.isReadOnly()
     assert not editor.save_button.isEnabled() and not editor.form.type_combo.isEnabled()
+    assert _background(editor.form.title_edit) == READ_ONLY_BACKGROUND  # looks read-only, too
     ime_type(editor.form.title_edit, "改动")
     assert not editor.save() and not editor.is_dirty()
     with db.transaction() as s, pytest.raises(BranchBookError, match="已定稿"):
@@ -230,6 +238,7 @@ def test_finalize_makes_it_read_only_and_unlock_is_logged(qtbot: QtBot, db: Data
     monkeypatch.setattr(meeting_editor, "ask_reason", lambda _parent: "记录人笔误，需更正")
     qtbot.mouseClick(editor.unlock_button, Qt.MouseButton.LeftButton)
     assert editor.status == MeetingStatus.DRAFT and not editor.form.title_edit.isReadOnly()
+    assert _background(editor.form.title_edit) != READ_ONLY_BACKGROUND
     with db.reading() as s:
         entries = audit.list_entries(s, limit=5)
     assert entries[0].action == AuditAction.UNLOCK and "记录人笔误，需更正" in entries[0].summary

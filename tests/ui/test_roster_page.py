@@ -227,3 +227,42 @@ def test_delete_only_members_without_records(qtbot: QtBot, page: RosterPage, db:
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
         assert (name not in _names(page)) == deleted
     assert "已有 1 条出席记录，不能删除" in msgbox.ASKED[-2]
+
+
+def test_a_new_member_form_leaves_the_join_date_empty_and_shows_every_error_at_once(
+        qtbot: QtBot, page: RosterPage, db: Database, branch: SmallBranch, answer: list) -> None:
+    editor = _editor(qtbot, page, None)
+    assert editor.joined_edit.value() is None and editor.joined_edit.text() == "未填"
+    qtbot.keyClicks(editor.phone_edit, "139abc")
+    qtbot.keyClicks(editor.id_edit, "110105194912310021")
+    qtbot.mouseClick(editor.buttons.button(editor.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+    shown = {name for name, label in editor.errors.items() if not label.isHidden()}
+    assert shown == {"name", "joined_on", "phone", "id_number"}  # four problems, one round
+    assert editor.errors["joined_on"].text() == "请填写入党时间。"
+    with db.reading() as s:
+        assert len(roster.list_members(s, branch.branch_id)) == 8
+    ime_type(editor.name_edit, "补全")
+    editor.joined_edit.set_value(date(2016, 7, 1))
+    editor.phone_edit.clear()
+    editor.id_edit.clear()
+    assert editor.save()
+    with db.reading() as s:
+        row = next(m for m in roster.list_members(s, branch.branch_id) if m.name == "补全")
+    assert row.joined_on == date(2016, 7, 1)
+
+
+def test_cancelling_a_typed_member_form_asks_first(qtbot: QtBot, page: RosterPage, db: Database,
+                                                   branch: SmallBranch, answer: list) -> None:
+    editor = _editor(qtbot, page, branch.members["赵一"])
+    editor.reject()  # nothing typed: closes without a question
+    assert not editor.isVisible() and msgbox.ASKED == []
+    editor = _editor(qtbot, page, branch.members["赵一"])
+    retype(editor.name_edit, "赵一改")
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Cancel
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert editor.isVisible() and msgbox.ASKED == ["党员信息有未保存的修改，是否保存？"]
+    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Save
+    editor.buttons.button(editor.buttons.StandardButton.Cancel).click()
+    assert not editor.isVisible()
+    with db.reading() as s:
+        assert roster.get_member(s, branch.members["赵一"]).row.name == "赵一改"
