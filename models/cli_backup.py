@@ -14,12 +14,14 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from models import passphrase as passphrase_rule
 from models import paths
 from models.autobackup import record_backup
 from models.backup import create_backup, verify_backup
 from models.db import open_database
 from models.errors import (
     BranchBookError,
+    explain,
     os_error_text,
     require_file,
     sqlite_error_text,
@@ -37,43 +39,33 @@ def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
         try:
             return handler(args)
         except OSError as exc:
-            raise BranchBookError(
-                f"读写文件“{exc.filename or ''}”时出错（{os_error_text(exc)}），操作未完成。") from exc
+            raise BranchBookError(explain(exc) or
+                                  f"读写文件“{exc.filename or ''}”时出错（{os_error_text(exc)}），操作未完成。") from exc
         except sqlite3.Error as exc:
-            raise BranchBookError(f"{sqlite_error_text(exc)}，操作未完成，数据库未改动。") from exc
+            raise BranchBookError(explain(exc) or f"{sqlite_error_text(exc)}，操作未完成，数据库未改动。") from exc
 
     return run
 
 
-def read_passphrase(file: Path | None) -> str | None:
-    """The passphrase in ``file`` (first line, surrounding whitespace removed), or None."""
-    if file is None:
-        return None
-    require_file(file, "密码文件", "请检查 --passphrase-file 的路径。")
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BranchBookError(f"无法读取密码文件“{file}”。请确认它是 UTF-8 文本文件。") from exc
-    lines = text.splitlines()
-    passphrase = lines[0].strip() if lines else ""
-    if not passphrase:
-        raise BranchBookError(f"密码文件“{file}”是空的。请在第一行写入备份密码。")
-    return passphrase
+def read_passphrase(file: Path | None, *, new: bool = False) -> str | None:
+    """The passphrase in ``file`` by the one rule of models.passphrase (``new``: for a backup
+    being made, so the minimum length applies), or None."""
+    return None if file is None else passphrase_rule.from_file(file, new=new)
 
 
-def _prepare(args: argparse.Namespace, *, must_exist: bool = True) -> tuple[Path, str | None]:
+def _prepare(args: argparse.Namespace, *, must_exist: bool = True, new: bool = False) -> tuple[Path, str | None]:
     """The database path (refused on a removable or network drive) and the passphrase."""
     path = Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
     if must_exist:
         require_file(path, "数据库文件", "请用 --db 指定数据库。")
-    passphrase = read_passphrase(args.passphrase_file)
+    passphrase = read_passphrase(args.passphrase_file, new=new)
     ensure_local(path)
     return path, passphrase
 
 
 @_user_errors
 def run_backup(args: argparse.Namespace) -> int:
-    db_path, passphrase = _prepare(args)
+    db_path, passphrase = _prepare(args, new=True)
     open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
     info = create_backup(db_path, Path(args.to), passphrase=passphrase)
     record_backup(db_path, info)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import passphrase as passphrase_rule
 from models.autobackup import (
     BackupEntry,
     last_backup_text,
@@ -48,7 +49,7 @@ from models.backup import (
     verify_backup,
 )
 from models.db import Database
-from models.errors import BranchBookError, explain
+from models.errors import BranchBookError, ValidationError, explain
 from models.lock import drive_kind
 from models.merge import MergeSummary, merge_checked
 from models.restore import RestoreResult, restore_database
@@ -56,7 +57,6 @@ from ui import msgbox
 from ui.backup_list import BackupListModel, removable_volumes
 from ui.operations import Operation
 
-MIN_PASSPHRASE = 6
 T = TypeVar("T")
 
 
@@ -106,7 +106,7 @@ class BackupPage(QWidget):
         form.addRow("", self.encrypt)
         self.passphrase = QLineEdit()
         self.passphrase2 = QLineEdit()
-        for edit, hint in ((self.passphrase, "至少 6 个字符"), (self.passphrase2, "再输入一次")):
+        for edit, hint in ((self.passphrase, f"至少 {passphrase_rule.MIN_LENGTH} 个字符"), (self.passphrase2, "再输入一次")):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setPlaceholderText(hint)
         form.addRow("备份密码：", self.passphrase)
@@ -205,11 +205,11 @@ class BackupPage(QWidget):
     def _ask_passphrase(self, path: Path) -> str | None:
         text, ok = QInputDialog.getText(self, "备份密码", f"备份“{path.name}”已加密，请输入密码：",
                                         QLineEdit.EchoMode.Password)
-        return text if ok and text else None
+        return passphrase_rule.normalise(text) if ok and text else None
 
     def _ask_new_passphrase(self) -> str | None:
         """Twice, for an encrypted backup started from the toolbar; None if cancelled."""
-        first, ok = QInputDialog.getText(self, "备份密码", f"请设置备份密码（至少 {MIN_PASSPHRASE} 个字符）：",
+        first, ok = QInputDialog.getText(self, "备份密码", f"请设置备份密码（至少 {passphrase_rule.MIN_LENGTH} 个字符）：",
                                          QLineEdit.EchoMode.Password)
         if not ok:
             return None
@@ -252,15 +252,17 @@ class BackupPage(QWidget):
         if not self.encrypt.isChecked():
             return True, None
         first, second = self.passphrase.text(), self.passphrase2.text()
-        if len(first) < MIN_PASSPHRASE:
-            msgbox.warn(self, "备份密码", f"备份密码至少要 {MIN_PASSPHRASE} 个字符，请在“备份密码”中重新输入。")
+        try:
+            checked = passphrase_rule.check_new(first)  # the command line's rule too
+        except ValidationError as exc:
+            msgbox.warn(self, "备份密码", exc.message)
             self.passphrase.setFocus()
             return False, None
-        if first != second:
+        if checked != passphrase_rule.normalise(second):
             msgbox.warn(self, "备份密码", "两次输入的密码不一致，请在“确认密码”中重新输入。")
             self.passphrase2.setFocus()
             return False, None
-        return True, first
+        return True, checked
 
     def start_backup(self) -> None:
         folder = self.target_folder()

@@ -282,3 +282,54 @@ def test_password_fields_are_off_while_encryption_is_off(page: BackupPage, qtbot
     fresh = BackupPage(page.db, page.branch_id)  # a new page with no target chosen yet
     qtbot.addWidget(fresh)
     assert fresh.encrypt.isChecked() or not fresh.passphrase.isEnabled()
+
+
+def test_window_backup_verifies_from_the_command_line_with_the_same_passphrase_file(
+        page: BackupPage, qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One passphrase rule (models.passphrase): spaces typed in the window are part of the
+    passphrase, and the same text in a file (as Notepad saves it) opens the backup."""
+    import main
+    from tests.ui.gui_support import ime_type
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.set_target(usb)
+    page.encrypt.setChecked(True)
+    typed = " 支部 密码 7 "
+    for edit in (page.passphrase, page.passphrase2):
+        qtbot.keyClick(edit, Qt.Key.Key_Space)
+        ime_type(edit, "支部")
+        qtbot.keyClicks(edit, " ")
+        ime_type(edit, "密码")
+        qtbot.keyClicks(edit, " 7 ")
+    assert page.passphrase.text() == typed
+    with qtbot.waitSignal(page.backup_done, timeout=20000):
+        qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    (made,) = usb.iterdir()
+    notepad = tmp_path / "密码.txt"
+    notepad.write_bytes(b"\xef\xbb\xbf" + typed.encode() + b"\r\n")  # BOM and CRLF, as Notepad saves
+    assert main.main(["verify", str(made), "--passphrase-file", str(notepad)]) == 0, capsys.readouterr().err
+    assert "备份完好" in capsys.readouterr().out
+    stripped = tmp_path / "去掉空格.txt"
+    stripped.write_text(typed.strip() + "\n", encoding="utf-8")
+    assert main.main(["verify", str(made), "--passphrase-file", str(stripped)]) == 1  # not the same passphrase
+    capsys.readouterr()
+
+
+def test_short_passphrase_refused_alike_in_window_and_command_line(
+        page: BackupPage, qtbot: QtBot, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import main
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.set_target(usb)
+    page.encrypt.setChecked(True)
+    for edit in (page.passphrase, page.passphrase2):
+        qtbot.keyClicks(edit, "abc")
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    window_says = msgbox.ASKED[-1]
+    short = tmp_path / "pw.txt"
+    short.write_text("abc\n", encoding="utf-8")
+    assert main.main(["backup", "--db", str(db.path), "--to", str(usb), "--passphrase-file", str(short)]) == 1
+    assert "至少要 6 个字符" in window_says and "至少要 6 个字符" in capsys.readouterr().err
+    assert list(usb.iterdir()) == []
