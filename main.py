@@ -234,7 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run the command's handler; a writing command holds the database's writer lock."""
+    """Run the command's handler; a writing command holds the database's writer lock.
+    First, what a crashed backup/restore left behind is cleaned (models.leftovers)."""
+    if args.handler is not cmd_gui:  # the window cleans once it has its lock (ui/startup_checks)
+        _clean_leftovers(args)
     writes: Writes | None = getattr(args, "writes", None)
     if writes is None or not writes.applies(args) or "://" in str(args.db or ""):
         return int(args.handler(args))  # reading, or a server database (it has its own locking)
@@ -244,6 +247,14 @@ def _run(args: argparse.Namespace) -> int:
     with writing(Path(args.db or default_db_path()), f"命令“{writes.name}”",
                  creates=writes.creates, check=writes.check):
         return int(args.handler(args))
+
+
+def _clean_leftovers(args: argparse.Namespace) -> None:
+    from models import paths
+    from models.leftovers import clean_leftovers
+
+    db = args.db if args.db and "://" not in str(args.db) else paths.default_db_path()
+    clean_leftovers([Path(db).parent, paths.backups_dir(), getattr(args, "to", None)])
 
 
 def _write_crash_log(exc: BaseException) -> Path:

@@ -31,6 +31,7 @@ from models.backup_format import BackupFileError, Manifest
 from models.check import COUNTED_TABLES
 from models.db import APPLICATION_ID, copy_database, known_revisions
 from models.errors import os_error_text, require_file, sqlite_error_text
+from models.leftovers import partial_path, temp_prefix, work_prefix
 from models.validation import format_date
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -182,7 +183,7 @@ def create_backup(
     require_file(db_path, "数据库文件", "无法备份，请检查路径。", BackupFileError)
     when = now or datetime.now()
     try:
-        work_dir = tempfile.TemporaryDirectory(prefix="bbk-")
+        work_dir = tempfile.TemporaryDirectory(prefix=temp_prefix())
     except OSError as exc:
         raise BackupFileError(f"无法创建临时文件（{os_error_text(exc)}），备份未完成。请检查本机磁盘空间。") from exc
     with work_dir as work:
@@ -195,7 +196,7 @@ def create_backup(
             sha256="", branches=branches, counts=counts, kind=kind,
             source=db_path.name)
         final = _unique(target_dir / backup_name(branches[0] if branches else "支部", when, kind))
-        partial = target_dir / f".{final.name}.partial"
+        partial = partial_path(final)  # named by pid: models.leftovers cleans it after a crash
         # the quick check runs while the container is written (SQLite and hashing release the GIL)
         checking = ThreadPoolExecutor(max_workers=1)
         checked = checking.submit(check_integrity, snap, db_path.name, full=False)
@@ -273,7 +274,7 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
     rename); by default the system's temp folder is used."""
     require_file(path, "备份文件", "请检查路径。", BackupFileError)
     try:
-        work = Path(tempfile.mkdtemp(prefix=".bbk-work-", dir=work_dir))
+        work = Path(tempfile.mkdtemp(prefix=work_prefix(), dir=work_dir))
     except OSError as exc:
         raise BackupFileError(
             f"无法在“{work_dir or tempfile.gettempdir()}”创建临时文件（{os_error_text(exc)}），未做任何改动。"

@@ -28,6 +28,7 @@ from models.integrity import (
     mark_open,
     newest_good_backup,
 )
+from models.leftovers import clean_leftovers
 from models.lock import WINDOW_HOLDER, InstanceLock, drive_kind
 from models.restore import restore_file
 from ui import msgbox
@@ -114,6 +115,7 @@ def open_for_gui(parent: QWidget | None, path: Path) -> Database | None:
         return None
     if not _take_lock(parent, local):
         return None
+    clean_leftovers([local.parent, paths.backups_dir()])  # what a crashed backup or restore left
     try:
         if not _recover(parent, local):
             release_lock(local)
