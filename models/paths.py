@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from models.errors import BranchBookError, os_error_text
+
 APP_NAME = "BranchBook"
 APP_AUTHOR = "BranchBook"
 DB_FILENAME = "branchbook.sqlite3"
@@ -36,6 +38,22 @@ def data_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
+
+
+def ensure_folder_for(db_path: Path) -> Path:
+    """Create the folder that will hold ``db_path`` (and its lock, marker and backups) if it is
+    missing — on a fresh account the user data folder does not exist yet. Folders this creates
+    are readable by their owner only (they hold personal data). Returns the folder.
+
+    Raises BranchBookError with a Chinese reason when the folder cannot be created."""
+    folder = Path(db_path).absolute().parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BranchBookError(
+            f"无法创建数据文件夹“{folder}”（{os_error_text(exc)}）。请检查该位置是否可写，"
+            "或用 --db 指定其他位置的数据库文件。", field="db") from exc
+    return folder
 
 
 def backups_dir() -> Path:

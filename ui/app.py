@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from models.paths import default_db_path, resource
+from ui import window_probe
 from ui.look import apply_look, install_excepthook
 
 
@@ -21,6 +22,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("BranchBook")
     app.setWindowIcon(QIcon(str(resource("icons", "meetings.svg"))))
     apply_look(app)
+    window_probe.install_if_asked(app)
     return app
 
 

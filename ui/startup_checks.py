@@ -113,6 +113,11 @@ def open_for_gui(parent: QWidget | None, path: Path) -> Database | None:
     local = _local_copy(parent, Path(path))
     if local is None:
         return None
+    try:
+        paths.ensure_folder_for(local)  # a fresh account has no user data folder yet
+    except BranchBookError as exc:
+        msgbox.warn(parent, TITLE, exc.message)
+        return None
     if not _take_lock(parent, local):
         return None
     clean_leftovers([local.parent, paths.backups_dir()])  # what a crashed backup or restore left
