@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from models.errors import BranchBookError
@@ -52,6 +53,15 @@ def _month(text: str) -> str:
     return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
 
+def _since(text: str) -> date:
+    """--since YYYY-MM: the start of records is the first day of that month."""
+    parts = text.split("-")
+    if (len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1949 <= int(parts[0]) <= 2100
+            or not 1 <= int(parts[1]) <= 12):
+        raise argparse.ArgumentTypeError(f"建账月份“{text}”不对，应为 YYYY-MM（1949–2100 年），例如 2026-11")
+    return date(int(parts[0]), int(parts[1]), 1)
+
+
 def _year(text: str) -> int:
     if not text.isdigit() or not 1949 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(f"年份“{text}”不对，应为四位数字，例如 2026")
@@ -76,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
         p.set_defaults(handler=handler, writes=writes)
         return p
+
+    p = command("init", "建立一个新党支部的数据库", cmd_init, Writes("init", creates=True))
+    p.add_argument("--name", required=True, metavar="支部全称", help="党支部全称，如：中共某某局机关第一党支部")
+    p.add_argument("--superior", default="", metavar="上级党组织", help="上级党组织，如：中共某某局机关委员会")
+    p.add_argument("--since", type=_since, metavar="年-月",
+                   help="建账月份（此前不计应开会议），如 2026-11；默认为本月")
 
     p = command("demo", "生成一个示例党支部的演示数据", cmd_demo, Writes("demo", creates=True))
     p.add_argument("--years", type=_positive, default=2, metavar="年数", help="年数（默认 2）")
@@ -139,6 +155,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_gui
 
     return run_gui(args.db)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from models.branch_setup import init_database
+    from models.paths import default_db_path
+
+    made = init_database(args.db or default_db_path(), args.name, args.superior, args.since)
+    print(made.describe())
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

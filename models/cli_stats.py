@@ -19,6 +19,7 @@ from models.compliance import (
 )
 from models.db import Database, open_database
 from models.errors import BranchBookError, require_file
+from models.records_start import since_text, unrecorded_months
 from models.rules import Period
 
 
@@ -67,6 +68,8 @@ def describe(data: YearCompliance) -> str:
     lines = [f"{data.branch_name} {data.year}年 组织生活统计", ""]
     done = sum(1 for ob in data.obligations if ob.status == "done")
     lines.append(f"应开会议 {len(data.obligations)} 项，已完成 {done} 项。")
+    if data.records_since is not None and unrecorded_months(data.year, data.records_since):
+        lines.append(since_text(data.records_since))
     for ob in data.obligations:
         if ob.status != "done":
             when = period_text(Period(ob.period, ob.start, ob.end))  # 2026年第1季度, not 2026-Q1

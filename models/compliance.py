@@ -22,6 +22,8 @@ Decisions (documented because the rules leave them open):
   every shortfall is reported; in the current year only from November on (before that the year
   is too young to tell).
 - 书记讲党课 counts 党课 whose 授课人 contains the name of a member whose role is 书记.
+- Nothing is due, missing or alerted before the branch's start of records (建账日期): see
+  :mod:`models.records_start`, applied to the results at the end of :func:`compliance_for_year`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ from models.compliance_data import (
 )
 from models.entities import Member
 from models.enums import BranchRole, MeetingType
+from models.records_start import (
+    covers_year,
+    due_periods,
+    held_since,
+    months_since,
+    records_since,
+)
 from models.rules import (
     SECRETARY_LECTURE,
     Period,
@@ -107,6 +116,7 @@ class YearCompliance:
     alerts: list[Alert]
     attendance: list[MemberAttendance]
     meeting_checks: list[MeetingCheck] = field(default_factory=list)
+    records_since: date | None = None  # 建账日期: nothing due before it
 
 
 def period_text(period: Period) -> str:
@@ -279,13 +289,15 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
         for member_id, months in load_month_attendance(session, branch_id, year - 1, None, back).items():
             per_month[member_id].update(months)
     hours = notes.study_hours_by_member(session, branch_id, year)
-    alerts = _obligation_alerts(obligations, checks) + _secretary_reminder(obligations, year, today)
-    alerts += absence_alerts(members, per_month, year, as_of)
-    alerts += study_hour_alerts(members, hours, year, today)
+    since = records_since(session, branch_id)  # before it nothing is due, missing or alerted
+    obligations = due_periods(obligations, since)
+    alerts = _obligation_alerts(obligations, held_since(checks, since)) + _secretary_reminder(obligations, year, today)
+    alerts += absence_alerts(members, months_since(per_month, since), year, as_of)
+    alerts += study_hour_alerts(members, hours, year, today) if covers_year(since, year) else []
     return YearCompliance(
         year=year, branch_name=branch_name, obligations=obligations, alerts=alerts,
         attendance=_member_attendance(groups, year, members, per_month, hours, as_of),
-        meeting_checks=checks,
+        meeting_checks=checks, records_since=since,
     )
 
 

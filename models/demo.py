@@ -152,7 +152,8 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
     first = date(today.year - years + 1, 1, 1)
     b = _Builder(rng, today, datetime.combine(first, time(9)))
     unit, superior = rng.choice(words.UNITS)
-    branch_id = b.add("branch", name=unit, superior_org=superior, founded_on=date(1998, 7, 1))
+    branch_id = b.add("branch", name=unit, superior_org=superior, founded_on=date(1998, 7, 1),
+                      records_since=first)  # 建账日期: the sample's records start with its first month
     n_groups = max(3, round(size / 10))
     group_ids = [b.add("party_group", branch_id=branch_id, name=f"第{words.GROUP_NUMERALS[i % 10]}党小组"
                        + ("" if i < 10 else str(i // 10 + 1)), leader_id=None, sort_order=i + 1)

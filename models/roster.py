@@ -46,14 +46,45 @@ ALL_MEMBER_TYPES = frozenset(
 
 # --- branch ---------------------------------------------------------------------------
 
+BRANCH_NAME_MAX = 100  # the column's length
 
-def create_branch(
-    session: Session, name: str, superior_org: str = "", founded_on: date | None = None
-) -> int:
+
+def check_branch_name(name: str) -> str:
+    """The trimmed 支部名称, or ValidationError when it is empty or too long."""
     name = name.strip()
     if not name:
         raise ValidationError("支部名称不能为空，请填写党支部全称。", field="name")
-    branch = Branch(name=name, superior_org=superior_org.strip(), founded_on=founded_on)
+    if len(name) > BRANCH_NAME_MAX:
+        raise ValidationError(f"支部名称过长（{len(name)} 个字），请不超过 {BRANCH_NAME_MAX} 个字。", field="name")
+    return name
+
+
+def check_records_since(since: date | None, today: date | None = None) -> date | None:
+    """建账日期 must lie between 1949 and the end of next year (a PC may be prepared ahead)."""
+    if since is None:
+        return None
+    latest = date((today or date.today()).year + 1, 12, 31)
+    if not date(1949, 10, 1) <= since <= latest:
+        raise ValidationError(f"建账日期“{format_date(since)}”不合理，应在1949年10月1日至{format_date(latest)}之间，"
+                              "即开始在本程序中记录的日期。", field="records_since")
+    return since
+
+
+def first_of_month(day: date | None = None) -> date:
+    """The default start of records (建账日期): the first day of the current month."""
+    day = day or date.today()
+    return day.replace(day=1)
+
+
+def create_branch(
+    session: Session, name: str, superior_org: str = "", founded_on: date | None = None,
+    records_since: date | None = None,
+) -> int:
+    """A new 党支部. ``records_since`` (建账日期) is the start of records: nothing is due,
+    missing or alerted before it (None: the branch's records are complete from any year)."""
+    name = check_branch_name(name)
+    branch = Branch(name=name, superior_org=superior_org.strip(), founded_on=founded_on,
+                    records_since=check_records_since(records_since))
     session.add(branch)
     session.flush()
     audit.record(session, AuditAction.CREATE, "branch", entity_uuid=branch.uuid,
@@ -62,13 +93,15 @@ def create_branch(
 
 
 def update_branch(
-    session: Session, branch_id: int, name: str, superior_org: str, founded_on: date | None
+    session: Session, branch_id: int, name: str, superior_org: str, founded_on: date | None,
+    records_since: date | None = None,
 ) -> None:
-    name = name.strip()
-    if not name:
-        raise ValidationError("支部名称不能为空，请填写党支部全称。", field="name")
+    """Change the branch's particulars; ``records_since`` None keeps the start of records."""
+    name = check_branch_name(name)
     branch = session.get_one(Branch, branch_id)
     branch.name, branch.superior_org, branch.founded_on = name, superior_org.strip(), founded_on
+    if records_since is not None:
+        branch.records_since = check_records_since(records_since)
     audit.record(session, AuditAction.UPDATE, "branch", entity_uuid=branch.uuid,
                  summary=f"修改党支部信息“{name}”", branch_id=branch_id)
 
@@ -79,11 +112,12 @@ class BranchInfo:
     name: str
     superior_org: str
     founded_on: date | None
+    records_since: date | None = None  # 建账日期
 
 
 def list_branches(session: Session) -> list[BranchInfo]:
     return [
-        BranchInfo(b.id, b.name, b.superior_org, b.founded_on)
+        BranchInfo(b.id, b.name, b.superior_org, b.founded_on, b.records_since)
         for b in session.scalars(select(Branch).order_by(Branch.id))
     ]
 

@@ -20,6 +20,7 @@ from models.compliance_grid import GridRow, grid_rows
 from models.enums import MeetingStatus, MeetingType
 from models.meetings import MeetingRow, list_meetings
 from models.notes import YEARLY_STUDY_HOURS
+from models.records_start import UNRECORDED_LABEL
 from models.validation import format_date
 from reports.layout import BODY_WIDTH, Styles, build_pdf, grid, heading, para, spacer
 from reports.minutes import BranchHeader, branch_header
@@ -58,6 +59,8 @@ def _cover(d: YearData, s: Styles) -> list[Flowable]:
 
 
 def _cell(row: GridRow, month: int) -> str:
+    if month <= row.unrecorded:
+        return UNRECORDED_LABEL  # before the start of records: neutral, not shaded
     ob = row.cells[month - 1]
     if ob is None:
         return ""
@@ -87,8 +90,11 @@ def compliance_grid(d: YearData, s: Styles) -> list[Flowable]:
                 extra.append(("BACKGROUND", (month, r_index), (last, r_index), MISSING_SHADE))
             month = last + 1
         rows.append(cells)
-    legend = para("说明：格中数字为“实际召开次数/应召开次数”；季度、年度要求跨月合并显示。"
-                  "“缺”为应开未开，“未”为到会人数未达到规定，“待”为尚未到期；灰底为未完成。", s.small)
+    note = "“缺”为应开未开，“未”为到会人数未达到规定，“待”为尚未到期；灰底为未完成"
+    since = d.compliance.records_since
+    if since is not None and any(r.unrecorded for r in rows_data):
+        note += f"；“{UNRECORDED_LABEL}”为建账日期（{format_date(since)}）之前的月份，不计应开会议"
+    legend = para("说明：格中数字为“实际召开次数/应召开次数”；季度、年度要求跨月合并显示。" + note + "。", s.small)
     return [heading(f"一、{d.year}年度“三会一课”落实情况", s),
             grid(s, rows, [label_w, *([col] * 12)], extra=extra, padding=2), spacer(2), legend]
 

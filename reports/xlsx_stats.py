@@ -10,9 +10,11 @@ from openpyxl.styles import Alignment, PatternFill
 
 from models.compliance import STATUS_LABELS, YearCompliance
 from models.compliance_alerts import ALERT_LABELS
-from models.compliance_grid import STATUS_COLOURS, cell_text, grid_rows
+from models.compliance_grid import STATUS_COLOURS, grid_rows, month_text
 from models.errors import BranchBookError
 from models.notes import YEARLY_STUDY_HOURS
+from models.records_start import UNRECORDED_COLOUR, UNRECORDED_LABEL
+from models.validation import format_date
 from reports.xlsx_common import write_table
 
 
@@ -23,7 +25,7 @@ def export_stats(data: YearCompliance, path: Path) -> None:
     grid.title = "会议完成情况"
     rows = grid_rows(data)
     headers = ["会议类型"] + [f"{m}月" for m in range(1, 13)]
-    table = [[row.label] + [cell_text(ob) for ob in row.cells] for row in rows]
+    table = [[row.label] + [month_text(row, m) for m in range(1, 13)] for row in rows]
     next_row = write_table(grid, headers, table, title=f"{data.branch_name}{data.year}年组织生活完成情况")
     first = next_row - len(rows)
     for r, row in enumerate(rows, start=first):
@@ -32,17 +34,24 @@ def export_stats(data: YearCompliance, path: Path) -> None:
             cell.alignment = Alignment(horizontal="center")
             if ob is not None:
                 cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[ob.status])
+            elif m - 1 <= row.unrecorded:  # before the start of records: neutral grey
+                cell.fill = PatternFill("solid", fgColor=UNRECORDED_COLOUR)
         month = 1
         while month <= 12:  # a quarterly or yearly obligation spans its months, as on screen
             start, end = row.spans(month)
             if end > start:
                 grid.merge_cells(start_row=r, start_column=start + 1, end_row=r, end_column=end + 1)
             month = end + 1
-    legend = "图例：" + "，".join(f"{label}" for label in STATUS_LABELS.values()) + "（单元格为 已开/应开 次数）"
+    chips = [(label, STATUS_COLOURS[status]) for status, label in STATUS_LABELS.items()]
+    if any(row.unrecorded for row in rows):
+        chips.append((UNRECORDED_LABEL, UNRECORDED_COLOUR))
+    legend = "图例：" + "，".join(label for label, _colour in chips) + "（单元格为 已开/应开 次数）"
+    if data.records_since is not None and any(row.unrecorded for row in rows):
+        legend += f"；{UNRECORDED_LABEL}：建账日期（{format_date(data.records_since)}）之前，不计应开会议"
     grid.cell(row=next_row + 1, column=1, value=legend)
-    for i, (status, label) in enumerate(STATUS_LABELS.items()):
+    for i, (label, colour) in enumerate(chips):
         cell = grid.cell(row=next_row + 2, column=2 + i, value=label)
-        cell.fill = PatternFill("solid", fgColor=STATUS_COLOURS[status])
+        cell.fill = PatternFill("solid", fgColor=colour)
 
     alerts = wb.create_sheet("提醒")
     write_table(alerts, ["类别", "党员", "说明"],

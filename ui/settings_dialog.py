@@ -1,4 +1,4 @@
-"""设置: the branch's name and 上级党组织, the font documents are printed in, and the
+"""设置: the branch's name, 上级党组织 and start of records (建账日期), the font documents are printed in, and the
 meeting-frequency rules. Everything is saved through the services in models/ and reports/."""
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from models.errors import BranchBookError
 from models.roster import list_branches, update_branch
 from models.settings_store import get_setting, set_setting
 from reports import fonts
+from ui.first_run import SINCE_HINT
 from ui.look import apply_font_size
 from ui.settings import FONT_SIZE, FONT_SIZES, Settings
+from ui.widgets import DateEdit
 
 
 class SettingsDialog(QDialog):
@@ -51,6 +53,16 @@ class SettingsDialog(QDialog):
         self.error_label.hide()
         form.addRow("支部名称：", self.name_edit)
         form.addRow("上级党组织：", self.superior_edit)
+        # optional only for a database made before the start of records existed (“未设置”)
+        self.since_edit = DateEdit(branch.records_since, optional=branch.records_since is None)
+        if branch.records_since is None:
+            self.since_edit.setSpecialValueText("未设置（全部月份均计入）")
+        self.since_edit.setToolTip(SINCE_HINT)
+        since_hint = QLabel(SINCE_HINT)
+        since_hint.setWordWrap(True)
+        since_hint.setStyleSheet("color: #666;")
+        form.addRow("建账日期：", self.since_edit)
+        form.addRow("", since_hint)
         form.addRow("", self.error_label)
 
         font_box = QGroupBox("打印字体")
@@ -139,12 +151,12 @@ class SettingsDialog(QDialog):
         try:
             with self.db.transaction() as s:
                 update_branch(s, self.branch_id, self.name_edit.text(), self.superior_edit.text(),
-                              self.founded_on)
+                              self.founded_on, records_since=self.since_edit.value())
                 set_setting(s, self.branch_id, fonts.SETTING_KEY, self.font_path)
         except BranchBookError as exc:
             self.error_label.setText(exc.message)
             self.error_label.show()
-            self.name_edit.setFocus()
+            (self.since_edit if exc.field == "records_since" else self.name_edit).setFocus()
             return
         self._apply_font_size()
         super().accept()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from models.compliance import STATUS_LABELS, MemberAttendance, Obligation
 from models.compliance_grid import STATUS_COLOURS, GridRow, cell_text
 from models.notes import YEARLY_STUDY_HOURS
+from models.records_start import UNRECORDED_COLOUR, UNRECORDED_LABEL
 from ui.table_base import RowsModel
 
 ObjectRole = Qt.ItemDataRole.UserRole
@@ -38,10 +39,14 @@ class GridModel(RowsModel):
     def obligation(self, index: Index) -> Obligation | None:
         return self.rows[index.row()].cells[index.column()] if index.isValid() else None
 
+    def unrecorded(self, index: Index) -> bool:
+        """Whether the cell is a month before the start of records (未建账)."""
+        return index.isValid() and index.column() < self.rows[index.row()].unrecorded
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         ob = self.obligation(index)
         if ob is None:
-            return None
+            return self._unrecorded_data(role) if self.unrecorded(index) else None
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(ob)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -52,6 +57,18 @@ class GridModel(RowsModel):
             return f"{ob.label} {ob.period}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）"
         if role == ObjectRole:
             return ob
+        return None
+
+    @staticmethod
+    def _unrecorded_data(role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return UNRECORDED_LABEL
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor("#" + UNRECORDED_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "建账日期之前的月份，不计应开会议。"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

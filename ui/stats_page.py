@@ -33,6 +33,12 @@ from models.compliance_grid import STATUS_COLOURS, grid_rows
 from models.db import Database
 from models.errors import BranchBookError
 from models.meetings import list_meetings
+from models.records_start import (
+    UNRECORDED_COLOUR,
+    UNRECORDED_LABEL,
+    since_text,
+    unrecorded_months,
+)
 from models.rules import SECRETARY_LECTURE
 from ui import msgbox
 from ui.stats_models import AttendanceModel, BarDelegate, GridModel, SortRole
@@ -76,6 +82,9 @@ class StatsPage(QWidget):
             chip = QLabel(STATUS_LABELS[status])
             chip.setStyleSheet(f"background:#{STATUS_COLOURS[status]}; padding:2px 6px;")
             top.addWidget(chip)
+        self.unrecorded_chip = QLabel(UNRECORDED_LABEL)
+        self.unrecorded_chip.setStyleSheet(f"background:#{UNRECORDED_COLOUR}; padding:2px 6px;")
+        top.addWidget(self.unrecorded_chip)
         top.addStretch(1)
         top.addWidget(self.rules_button)
         top.addWidget(self.export_button)
@@ -180,8 +189,13 @@ class StatsPage(QWidget):
                 month = last + 1
         done = sum(1 for ob in data.obligations if ob.status == "done")
         missing = sum(1 for ob in data.obligations if ob.status in ("missing", "failed_quorum"))
-        self.summary.setText(f"{data.branch_name}：应开 {len(data.obligations)} 项，已完成 {done} 项，"
-                             f"缺开或无效 {missing} 项，提醒 {len(data.alerts)} 条")
+        summary = (f"{data.branch_name}：应开 {len(data.obligations)} 项，已完成 {done} 项，"
+                   f"缺开或无效 {missing} 项，提醒 {len(data.alerts)} 条")
+        before = unrecorded_months(data.year, data.records_since)
+        if data.records_since is not None and before:
+            summary += "。" + since_text(data.records_since)
+        self.summary.setText(summary)
+        self.unrecorded_chip.setVisible(bool(before))
         self.alerts.clear()
         for alert in data.alerts:
             self.alerts.addItem(f"【{ALERT_MARKS.get(alert.kind, alert.kind)}】{alert.message}")
@@ -198,7 +212,8 @@ class StatsPage(QWidget):
         ob = self.grid_model.obligation(index)
         self.detail_list.clear()
         if ob is None:
-            self.detail_title.setText("该月没有应开的此类会议。")
+            self.detail_title.setText("建账日期之前的月份，不计应开会议。" if self.grid_model.unrecorded(index)
+                                      else "该月没有应开的此类会议。")
             self.new_button.setVisible(False)
             self.selected = None
             return

@@ -52,6 +52,7 @@ def test_shape_of_the_demo_branch(demo_files: tuple[Path, Path, Path]) -> None:
     with db.reading() as s:
         branch = default_branch(s)
         assert branch is not None and branch.name.endswith("党支部") and branch.superior_org.startswith("中共")
+        assert branch.records_since == date(2025, 1, 1)  # 建账日期: the demo's first month
         members = list_members(s, branch.id, on=TODAY)
         meetings = list_meetings(s, branch.id)
         finals = [m for m in meetings if m.status == MeetingStatus.FINAL][:5]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from models.db import Database
+from models.roster import update_branch
 from reports.documents import write_document
 from tests.reports.conftest import Sample, pdf_rows, pdf_text
 
@@ -86,3 +88,19 @@ def test_no_document_prints_an_unmasked_phone_or_id_number(db: Database, sample:
     for text in texts:
         assert "王建华" in text
         assert "13812345678" not in text and "11010519491231002X" not in text
+
+
+def test_annual_ledger_marks_months_before_the_start_of_records(db: Database, sample: Sample,
+                                                                tmp_path: Path) -> None:
+    with db.transaction() as s:
+        update_branch(s, sample.branch_id, "测试第一党支部", "", None, records_since=date(2025, 3, 1))
+    out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
+    grid = pdf_rows(out)[1]
+    committee = next(line for line in grid if line.startswith("支部委员会"))
+    # January and February are 未建账 (one merged cell, not shaded, not 缺); March on as before
+    assert committee.split()[1:] == ["未建账", "1/1"] + ["0/1缺"] * 9
+    assembly = next(line for line in grid if line.startswith("支部党员大会"))
+    assert assembly.split()[1:] == ["1/1", "0/1缺", "0/1缺", "0/1缺"]  # Q1 ends after the start: due
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "“未建账”为建账日期（2025年3月1日）之前的月份" in flat
+    assert "2025年2月支部委员会" not in flat and "2025年4月支部委员会应召开1次" in flat

@@ -108,3 +108,28 @@ def test_exported_roster_reads_back_into_a_fresh_branch(db, branch_id, tmp_path)
     # against its own roster every row is a duplicate
     with db.reading() as s:
         assert len(read_roster(s, branch_id, path).problems) == 2
+
+
+def test_stats_workbook_shows_months_before_the_start_of_records_as_unrecorded(db, branch_id, tmp_path):
+    add_people(db, branch_id)
+    with db.transaction() as s:
+        roster.update_branch(s, branch_id, "测试第一党支部", "", None, records_since=date(2025, 5, 1))
+    with db.reading() as s:
+        data = compliance_for_year(s, branch_id, 2025, date(2026, 2, 1))
+    path = tmp_path / "统计.xlsx"
+    export_stats(data, path)
+    grid = openpyxl.load_workbook(path)["会议完成情况"]
+    labels = [grid.cell(row=r, column=1).value for r in range(3, 3 + 10)]
+    committee = labels.index("支部委员会") + 3
+    assert grid.cell(row=committee, column=2).value == "未建账"
+    assert grid.cell(row=committee, column=2).fill.fgColor.rgb.endswith("E7E6E6")  # neutral, not red
+    assert f"B{committee}:E{committee}" in {str(rng) for rng in grid.merged_cells.ranges}  # January–April
+    assert grid.cell(row=committee, column=6).value == "0/1"  # May is due and missing
+    assembly = labels.index("支部党员大会") + 3
+    assert grid.cell(row=assembly, column=2).value == "未建账"  # Q1 ended before May
+    assert f"B{assembly}:D{assembly}" in {str(rng) for rng in grid.merged_cells.ranges}
+    assert grid.cell(row=assembly, column=5).value == "0/1"  # Q2 ends after the start
+    legend = " ".join(str(c.value) for row in grid.iter_rows() for c in row if c.value)
+    assert "建账日期（2025年5月1日）之前" in legend
+    alerts = [r[2] for r in openpyxl.load_workbook(path)["提醒"].iter_rows(min_row=2, values_only=True)]
+    assert not any("2025年2月" in text for text in alerts) and any("2025年5月支部委员会" in text for text in alerts)
