@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class Elapsed(float):
+    """Seconds a measure timed itself (e.g. a child process up to its window's first paint);
+    the runner uses it instead of the call's wall time."""
+
+
 @dataclass
 class Measure:
     name: str

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.common import BenchContext, Measure
+from benchmarks.common import BenchContext, Elapsed, Measure
 
 YEARS, MEMBERS, SEED = 10, 100, 1
 
@@ -67,8 +67,9 @@ def timed(fn: object, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        samples.append(time.perf_counter() - start)
+        result = fn()  # type: ignore[operator]
+        elapsed = time.perf_counter() - start
+        samples.append(float(result) if isinstance(result, Elapsed) else elapsed)
     return statistics.median(samples)
 
 

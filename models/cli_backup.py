@@ -27,8 +27,6 @@ from models.errors import (
     sqlite_error_text,
 )
 from models.lock import ensure_local
-from models.merge import merge_backup
-from models.restore import restore_file
 
 
 def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -83,6 +81,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
 @_user_errors
 def run_restore(args: argparse.Namespace) -> int:
+    # imported by the commands that use it: every other command starts sooner
+    from models.restore import restore_file
+
     db_path, passphrase = _prepare(args, must_exist=False)  # restoring onto a lost database is allowed
     result = restore_file(db_path, Path(args.file), passphrase)
     print(result.backup.describe())
@@ -92,6 +93,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
+    from models.merge import merge_backup
+
     db_path, passphrase = _prepare(args)
     db = open_database(db_path)
     try:

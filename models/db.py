@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import sqlite3
 from collections.abc import Iterator
@@ -19,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -154,20 +152,59 @@ def inspect_file(path: Path) -> FileInfo:
     )
 
 
-def _alembic_config(connection: Any, script_location: Path | None) -> Config:
+def _alembic_config(connection: Any, script_location: Path | None) -> Any:
+    from alembic.config import Config  # Alembic is imported only when a migration runs
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location or paths.migrations_dir()))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+def _revision_ids(value: ast.expr | None) -> tuple[str, ...]:
+    """The ids of a ``revision`` / ``down_revision`` value: a string, None, or a tuple of them."""
+    if value is None:
+        return ()
+    literal = ast.literal_eval(value)
+    if literal is None:
+        return ()
+    return (literal,) if isinstance(literal, str) else tuple(literal)
+
+
+def _script_revisions(script: Path) -> tuple[str, tuple[str, ...]] | None:
+    """(revision, down revisions) of one migration script, read from its source without
+    running it; None for a file that declares no revision (``__init__.py``)."""
+    found: dict[str, ast.expr | None] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8"), str(script)).body:
+        target: ast.expr
+        value: ast.expr | None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+            found[target.id] = value
+    if "revision" not in found:
+        return None
+    (revision,) = _revision_ids(found["revision"])
+    return revision, _revision_ids(found.get("down_revision"))
+
+
 @functools.cache
 def _revisions(script_location: Path | None) -> tuple[str, frozenset[str]]:
-    """(head, every known revision) of a migrations folder, read once per process."""
-    script = ScriptDirectory.from_config(_alembic_config(None, script_location))
-    head = script.get_current_head()
-    assert head is not None
-    return head, frozenset(rev.revision for rev in script.walk_revisions())
+    """(head, every known revision) of a migrations folder, read once per process from the
+    scripts' ``revision`` / ``down_revision`` lines — importing Alembic just to learn these
+    would cost every command half a second; tests check this agrees with Alembic."""
+    folder = (script_location or paths.migrations_dir()) / "versions"
+    scripts = sorted(f for f in folder.glob("*.py") if not f.name.startswith(("__init__", ".#")))
+    graph = dict(filter(None, (_script_revisions(f) for f in scripts)))
+    parents = {down for downs in graph.values() for down in downs}
+    heads = sorted(set(graph) - parents)
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations in {folder} must have exactly one head, found {heads}")
+    return heads[0], frozenset(graph)
 
 
 def head_revision(script_location: Path | None = None) -> str:
@@ -230,6 +267,8 @@ def migrate(path: Path, *, target: str = "head", script_location: Path | None = 
     """
     engine = make_engine(path, foreign_keys=False, pooled=False)
     try:
+        from alembic import command
+
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn, script_location), target)
             conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import audit, roster
@@ -419,19 +419,14 @@ def default_attendance(
     return [AttendanceInput(m.id) for m in roster.expected_attendees(session, branch_id, meeting_type, on, group_id)]
 
 
-def list_meetings(
-    session: Session,
+def _list_conditions(
     branch_id: int,
-    *,
-    year: int | None = None,
-    month: int | None = None,
-    meeting_type: MeetingType | None = None,
-    text: str | None = None,
-    limit: int | None = None,
-) -> list[MeetingRow]:
-    """Meetings newest first, with 应到/实到 counts, filtered by period, type and text
-    (the text matches titles, themes, minutes and study material)."""
-    conds = [Meeting.branch_id == branch_id]
+    year: int | None,
+    month: int | None,
+    meeting_type: MeetingType | None,
+    text: str | None,
+) -> list[Any]:
+    conds: list[Any] = [Meeting.branch_id == branch_id]
     if year is not None:
         start = date(year, month or 1, 1)
         end = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
@@ -442,15 +437,43 @@ def list_meetings(
         pattern = like_pattern(text.strip())
         conds.append(or_(*(col.like(pattern, escape="\\") for col in (
             Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
-    # Attendance is counted only for the meetings the filters keep (a search that matches ten
-    # meetings reads ten meetings' attendance), in one grouped pass.
+    return conds
+
+
+def list_meetings(
+    session: Session,
+    branch_id: int,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    meeting_type: MeetingType | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+    older_than: tuple[date, int] | None = None,
+) -> list[MeetingRow]:
+    """Meetings newest first, with 应到/实到 counts, filtered by period, type and text
+    (the text matches titles, themes, minutes and study material).
+
+    ``limit`` with ``older_than`` (the date and id of the last row already read) reads the
+    list a page at a time: the window shows thirty years of meetings by reading the newest
+    page only."""
+    conds = _list_conditions(branch_id, year, month, meeting_type, text)
+    if older_than is not None:
+        day, last_id = older_than
+        conds.append(or_(Meeting.held_on < day, and_(Meeting.held_on == day, Meeting.id < last_id)))
+    newest_first = (Meeting.held_on.desc(), Meeting.id.desc())
+    wanted = select(Meeting.id).where(*conds)
+    if limit is not None:
+        wanted = wanted.order_by(*newest_first).limit(limit)
+    # Attendance is counted only for the meetings this call returns (a search that matches ten
+    # meetings, or a page of 200, reads only their attendance), in one grouped pass.
     counts = (
         select(
             Attendance.meeting_id.label("mid"),
             func.count().label("expected"),
             func.sum(case((Attendance.status == str(AttendanceStatus.PRESENT), 1), else_=0)).label("present"),
         )
-        .where(Attendance.meeting_id.in_(select(Meeting.id).where(*conds)))
+        .where(Attendance.meeting_id.in_(wanted))
         .group_by(Attendance.meeting_id)
         .subquery()
     )
@@ -463,7 +486,7 @@ def list_meetings(
         .outerjoin(counts, counts.c.mid == Meeting.id)
         .outerjoin(PartyGroup, PartyGroup.id == Meeting.group_id)
         .where(*conds)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .order_by(*newest_first)
     )
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -471,6 +494,20 @@ def list_meetings(
         MeetingRow(r[0], r[1], MeetingType(r[2]), r[3], r[4], r[5], r[6], int(r[7]), MeetingStatus(r[8]))
         for r in session.execute(stmt)
     ]
+
+
+def count_meetings(
+    session: Session,
+    branch_id: int,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    meeting_type: MeetingType | None = None,
+    text: str | None = None,
+) -> int:
+    """How many meetings :func:`list_meetings` would return with the same filters."""
+    conds = _list_conditions(branch_id, year, month, meeting_type, text)
+    return int(session.scalar(select(func.count()).select_from(Meeting).where(*conds)) or 0)
 
 
 def open_action_items(session: Session, branch_id: int, before: date | None = None) -> list[ActionRow]:
@@ -509,6 +546,7 @@ __all__ = [
     "MeetingDetail",
     "MeetingInput",
     "MeetingRow",
+    "count_meetings",
     "create_meeting",
     "default_attendance",
     "delete_meeting",

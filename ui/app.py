@@ -37,11 +37,21 @@ def run_gui(db_path: Path | None) -> int:
     from ui.main_window import MainWindow
 
     try:
-        branch_id = ensure_branch(db)
-        if branch_id is None:
-            return 0
-        window = MainWindow(db, branch_id)
+        try:
+            branch_id = ensure_branch(db)
+            if branch_id is None:
+                return 0
+            window = MainWindow(db, branch_id)
+        except Exception:
+            # Reading failed before the routine check ran: most likely a damaged file.
+            if not startup_checks.recheck_after_failure(None, db):
+                raise
+            branch_id = ensure_branch(db)
+            if branch_id is None:
+                return 0
+            window = MainWindow(db, branch_id)
         startup_checks.start_daily_backups(window, db)
+        window.started.connect(lambda: startup_checks.start_routine_check(window, db, window.reload_all))
         install_excepthook(lambda: window)
         window.show()
         code = app.exec()

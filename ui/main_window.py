@@ -1,12 +1,17 @@
 """The main window: navigation on the left (会议记录, 党员名册, 学习笔记, 统计与提醒, 备份与恢复),
 the toolbar (新建会议, 打印/导出, 备份到U盘), and a status bar with the database file and the
-last backup. Pages do their own work; the window wires them together."""
+last backup. Pages do their own work; the window wires them together.
+
+Start-up: only the 会议记录 page is built before the window first paints; the year's
+statistics (the alert badge, 本月尚需召开), the backup status and the other pages follow right
+after, one step per event-loop turn (``finish_start_up``). A page asked for earlier — by a
+click in the navigation or by code — is built on the spot."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -53,6 +58,9 @@ PRINT_KINDS = (("minutes", "会议记录"), ("signin", "签到表"), ("monthly",
 
 
 class MainWindow(QMainWindow):
+    #: the deferred start-up work is done (statistics, notices, every page built).
+    started = Signal()
+
     def __init__(self, db: Database, branch_id: int | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.db = db
@@ -105,10 +113,15 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        self._pages: dict[str, QWidget] = {}
+        self._start_steps: list[str] = []
+        self._started = False
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.timeout.connect(self._start_up_step)
         self._build_pages()
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
         self._restore_settings()
-        self.show_startup_notices()
 
     # --- construction -----------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -151,31 +164,138 @@ class MainWindow(QMainWindow):
         self.addAction(self.search_action)
 
     def _build_pages(self) -> None:
+        """Placeholders for every view, and the 会议记录 page itself; the rest are built when
+        first needed (see ``finish_start_up``)."""
+        current = max(self.stack.currentIndex(), 0)
         while self.stack.count():
             widget = self.stack.widget(0)
             assert widget is not None
             self.stack.removeWidget(widget)
             widget.deleteLater()
-        self.meetings_page = MeetingsPage(self.db, self.branch_id, self)
-        self.roster_page = RosterPage(self.db, self.branch_id, self)
-        self.notes_page = NotesPage(self.db, self.branch_id, self)
-        self.stats_page = StatsPage(self.db, self.branch_id, self)
-        self.backup_page = BackupPage(self.db, self.branch_id, self)
-        for page in (self.meetings_page, self.roster_page, self.notes_page, self.stats_page, self.backup_page):
-            self.stack.addWidget(page)
+        self._pages = {}
+        for _view in VIEWS:
+            self.stack.addWidget(QWidget())
+        self.stack.setCurrentIndex(current)
+        self._page("meetings")
         self._size_to_current_page()
-        self.meetings_page.open_requested.connect(self.open_meeting)
-        self.roster_page.changed.connect(self.stats_page.refresh)
-        self.roster_page.changed.connect(self.notes_page.refresh_members)
-        self.notes_page.changed.connect(self.stats_page.refresh)
-        self.stats_page.new_meeting_requested.connect(self._new_meeting_requested)
-        self.stats_page.alerts_changed.connect(self.set_alert_badge)
-        self.backup_page.backup_done.connect(self._backup_done)
-        self.backup_page.database_replaced.connect(self.reload_all)
-        # The page computed this year's figures when it was built; only the badge is still to show.
-        self.set_alert_badge(self.stats_page.alert_count())
         self._update_title()
-        self._update_status()
+        self.db_label.setText(f"数据库：{self.db.path}")
+
+    def _page(self, key: str) -> QWidget:
+        """The page of view ``key``, built (and wired to the others) on first use."""
+        page = self._pages.get(key)
+        if page is not None:
+            return page
+        if key == "meetings":
+            meetings = MeetingsPage(self.db, self.branch_id, self)
+            meetings.open_requested.connect(self.open_meeting)
+            page = meetings
+        elif key == "roster":
+            roster = RosterPage(self.db, self.branch_id, self)
+            roster.changed.connect(self._roster_changed)
+            page = roster
+        elif key == "notes":
+            notes = NotesPage(self.db, self.branch_id, self)
+            notes.changed.connect(lambda: self._refresh_if_built("stats"))
+            page = notes
+        elif key == "stats":
+            stats = StatsPage(self.db, self.branch_id, self)
+            stats.new_meeting_requested.connect(self._new_meeting_requested)
+            stats.alerts_changed.connect(self.set_alert_badge)
+            # The page computed this year's figures when it was built; only the badge is still to show.
+            self.set_alert_badge(stats.alert_count())
+            page = stats
+        else:
+            backup = BackupPage(self.db, self.branch_id, self)
+            backup.backup_done.connect(self._backup_done)
+            backup.database_replaced.connect(self.reload_all)
+            self.backup_label.setText(backup.last_backup_text())
+            page = backup
+        index = [view for view, _label, _icon in VIEWS].index(key)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self._pages[key] = page
+        self._size_to_current_page()
+        return page
+
+    @property
+    def meetings_page(self) -> MeetingsPage:
+        page = self._page("meetings")
+        assert isinstance(page, MeetingsPage)
+        return page
+
+    @property
+    def roster_page(self) -> RosterPage:
+        page = self._page("roster")
+        assert isinstance(page, RosterPage)
+        return page
+
+    @property
+    def notes_page(self) -> NotesPage:
+        page = self._page("notes")
+        assert isinstance(page, NotesPage)
+        return page
+
+    @property
+    def stats_page(self) -> StatsPage:
+        page = self._page("stats")
+        assert isinstance(page, StatsPage)
+        return page
+
+    @property
+    def backup_page(self) -> BackupPage:
+        page = self._page("backup")
+        assert isinstance(page, BackupPage)
+        return page
+
+    def _refresh_if_built(self, key: str) -> None:
+        """Records changed: a page already built reads them again (one built later reads them then)."""
+        if key == "stats" and "stats" in self._pages:
+            self.stats_page.refresh()
+        elif key == "notes_members" and "notes" in self._pages:
+            self.notes_page.refresh_members()
+        elif key == "notes_meetings" and "notes" in self._pages:
+            self.notes_page.refresh_meetings()
+
+    def _roster_changed(self) -> None:
+        self._refresh_if_built("stats")
+        self._refresh_if_built("notes_members")
+
+    # --- start-up ---------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._start_steps and not self.is_started():
+            self.finish_start_up()
+        return super().event(event)
+
+    def is_started(self) -> bool:
+        return self._started
+
+    def finish_start_up(self) -> None:
+        """After the first paint: the year's statistics (badge and notices), then the other pages,
+        one per event-loop turn so that the window answers in between."""
+        if self._start_steps or self.is_started():
+            return
+        self._start_steps = ["stats", "backup", "notices", "roster", "notes"]
+        self._start_timer.start(0)
+
+    def _start_up_step(self) -> None:
+        if not self._start_steps:
+            return
+        step = self._start_steps.pop(0)
+        if step == "notices":
+            self.show_startup_notices()
+        else:
+            self._page(step)
+        if self._start_steps:
+            self._start_timer.start(0)
+        else:
+            self._started = True
+            self.started.emit()
 
     def _size_to_current_page(self) -> None:
         """Only the page on show holds the window's minimum size (the others ignore theirs), and
@@ -193,16 +313,17 @@ class MainWindow(QMainWindow):
             branch = default_branch(s)
         self.setWindowTitle(f"支部工作记录本 — {branch.name if branch else '未设置党支部'}")
 
-    def _update_status(self) -> None:
-        self.db_label.setText(f"数据库：{self.db.path}")
-        self.backup_label.setText(self.backup_page.last_backup_text())
-
     # --- navigation -------------------------------------------------------------------------------
     def show_view(self, key: str) -> None:
         for row, (view, _label, _icon) in enumerate(VIEWS):
             if view == key:
                 self.nav.setCurrentRow(row)
                 return
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(VIEWS):
+            self._page(VIEWS[row][0])
+            self.stack.setCurrentIndex(row)
 
     def current_view(self) -> str:
         return VIEWS[max(self.nav.currentRow(), 0)][0]
@@ -261,8 +382,8 @@ class MainWindow(QMainWindow):
     def _records_changed(self) -> None:
         self.meetings_page.refresh_years()
         self.meetings_page.reload()
-        self.notes_page.refresh_meetings()
-        self.stats_page.refresh()
+        self._refresh_if_built("notes_meetings")
+        self._refresh_if_built("stats")
 
     # --- toolbar --------------------------------------------------------------------------------------
     def print_report(self, kind: str) -> None:
@@ -304,7 +425,7 @@ class MainWindow(QMainWindow):
 
         if SettingsDialog(self.db, self.branch_id, self).exec():
             self._update_title()
-            self.stats_page.refresh()
+            self._refresh_if_built("stats")
             self.show_startup_notices()
 
     def show_startup_notices(self, today: date | None = None) -> None:
@@ -342,6 +463,11 @@ class MainWindow(QMainWindow):
         view = self.current_view()
         self._build_pages()
         self.show_view(view)
+        self._page(view)
+        if self.is_started():
+            for key in ("stats", "backup"):
+                self._page(key)
+            self.show_startup_notices()
 
     # --- settings ---------------------------------------------------------------------------------------
     def _restore_settings(self) -> None:

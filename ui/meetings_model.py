@@ -1,9 +1,11 @@
 """The meetings list's table model: small frozen rows (models.meetings.MeetingRow), handed to
-the view in batches through canFetchMore/fetchMore so that ten years of meetings open at once.
-Testable without any widget."""
+the view in batches through canFetchMore/fetchMore. Rows may also be read from the database a
+page at a time (``load_more``), so that opening thirty years of meetings reads only the newest
+page. Testable without any widget."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,30 +44,58 @@ def type_text(row: MeetingRow) -> str:
     return row.meeting_type.label
 
 
+#: Reads the rows after the given (last read) row: an empty list when there are no more.
+LoadMore = Callable[[MeetingRow], list[MeetingRow]]
+
+
 class MeetingsTableModel(QAbstractTableModel):
-    """Rows are kept in full (they are small) but shown BATCH at a time."""
+    """Rows read so far are kept (they are small) but shown BATCH at a time; when they run out,
+    ``load_more`` reads the next page."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[MeetingRow] = []
         self._shown = 0
+        self._total = 0
+        self._load_more: LoadMore | None = None
 
     # --- loading ---------------------------------------------------------------------------
-    def set_rows(self, rows: list[MeetingRow]) -> None:
+    def set_rows(self, rows: list[MeetingRow], total: int | None = None,
+                 load_more: LoadMore | None = None) -> None:
+        """``rows``: the first rows; ``total``: how many there are in all (default: these);
+        ``load_more``: reads the rows after a given one, when not all are read yet."""
         self.beginResetModel()
         self._rows = rows
+        self._total = len(rows) if total is None else max(total, len(rows))
+        self._load_more = load_more if self._total > len(rows) else None
         self._shown = min(BATCH, len(rows))
         self.endResetModel()
 
     def total(self) -> int:
+        return self._total
+
+    def loaded(self) -> int:
+        """How many rows have been read from the database so far."""
         return len(self._rows)
 
+    def _read_more(self) -> bool:
+        """Read the next page from the database; False when nothing more came."""
+        if self._load_more is None or not self._rows:
+            return False
+        more = self._load_more(self._rows[-1])
+        self._rows.extend(more)
+        if not more or len(self._rows) >= self._total:
+            self._load_more = None
+        return bool(more)
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._shown < len(self._rows)
+        return not parent.isValid() and (self._shown < len(self._rows) or self._load_more is not None)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
+        if self._shown >= len(self._rows):
+            self._read_more()
         extra = min(BATCH, len(self._rows) - self._shown)
         if extra <= 0:
             return
@@ -77,12 +107,17 @@ class MeetingsTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def row_of(self, meeting_id: int) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.id == meeting_id:
-                while self._shown <= i:
-                    self.fetchMore()
-                return i
-        return None
+        """The row of a meeting, reading further pages until it is found (None: not listed)."""
+        start = 0
+        while True:
+            for i in range(start, len(self._rows)):
+                if self._rows[i].id == meeting_id:
+                    while self._shown <= i:
+                        self.fetchMore()
+                    return i
+            start = len(self._rows)
+            if not self._read_more():
+                return None
 
     # --- Qt model API -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -1,4 +1,6 @@
-"""会议记录 page: filters (type, year, month), a debounced search box and the meetings table."""
+"""会议记录 page: filters (type, year, month), a debounced search box and the meetings table.
+The table reads one page of the newest meetings and the next ones as the user scrolls: opening
+thirty years of records costs what opening one does; a search still covers every year."""
 
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from models.db import Database
 from models.enums import MeetingType
-from models.meetings import list_meetings, meeting_years
+from models.meetings import MeetingRow, count_meetings, list_meetings, meeting_years
 from models.validation import MAX_SEARCH_CHARS
 from ui.look import icon
 from ui.meetings_model import (
+    BATCH,
     COL_COUNTS,
     COL_DATE,
     COL_HOST,
@@ -133,18 +137,31 @@ class MeetingsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Query the service with the current filters; keeps the selected meeting selected."""
+        """Query the service with the current filters (the first page, and how many match in
+        all); keeps the selected meeting selected."""
         self.search_timer.stop()
         keep = self.selected_id()
         code = self.type_filter.currentData()
         year = self.year_filter.currentData()
-        with self.db.reading() as s:
-            rows = list_meetings(
-                s, self.branch_id, year=year, month=self.month_filter.currentData() if year else None,
-                meeting_type=MeetingType(code) if code else None, text=self.search_box.text() or None,
-            )
-        self.model.set_rows(rows)
-        self.count_label.setText(f"共 {len(rows)} 条")
+        month = self.month_filter.currentData() if year else None
+        kind = MeetingType(code) if code else None
+        text = self.search_box.text() or None
+        db, branch_id = self.db, self.branch_id
+
+        def page(s: Session, last: MeetingRow | None = None) -> list[MeetingRow]:
+            return list_meetings(s, branch_id, year=year, month=month, meeting_type=kind, text=text, limit=BATCH,
+                                 older_than=(last.held_on, last.id) if last else None)
+
+        def load_more(last: MeetingRow) -> list[MeetingRow]:
+            with db.reading() as s:
+                return page(s, last)
+
+        with db.reading() as s:
+            rows = page(s)
+            total = len(rows) if len(rows) < BATCH else count_meetings(
+                s, branch_id, year=year, month=month, meeting_type=kind, text=text)
+        self.model.set_rows(rows, total, load_more)
+        self.count_label.setText(f"共 {total} 条")
         if keep is not None:
             self.select_meeting(keep)
 

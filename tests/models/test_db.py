@@ -155,3 +155,45 @@ def test_empty_file_becomes_a_database(tmp_path: Path) -> None:
     with sqlite3.connect(empty) as con:
         assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     con.close()
+
+
+def _alembic_revisions(scripts: Path) -> tuple[str | None, set[str]]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(scripts))
+    script = ScriptDirectory.from_config(cfg)
+    return script.get_current_head(), {rev.revision for rev in script.walk_revisions()}
+
+
+def test_schema_version_read_without_alembic_agrees_with_alembic(tmp_path: Path) -> None:
+    from models.db import known_revisions
+
+    assert (head_revision(), set(known_revisions())) == _alembic_revisions(paths.migrations_dir())
+    # A newer script, declared in the newer annotated style, becomes the head for both readers.
+    scripts = tmp_path / "migrations"
+    shutil.copytree(paths.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0099_next.py").write_text(
+        '"""next"""\nfrom typing import Sequence, Union\n'
+        f'revision: str = "0099"\ndown_revision: Union[str, None] = "{head_revision()}"\n'
+        "branch_labels = None\ndepends_on = None\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    assert (head_revision(scripts), set(known_revisions(scripts))) == _alembic_revisions(scripts)
+    assert head_revision(scripts) == "0099"
+
+
+def test_commands_that_do_not_migrate_never_import_alembic(tmp_path: Path) -> None:
+    """Reading the schema version must not cost every command Alembic's import (≈ 0.5 s)."""
+    import subprocess
+    import sys
+
+    db_file = tmp_path / "ready.sqlite3"
+    open_database(db_file).close()
+    program = ("import sys, main\ncode = main.main(['check', '--db', sys.argv[1]])\n"
+               "print('alembic' in sys.modules, code)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", program, str(db_file)], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.stdout.strip().splitlines()[-1] == "False 0", done.stdout + done.stderr

@@ -89,3 +89,21 @@ def test_unusable_user_font_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttf"
     bad.write_bytes(b"nope")
     assert fonts.font_in_use(bad).startswith("所选字体文件无法使用")
+
+
+@pytest.mark.skipif(not SYSTEM_FONT.is_file(), reason="needs WenQuanYi Zen Hei installed")
+def test_bundled_font_is_not_read_when_a_system_font_serves(tmp_path: Path) -> None:
+    """Each font file read costs a quarter of a second: a process reads only the fonts it uses."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "system"
+    folder.mkdir()
+    shutil.copy(SYSTEM_FONT, folder / SYSTEM_FONT.name)
+    program = ("import sys\nfrom pathlib import Path\nfrom reports import fonts\n"
+               "fonts.set_search_dirs([Path(sys.argv[1])])\nfs = fonts.fonts()\n"
+               "print(fs.body.bundled, sorted(Path(p).name for p, _i in fonts._registered))")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", program, str(folder)], cwd=root, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.stdout.strip() == "False ['wqy-zenhei.ttc']", done.stdout + done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from models import paths
 from models.autobackup import auto_backup, list_backups
 from models.backup import create_backup, is_encrypted, verify_backup
 from models.db import Database, open_database
+from models.integrity import mark_clean_close, mark_open
 from models.lock import lock_path
 from models.meetings import list_meetings
 from models.roster import list_branches
@@ -135,14 +137,55 @@ def test_open_for_gui_locks_checks_and_backs_up_on_exit(qtbot: QtBot, db: Databa
     release_lock(db.path)
 
 
-def test_damaged_database_offers_newest_backup(qtbot: QtBot, db: Database) -> None:
+def _damage(path: Path, first_byte: int = 8192) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in range(first_byte, len(data) - 4096, 4096):
+        data[offset + 100: offset + 400] = b"\xff" * 300
+    path.write_bytes(bytes(data))
+
+
+def _damage_index(path: Path, index: str) -> None:
+    con = sqlite3.connect(path)
+    page_size, root = (con.execute("PRAGMA page_size").fetchone()[0],
+                       con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0])
+    con.close()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * page_size + 8)
+        fh.write(b"\xff" * (page_size - 16))
+
+
+def test_window_that_cannot_read_its_records_checks_before_giving_up(qtbot: QtBot, db: Database) -> None:
+    from ui.main_window import MainWindow
+    from ui.startup_checks import recheck_after_failure
+
     populate(db, members=20, meetings=20, minutes="记录" * 3000)
     db.close()
     auto_backup(db.path)
-    data = bytearray(db.path.read_bytes())
-    for offset in range(8192, len(data) - 4096, 4096):
-        data[offset + 100: offset + 400] = b"\xff" * 300
-    db.path.write_bytes(bytes(data))
+    _damage(db.path, first_byte=db.path.stat().st_size // 2)  # the records, not the schema: it opens
+    opened = open_for_gui(None, db.path)
+    assert opened is not None
+    with pytest.raises(Exception, match="malformed"):
+        MainWindow(opened)
+    msgbox.AUTO_ANSWER = YES
+    assert recheck_after_failure(None, opened)
+    assert any("已损坏" in q for q in msgbox.ASKED) and _meetings(opened) == 20
+    window = MainWindow(opened)  # what run_gui does next
+    qtbot.addWidget(window)
+    assert window.meetings_page.model.total() == 20
+    opened.close()
+    release_lock(db.path)
+
+
+@pytest.mark.parametrize("unclean", [False, True])
+def test_damaged_database_offers_newest_backup(qtbot: QtBot, db: Database, unclean: bool) -> None:
+    """Damage that stops the file from opening, or found by the full check that comes first
+    after an unclean exit, is told before any window, with the newest good backup offered."""
+    populate(db, members=20, meetings=20, minutes="记录" * 3000)
+    db.close()
+    auto_backup(db.path)
+    _damage(db.path)  # the schema's pages too: the file cannot even be opened
+    if unclean:
+        mark_open(db.path)
     damaged = file_sha(db.path)
     msgbox.AUTO_ANSWER = NO
     assert open_for_gui(None, db.path) is None
@@ -155,6 +198,40 @@ def test_damaged_database_offers_newest_backup(qtbot: QtBot, db: Database) -> No
     assert (paths.backups_dir().parent / "x").parent.exists()
     assert db.path.with_name("records.sqlite3.damaged").exists()
     opened.close()
+    release_lock(db.path)
+
+
+def test_routine_check_runs_once_the_window_is_up_and_offers_a_backup(qtbot: QtBot, db: Database) -> None:
+    from ui.main_window import MainWindow
+    from ui.startup_checks import start_routine_check
+
+    populate(db, members=20, meetings=20, minutes="记录" * 3000)
+    db.close()
+    auto_backup(db.path)
+    mark_clean_close(db.path)
+    sound = open_for_gui(None, db.path)  # a sound file opens with no check before the window
+    assert sound is not None and not [q for q in msgbox.ASKED if "已损坏" in q]
+    window = MainWindow(sound)
+    qtbot.addWidget(window)
+    reloaded: list[bool] = []
+    start_routine_check(window, sound, lambda: reloaded.append(True))
+    qtbot.wait(300)
+    assert not [q for q in msgbox.ASKED if "已损坏" in q] and not reloaded  # sound: nothing said
+    on_exit(sound)
+    sound.close()
+
+    _damage_index(db.path, "ix_attendance_member")  # not read to show the window
+    damaged = open_for_gui(None, db.path)
+    assert damaged is not None and not [q for q in msgbox.ASKED if "已损坏" in q]
+    window = MainWindow(damaged)
+    qtbot.addWidget(window)
+    msgbox.AUTO_ANSWER = YES
+    start_routine_check(window, damaged, lambda: reloaded.append(True))
+    qtbot.waitUntil(lambda: bool(reloaded), timeout=30000)
+    assert any("已损坏" in q and "是否从最新的完好备份恢复" in q for q in msgbox.ASKED)
+    assert db.path.with_name("records.sqlite3.damaged").exists()
+    assert _meetings(damaged) == 20  # the restored file, read through the same Database
+    damaged.close()
     release_lock(db.path)
 
 

@@ -102,6 +102,9 @@ def test_start_up_shows_badge_and_due_notice_from_one_computation(qtbot: QtBot, 
     monkeypatch.setattr(stats_page, "compliance_for_year", counted)
     win = MainWindow(db)
     qtbot.addWidget(win)
+    assert calls == []  # nothing but the meetings list is read before the window is on screen
+    with qtbot.waitSignal(win.started, timeout=20000):
+        win.show()
     assert len(calls) == 1  # the year is computed once, for the page, the badge and the notice
     with db.reading() as s:
         due = compliance.due_this_month(s, branch.branch_id)
@@ -294,3 +297,17 @@ def test_close_with_an_unsaved_study_note_asks_first(qtbot: QtBot, window: MainW
     assert window.close()
     with db.reading() as s:
         assert [n.title for n in notes.list_notes(s, branch.branch_id)] == ["关窗前写的心得"]
+
+
+def test_a_page_asked_for_before_start_up_ends_is_built_on_the_spot(qtbot: QtBot, db: Database,
+                                                                    branch: SmallBranch, answer: list) -> None:
+    from ui.roster_page import RosterPage
+
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.nav.setCurrentRow(1)  # 党员名册, clicked before the window has even painted
+    assert isinstance(win.stack.currentWidget(), RosterPage) and win.current_view() == "roster"
+    with qtbot.waitSignal(win.started, timeout=20000):
+        win.show()
+    assert win.stack.currentWidget() is win.roster_page  # built once, not replaced by start-up
+    assert win.nav.item(3).text().startswith("统计与提醒") and win.backup_label.text()

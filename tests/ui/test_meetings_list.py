@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
-from models.meetings import MeetingRow
+from models.meetings import MeetingRow, list_meetings
 from tests.ui import gui_support
 from tests.ui.gui_support import SmallBranch, add_meeting, ime_type
 from ui import meetings_page
@@ -72,6 +72,25 @@ def test_planned_meeting_shows_no_counts_yet() -> None:
     model.set_rows([MeetingRow(1, date(2026, 12, 5), MeetingType.COMMITTEE, "支委会", "书记", "", 0, 0,
                                MeetingStatus.PLANNED)])
     assert model.index(0, COL_COUNTS).data() == "—" and model.index(0, COL_STATUS).data() == "计划"
+
+
+def test_model_reads_further_pages_only_when_asked() -> None:
+    rows = _rows(450)
+    asked: list[int] = []
+
+    def load_more(last: MeetingRow) -> list[MeetingRow]:
+        asked.append(last.id)
+        return rows[last.id:last.id + BATCH]
+
+    model = MeetingsTableModel()
+    model.set_rows(rows[:BATCH], total=450, load_more=load_more)
+    assert model.rowCount() == BATCH and model.total() == 450 and model.canFetchMore() and asked == []
+    model.fetchMore()
+    assert asked == [BATCH] and model.rowCount() == 2 * BATCH and model.loaded() == 2 * BATCH
+    assert model.row_of(440) == 439 and asked == [BATCH, 2 * BATCH]
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()
+    assert model.row_of(9999) is None and len(asked) == 2  # everything is read: nothing more to ask
 
 
 def test_model_finds_a_meeting_beyond_the_first_batch() -> None:
@@ -163,7 +182,34 @@ def test_ten_years_open_in_batches(qtbot: QtBot, db: Database) -> None:
     total = widget.model.total()
     assert total > BATCH * 2
     assert widget.proxy.rowCount() < total  # not every row handed to the view at once
+    assert widget.model.loaded() == BATCH  # nor read from the database: start-up stays flat
     assert widget.count_label.text() == f"共 {total} 条"
+    with db.reading() as s:
+        oldest = list_meetings(s, branch_id)[-1]
+    assert widget.select_meeting(oldest.id)  # reads on until it reaches the first year
+    assert widget.selected_id() == oldest.id and widget.model.loaded() == total
+    widget.search_box.setText(oldest.title)
+    widget.reload()
+    assert oldest.id in [widget.proxy.row_at(r).id for r in range(widget.proxy.rowCount())]
+
+
+def test_paged_list_equals_the_whole_list(db: Database) -> None:
+    from models.demo import generate_demo
+    from models.meetings import count_meetings
+    from models.roster import default_branch
+
+    generate_demo(db, years=3, members=20, seed=5)
+    with db.reading() as s:
+        branch_id = default_branch(s).id  # type: ignore[union-attr]
+        whole = list_meetings(s, branch_id)
+        paged = list_meetings(s, branch_id, limit=50)
+        while len(paged) < len(whole):
+            page = list_meetings(s, branch_id, limit=50, older_than=(paged[-1].held_on, paged[-1].id))
+            assert page
+            paged += page
+        assert paged == whole and count_meetings(s, branch_id) == len(whole)
+        group = list_meetings(s, branch_id, meeting_type=MeetingType.GROUP, year=whole[0].held_on.year)
+        assert count_meetings(s, branch_id, meeting_type=MeetingType.GROUP, year=whole[0].held_on.year) == len(group)
 
 
 def test_pasting_a_whole_document_into_search_is_cut_not_a_crash(page: MeetingsPage) -> None:
