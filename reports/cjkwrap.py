@@ -5,19 +5,27 @@ ReportLab's CJK wrap (``wordWrap='CJK'``, ``paragraph.cjkFragSplit``) checks
 and hangs at most one mark, so Chinese text can get lines starting with a comma or a closing
 quote. :class:`CJKParagraph` breaks lines itself with the Chinese rules:
 
-- no line starts with a closing mark (，。、；：！？）》」”’… and friends): one mark hangs
-  in the right margin; when two or more would be left over, the last character of the line is
-  pushed down with them;
+- no line starts with a closing mark (，。、；：！？）》」”’… and friends): the character
+  before it goes down with it, so nothing hangs past the measure or a table cell's border;
 - no line ends with an opening mark (（《「“‘);
-- runs of Latin letters and digits (years, numbers) are not cut in the middle.
+- numbers (2025, 12.5%, 10:30) and people's names (:func:`keeping_names`) are not cut;
+- a wrapped line never starts with a blank;
+- justified paragraphs (body text) are set to the full measure: a line may be set 1.5 %
+  tighter to take its 28th character, and each line's characters are spaced to fill it.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import (
     FragLine,
     Paragraph,
@@ -36,31 +44,66 @@ CANNOT_START = frozenset(
     + "\uff0e\uff09\uff3d\uff5d"
 )
 CANNOT_END = frozenset(ALL_CANNOT_END + "（《「『【〔〖〈“‘([{")
+SHRINK = 0.015  # how much tighter than its natural width a justified line may be set
+MAX_SPREAD = 0.5  # at most this share of the font size between characters when spreading
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+# --- keeping numbers and names whole ----------------------------------------------------
+
+# 2025, 12.5%, 10:30, 3/4, A-1: no line break inside
+_NUMBER = re.compile(r"[A-Za-z0-9]+(?:[.,:/\-][A-Za-z0-9]+)*[%‰℃]?")
+_names: ContextVar[re.Pattern[str] | None] = ContextVar("bb_names", default=None)
+_name_patterns: dict[frozenset[str], re.Pattern[str] | None] = {}
 
 
-def _break_point(U: list[Any], start: int, i: int) -> int:
-    """Adjust the end ``i`` (exclusive) of the line U[start:i] for the Chinese rules."""
-    n = len(U)
-    if i >= n:
+@contextmanager
+def keeping_names(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, no line breaks inside any of ``names`` (people's names: 李/堃喆 never)."""
+    key = frozenset(n.strip() for n in names if len(n.strip()) >= 2)
+    if key not in _name_patterns:
+        _name_patterns[key] = (re.compile("|".join(re.escape(n) for n in sorted(key, key=len, reverse=True)))
+                               if key else None)
+    token = _names.set(_name_patterns[key])
+    try:
+        yield
+    finally:
+        _names.reset(token)
+
+
+def _no_break_flags(U: list[Any]) -> bytearray:
+    """flags[i] = 1 where a break between U[i-1] and U[i] would split a number or a name."""
+    text = "".join(u if isinstance(u, str) and len(u) == 1 else "\0" for u in U)
+    flags = bytearray(len(U) + 1)
+    patterns = [_NUMBER]
+    names = _names.get()
+    if names is not None:
+        patterns.append(names)
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            flags[m.start() + 1:m.end()] = b"\1" * (m.end() - m.start() - 1)
+    return flags
+
+
+def _can_break(U: list[Any], flags: bytearray, j: int, strict: bool) -> bool:
+    """Whether a line may end before U[j] (``strict``: numbers and names kept whole too)."""
+    if U[j] in CANNOT_START or U[j - 1] in CANNOT_END:
+        return False
+    return not (strict and flags[j])
+
+
+def _break_point(U: list[Any], flags: bytearray, start: int, i: int) -> int:
+    """Move the end ``i`` (exclusive) of the line U[start:i] back to where the Chinese rules
+    allow a break: no closing mark starts the next line and no opening mark ends this one
+    (the character before the mark goes down with it: nothing hangs past the measure or a
+    cell border), and no number or name is cut — unless keeping it whole would leave the
+    line less than half full (a name longer than a narrow cell)."""
+    if i >= len(U) or i <= start + 1:
         return i
-    if U[i] in CANNOT_START:
-        if i + 1 >= n or U[i + 1] not in CANNOT_START:
-            return i + 1  # hang one mark in the margin
-        j = i - 1  # push characters down until the next line starts legally
-        while j > start + 1 and (U[j] in CANNOT_START or U[j - 1] in CANNOT_END):
+    for strict in (True, False):
+        j = i
+        while j > start + 1 and not _can_break(U, flags, j, strict):
             j -= 1
-        return j
-    if U[i - 1] in CANNOT_END and i - 1 > start:
-        return i - 1
-    if _is_word_char(U[i]) and _is_word_char(U[i - 1]):
-        j = i - 1
-        while j > start and _is_word_char(U[j - 1]):
-            j -= 1
-        if j > start + (i - start) // 2:  # keep the line at least half full
+        if _can_break(U, flags, j, strict) and (not strict or 2 * (j - start) >= i - start):
             return j
     return i
 
@@ -124,8 +167,12 @@ def _make_line(line: list[Any], max_width: float, width: float, hard: bool, calc
                     ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=width, lineBreak=hard)
 
 
-def cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, encoding: str = "utf8") -> ParaLines:
-    """Break ``frags`` into lines (the same output shape as ReportLab's cjkFragSplit)."""
+def cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, encoding: str = "utf8",
+              justify: bool = False) -> ParaLines:
+    """Break ``frags`` into lines (the same output shape as ReportLab's cjkFragSplit). With
+    ``justify`` a line may be set up to SHRINK tighter to take one more character (28 to the
+    line at 三号, as the record book has it), and every full line is spread or tightened to
+    the measure through its character spacing."""
     U: list[Any] = []
     alt: dict[tuple[int, str], Any] = {}
     for f in frags:
@@ -136,11 +183,13 @@ def cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, enco
             U.extend(_chars(text, f, alt))
         else:
             U.append(cjkU(text, f, encoding))
+    flags = _no_break_flags(U)
     lines: list[Any] = []
     n = len(U)
     start = 0
     while start < n:
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        limit = max_width * (1 + SHRINK) if justify else max_width
         used = 0.0
         i = start
         hard = False
@@ -149,22 +198,47 @@ def cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, enco
             if hasattr(w, "normalizedValue"):
                 w._normalizer = max_width
                 w = w.normalizedValue(max_width)
-            if used + w > max_width + _FUZZ and i > start:
+            if used + w > limit + _FUZZ and i > start:
                 break
             used += w
             i += 1
             if hasattr(U[i - 1].frag, "lineBreak"):
                 hard = True
                 break
-        end = i if hard else _break_point(U, start, i)
+        end = i if hard else _break_point(U, flags, start, i)
         if end <= start:
             end = start + 1
         line = U[start:end]
         # a hard break's own character is the (empty) break marker: keep it, as ReportLab does
         width = sum(float(u.width) for u in line if not hasattr(u.width, "normalizedValue"))
-        lines.append(_make_line(line, max_width, width, hard, calc_bounds))
+        made = _make_line(line, max_width, width, hard, calc_bounds)
+        if justify and not hard and end < n and len(line) > 1:
+            space = (max_width - width) / (len(line) - 1)
+            if space <= MAX_SPREAD * line[0].frag.fontSize:
+                made.cjkCharSpace, made.extraSpace = space, 0.0
+        lines.append(made)
         start = end
+        while start < n and U[start] in (" ", "\u3000"):  # no blank at the start of a wrapped line
+            start += 1
     return ParaLines(kind=1, lines=lines)
+
+
+def _justify_draw(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    """ReportLab's justified line, with the character spacing cjk_split chose for the line."""
+    space = getattr(line, "cjkCharSpace", None)
+    if space is None:
+        return _reportlab_justify(tx, offset, line, last)
+    tx.setCharSpace(space)
+    try:
+        return _reportlab_justify(tx, offset, line, last)
+    finally:
+        tx.setCharSpace(0)
+
+
+# ReportLab spreads justified lines at spaces only, which Chinese text has none of; the line
+# drawer is looked up at drawing time, and only lines carrying cjkCharSpace are treated apart.
+_reportlab_justify = rl_paragraph._justifyDrawParaLineX
+rl_paragraph._justifyDrawParaLineX = _justify_draw
 
 
 class CJKParagraph(Paragraph):
@@ -183,4 +257,4 @@ class CJKParagraph(Paragraph):
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return cjk_split(frags, list(maxWidths), auto not in ("", "off"))
+        return cjk_split(frags, list(maxWidths), auto not in ("", "off"), justify=style.alignment == TA_JUSTIFY)

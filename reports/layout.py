@@ -4,7 +4,7 @@ turn plain text into wrapped Chinese paragraphs and ruled tables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from models.errors import BranchBookError
-from reports.cjkwrap import CJKParagraph
+from reports.cjkwrap import CJKParagraph, keeping_names
 from reports.glyphs import needs_runs
 from reports.glyphs import runs as glyph_runs
 
@@ -85,12 +85,13 @@ def make_styles(font_path: str | Path | None = None) -> Styles:
         title=style("title", title_font, SIZE_TITLE, 32, alignment=TA_CENTER, spaceAfter=6),
         subtitle=style("subtitle", fs.kai.name, SIZE_BODY, 24, alignment=TA_CENTER, spaceAfter=10),
         heading=style("heading", title_font, SIZE_BODY, 28, spaceBefore=10, spaceAfter=2),
-        body=style("body", body_font, SIZE_BODY, 28, firstLineIndent=2 * SIZE_BODY),
-        plain=style("plain", body_font, SIZE_BODY, 28),
-        cell=style("cell", body_font, SIZE_TABLE, 17),
+        # running text is justified to the full measure (reports.cjkwrap): 28 characters a line
+        body=style("body", body_font, SIZE_BODY, 28, firstLineIndent=2 * SIZE_BODY, alignment=TA_JUSTIFY),
+        plain=style("plain", body_font, SIZE_BODY, 28, alignment=TA_JUSTIFY),
+        cell=style("cell", body_font, SIZE_TABLE, 17, alignment=TA_JUSTIFY),
         cell_center=style("cell_center", body_font, SIZE_TABLE, 17, alignment=TA_CENTER),
         label=style("label", title_font, SIZE_TABLE, 17, alignment=TA_CENTER),
-        small=style("small", body_font, SIZE_SMALL, 14),
+        small=style("small", body_font, SIZE_SMALL, 14, alignment=TA_JUSTIFY),
         small_center=style("small_center", body_font, SIZE_SMALL, 14, alignment=TA_CENTER),
         small_label=style("small_label", title_font, SIZE_SMALL, 14, alignment=TA_CENTER),
         cover_title=style("cover_title", title_font, 30, 44, alignment=TA_CENTER),
@@ -112,10 +113,15 @@ class Heading(Flowable):
         super().__init__()
         self.text, self.style, self.embolden = text, style, embolden
         self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
-        self.keepWithNext = True  # never alone at the foot of a page
+        # Never alone at the foot of a page, but not through keepWithNext: held with a long
+        # paragraph that has to split, that moved both to the next page and left the foot
+        # empty. A heading needs room for itself and two lines after it, or goes over.
+        self.follow = 2 * 28.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
+        if availHeight < self.style.leading + self.spaceAfter + self.follow:
+            return availWidth, availHeight + 1  # too big here: the frame moves it to the next page
         return availWidth, self.style.leading
 
     def draw(self) -> None:
@@ -311,10 +317,11 @@ def build_pdf(
     author: str = "",
     cover: bool = False,
     numbers: PageNumbers | None = None,
+    names: Iterable[str] = (),
 ) -> None:
     """Lay ``story`` out on A4 pages with the record-book margins, header and page numbers
     (no running header on page 1 when it is a ``cover``; ``numbers`` fills in forward page
-    references once the last page is laid out)."""
+    references once the last page is laid out; no line breaks inside any of ``names``)."""
     target = str(out) if isinstance(out, Path) else out
     doc = _DocTemplate(
         target, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
@@ -326,7 +333,8 @@ def build_pdf(
     body = Frame(MARGIN_LEFT, MARGIN_BOTTOM, BODY_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[body])])
-    doc.build(story, canvasmaker=_canvas_maker(styles.fonts.body.name, header, cover, numbers))
+    with keeping_names(names):
+        doc.build(story, canvasmaker=_canvas_maker(styles.fonts.body.name, header, cover, numbers))
 
 
 def tag(flowables: list[Flowable], *, field: str) -> list[Flowable]:

@@ -182,7 +182,8 @@ def _header_block(m: MeetingDetail, s: Styles) -> list[Flowable]:
         when it flows after the table)."""
         spans.append(len(rows))
         cell = para(value, V)
-        if len(value) > LONG_CELL_CHARS and cell.wrap(BODY_WIDTH - 28 * mm - 10, PAGE_HEIGHT)[1] > LONG_CELL:
+        # measured on a copy: the cell itself is wrapped during the build, where names are kept whole
+        if len(value) > LONG_CELL_CHARS and para(value, V).wrap(BODY_WIDTH - 28 * mm - 10, PAGE_HEIGHT)[1] > LONG_CELL:
             name = label.replace("\n", "").replace("　", "").replace(" ", "")
             count = f"共 {len(items)} 人，" if items else ""
             cell = para(f"（{count}见表后“{name}”）", V)
@@ -300,6 +301,13 @@ def plain_minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
     return story
 
 
+def people(m: MeetingDetail) -> set[str]:
+    """Every person's name the record prints (kept whole across line breaks)."""
+    names = {a.member_name for a in m.attendance} | {g.name for g in m.guests}
+    names |= {m.host, m.recorder, m.lecturer} | {a.owner for a in m.actions}
+    return {n for n in names if n}
+
+
 def meeting_label(m: MeetingDetail) -> str:
     """How a message names a meeting: 2025年3月20日支部党员大会“讨论接收预备党员”（编号 12）."""
     return f"{format_date(m.held_on)}{m.meeting_type.label}“{m.title}”（编号 {m.id}）"
@@ -312,7 +320,7 @@ def write_minutes(session: Session, meeting_id: int, out: str | Path | BinaryIO,
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
     options: dict[str, Any] = {"title": f"{m.title}（{document_title(m)}）", "header": f"{branch.name}工作记录",
-                                   "author": branch.name}
+                                   "author": branch.name, "names": people(m)}
     try:
         build_pdf(out, minutes_story(m, styles), styles, **options)
     except LayoutProblem as problem:

@@ -32,6 +32,7 @@ from reports.minutes import (
     BranchHeader,
     branch_header,
     minutes_story,
+    people,
     plain_minutes_story,
 )
 
@@ -185,7 +186,8 @@ def render_month(d: MonthData, out: str | Path | BinaryIO, styles: Styles,
         try:
             build_pdf(buffer if buffer is not None else out, month_story(d, styles, numbers, frozenset(plain)),
                       styles, title=f"{d.branch.name}{d.label}会议记录汇编", header=f"{d.branch.name}工作记录",
-                      author=d.branch.name, cover=True, numbers=numbers)
+                      author=d.branch.name, cover=True, numbers=numbers,
+                      names=set().union(*(people(m) for m in d.meetings)))
         except LayoutProblem as problem:
             key = problem.meeting_key
             if not isinstance(key, int) or key in plain:

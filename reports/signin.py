@@ -67,5 +67,7 @@ def signin_story(m: MeetingDetail, rows: list[tuple[MemberRow, str]], s: Styles)
 def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
-    build_pdf(out, signin_story(m, signin_rows(session, m), styles), styles,
-              title=f"{m.title}（签到表）", header=f"{branch.name}工作记录", author=branch.name)
+    rows = signin_rows(session, m)
+    build_pdf(out, signin_story(m, rows, styles), styles, title=f"{m.title}（签到表）",
+              header=f"{branch.name}工作记录", author=branch.name,
+              names={member.name for member, _note in rows} | {m.host})

@@ -33,6 +33,7 @@ from ui.attachments_panel import AttachmentsPanel
 from ui.attendance_panel import AttendanceEntry, AttendancePanel
 from ui.look import BANNER_STYLE, error_label, icon, show_read_only_fields, title_font
 from ui.meeting_form import MeetingForm
+from ui.punctuation_offer import PunctuationOffer
 from ui.rows_table import RowsPanel, actions_model, guests_model
 from ui.screen_fit import open_fitted, scrolling
 from ui.settings import EDITOR_GEOMETRY, Settings
@@ -98,6 +99,8 @@ class MeetingEditor(QDialog):
         ml = QVBoxLayout(minutes_tab)
         ml.addWidget(labelled("会议内容", self.minutes_edit), 3)
         ml.addWidget(labelled("学习材料", self.material_edit), 1)
+        self.punctuation_offer = PunctuationOffer([self.minutes_edit, self.material_edit])
+        ml.addWidget(self.punctuation_offer)
         actions_tab = QWidget()
         xl = QVBoxLayout(actions_tab)
         xl.addWidget(self.actions_panel)

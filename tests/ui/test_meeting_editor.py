@@ -395,3 +395,18 @@ def test_open_action_items_become_follow_up_agenda_items(qtbot: QtBot, db: Datab
     assert [a.title for a in editor.agenda.inputs()] == ["落实情况：整改学习台账（李组织）"]
     assert editor.carry_open_actions() == 0  # not twice
     assert msgbox.ASKED[-1] == "没有需要列入的未完成落实事项。"
+
+
+def test_half_width_punctuation_is_offered_full_width(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                    answer: list) -> None:
+    editor = make_editor(qtbot, db, branch.branch_id)
+    editor.tabs.setCurrentIndex(3)
+    offer = editor.punctuation_offer
+    assert not offer.isVisible()
+    ime_type(editor.minutes_edit, "会议指出,要加强学习;同时要抓落实!")
+    assert offer.isVisible() and "3 处" in offer.label.text()
+    qtbot.mouseClick(offer.button, Qt.MouseButton.LeftButton)
+    assert editor.minutes_edit.toPlainText() == "会议指出，要加强学习；同时要抓落实！"
+    assert not offer.isVisible()
+    editor.minutes_edit.undo()  # one step back to what was typed
+    assert editor.minutes_edit.toPlainText() == "会议指出,要加强学习;同时要抓落实!"
