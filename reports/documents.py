@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,8 @@ from reports.glyphs import collect_missing, missing_notice
 from reports.layout import make_styles
 
 KINDS = {"minutes": "会议记录", "signin": "签到表", "monthly": "月度汇编", "annual": "年度台账"}
+WORD_KINDS = ("minutes", "signin", "monthly")  # also written as .docx
+WORD_SUFFIX = ".docx"
 
 
 def font_setting(db: Database, branch_id: int) -> str | None:
@@ -39,26 +42,33 @@ def write_document(
     notices: list[str] | None = None,
 ) -> Path:
     """Build document ``kind`` (minutes | signin | monthly | annual) into ``out``; returns ``out``.
-    Warnings for the user (characters no font on the PC has, printed as □) are appended to
-    ``notices``."""
+    The format follows the extension: .docx writes a Word file (not for the annual ledger),
+    anything else a PDF. Warnings for the user (characters no font on the PC has, printed as □;
+    a meeting printed as plain text) are appended to ``notices``."""
     if kind not in KINDS:
         raise BranchBookError(f"未知的文档类型“{kind}”，可选：minutes、signin、monthly、annual。", field="kind")
-    styles = make_styles(font_setting(db, branch_id))
     out = Path(out)
+    word = out.suffix.lower() == WORD_SUFFIX
+    if word and kind not in WORD_KINDS:
+        raise BranchBookError(f"{KINDS[kind]}只能生成 PDF，请把输出文件的扩展名改为 .pdf。", field="out")
+    styles = None if word else make_styles(font_setting(db, branch_id))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BranchBookError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置。", field="out")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=".pdf.part", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=f"{out.suffix or '.pdf'}.part", dir=folder)
     except OSError:
         raise BranchBookError(f"无法在“{folder}”中写入文件，请检查是否有写入权限或换一个位置。", field="out") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle, db.reading() as session, collect_missing() as missing:
-            if kind in ("minutes", "signin"):
+            if kind in ("minutes", "signin") and meeting_id is not None:
+                _check_meeting(session, meeting_id)
+            if styles is None:
+                _write_word(session, kind, handle, branch_id=branch_id, meeting_id=meeting_id, month=month)
+            elif kind in ("minutes", "signin"):
                 if meeting_id is None:
                     raise BranchBookError("请指定会议编号（--meeting）。", field="meeting")
-                _check_meeting(session, meeting_id)
                 if kind == "minutes":
                     from reports.minutes import write_minutes
 
@@ -90,6 +100,30 @@ def write_document(
         tmp.unlink(missing_ok=True)
         raise
     return out
+
+
+def _write_word(session: Session, kind: str, handle: BinaryIO, *, branch_id: int, meeting_id: int | None,
+                month: str | None) -> None:
+    """The same content as the PDF, as a .docx (reports.docx_render draws the same description)."""
+    from reports.docx_render import write_docx
+
+    if kind == "monthly":
+        from reports.monthly import month_document
+
+        if not month:
+            raise BranchBookError("请指定月份（--month，例如 2026-03）。", field="month")
+        doc = month_document(session, branch_id, month)
+    elif meeting_id is None:
+        raise BranchBookError("请指定会议编号（--meeting）。", field="meeting")
+    elif kind == "minutes":
+        from reports.minutes import minutes_document
+
+        doc = minutes_document(session, meeting_id)[1]
+    else:
+        from reports.signin import signin_document
+
+        doc = signin_document(session, meeting_id)
+    write_docx(doc, handle)
 
 
 def _check_meeting(session: Session, meeting_id: int) -> None:

@@ -9,8 +9,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+from reportlab.platypus import Flowable
 from sqlalchemy.orm import Session
 
 from models.entities import Branch
@@ -18,22 +17,12 @@ from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.meetings import AgendaRow, MeetingDetail, get_meeting
 from models.rules import quorum_met, vote_passes
 from models.validation import format_date
+from reports import docmodel as dm
+from reports import pdf_render
 from reports.layout import (
-    BODY_WIDTH,
-    PAGE_HEIGHT,
-    RULE_COLOR,
-    SIZE_BODY,
     LayoutProblem,
     Styles,
     build_pdf,
-    grid,
-    heading,
-    meeting_mark,
-    para,
-    paragraphs,
-    plain_table,
-    spacer,
-    tag,
 )
 
 TITLES = {
@@ -47,9 +36,6 @@ TITLES = {
     MeetingType.OTHER: "活动记录",
 }
 CHINESE_NUMERALS = "一二三四五六七八九十"
-# A header field longer than this (characters, then height) leaves the table and flows as text.
-LONG_CELL_CHARS = 120
-LONG_CELL = 60 * mm
 
 
 def chinese_number(n: int) -> str:
@@ -166,35 +152,17 @@ def quorum_text(m: MeetingDetail) -> str:
     return f"应到会有表决权的党员 {m.voting_expected} 人，实到 {m.voting_present} 人，{verdict}"
 
 
-def _header_block(m: MeetingDetail, s: Styles) -> list[Flowable]:
-    """The header table; a field too long for a table cell (60 列席 with their units, a
-    3,000-character 会议主题) says 见表后 in its cell and flows after the table as body text,
-    across pages like any paragraph."""
-    L, V = s.label, s.cell
-    widths = [28 * mm, 50 * mm, 28 * mm, BODY_WIDTH - 106 * mm]
-    type_text = m.meeting_type.label + (f"（{m.group_name}）" if m.group_name else "")
-    rows: list[list[Any]] = []
-    spans: list[int] = []
-    after: list[Flowable] = []
+def header_fields(m: MeetingDetail) -> dm.FieldTable:
+    """The header table of the record page (名称、类型、时间、地点、主持人、记录人、应到/实到 …)."""
+    rows: list[dm.FieldRow] = []
 
     def full(label: str, value: str, items: list[str] | None = None) -> None:
-        """A label and its value across the row; ``items``: the value as a list (one per line
-        when it flows after the table)."""
-        spans.append(len(rows))
-        cell = para(value, V)
-        # measured on a copy: the cell itself is wrapped during the build, where names are kept whole
-        if len(value) > LONG_CELL_CHARS and para(value, V).wrap(BODY_WIDTH - 28 * mm - 10, PAGE_HEIGHT)[1] > LONG_CELL:
-            name = label.replace("\n", "").replace("　", "").replace(" ", "")
-            count = f"共 {len(items)} 人，" if items else ""
-            cell = para(f"（{count}见表后“{name}”）", V)
-            body = ([para(f"{n}. {item}", s.plain) for n, item in enumerate(items, 1)] if items
-                    else [para(value, s.body)])
-            after.extend(tag([heading(name, s), *body], field=name))
-        rows.append([para(label, L), cell, "", ""])
+        rows.append(dm.FieldRow(((label, value),), tuple(items or ())))
 
     def pair(l1: str, v1: str, l2: str, v2: str) -> None:
-        rows.append([para(l1, L), para(v1, V), para(l2, L), para(v2, V)])
+        rows.append(dm.FieldRow(((l1, v1), (l2, v2))))
 
+    type_text = m.meeting_type.label + (f"（{m.group_name}）" if m.group_name else "")
     full("会议名称", m.title)
     pair("会议类型", type_text, "会议次序", f"本年度第 {m.sequence_no} 次" if m.sequence_no else "—")
     full("时　　间", time_text(m))
@@ -216,73 +184,56 @@ def _header_block(m: MeetingDetail, s: Styles) -> list[Flowable]:
     full("列席人员", guests_text(m), guest_items(m))
     if m.theme:
         full("会议主题", m.theme)
-    extra = [("SPAN", (1, r), (3, r)) for r in spans]
-    table = grid(s, rows, widths, header_rows=0, extra=extra, padding=5)
-    return [*tag([table], field="会议基本情况"), *after]
+    return dm.FieldTable(tuple(rows))
 
 
-def _signatures(s: Styles) -> Flowable:
-    """主持人/记录人 signature lines."""
-    # plain-string labels sit on the row's baseline, so the rule lines up under the text
-    # (a 28 pt-leading paragraph left the rule half a line below the labels)
-    table = plain_table(
-        s, [["主持人（签字）：", "", "记录人（签字）：", ""]],
-        [46 * mm, BODY_WIDTH / 2 - 50 * mm, 50 * mm, BODY_WIDTH / 2 - 46 * mm],  # a label is 8 × 16 pt wide
-        [("FONT", (0, 0), (-1, -1), s.fonts.body.name, SIZE_BODY), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-         ("LEFTPADDING", (2, 0), (2, 0), 4 * mm),
-         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-         ("LINEBELOW", (1, 0), (1, 0), 0.8, RULE_COLOR), ("LINEBELOW", (3, 0), (3, 0), 0.8, RULE_COLOR)],
-    )
-    return KeepTogether([spacer(10), table, spacer(4)])
+def minutes_blocks(m: MeetingDetail) -> list[dm.Block]:
+    """One meeting's record as a neutral description: the PDF and the Word file draw it."""
+    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id),
+                              dm.Title(document_title(m), sequence_text(m)), header_fields(m)]
+    if m.agenda:
+        blocks += [dm.Heading("议题"),
+                   dm.Text("\n".join(f"{chinese_number(n)}、{item.title}" for n, item in enumerate(m.agenda, 1)),
+                           name="议题", indent=False)]
+    blocks.append(dm.Heading("会议内容"))
+    if m.study_material.strip():
+        blocks += [dm.Text("学习内容：", name="学习内容", indent=False), dm.Text(m.study_material, name="学习内容")]
+    blocks.append(dm.Text(m.minutes if m.minutes.strip() else "（未填写）", name="会议内容"))
+    for n, item in enumerate(m.agenda, 1):
+        if item.discussion.strip():
+            name = f"议题{chinese_number(n)}的讨论"
+            blocks += [dm.Text(f"关于议题{chinese_number(n)}的讨论：", name=name, indent=False),
+                       dm.Text(item.discussion, name=name)]
+    decided = [(n, item) for n, item in enumerate(m.agenda, 1) if item.resolution.strip() or item.has_vote]
+    if decided:
+        blocks.append(dm.Heading("决议"))
+        for n, item in decided:
+            name = f"议题{chinese_number(n)}的决议"
+            blocks.append(dm.Text(f"{chinese_number(n)}、{item.title}", name=name, indent=False))
+            if item.resolution.strip():
+                blocks.append(dm.Text(item.resolution, name=name))
+            if item.has_vote:
+                blocks.append(dm.Text(vote_text(m, item), name=name))
+    if m.actions:
+        blocks += [dm.Heading("落实事项"), dm.Grid(
+            ("序号", "事项", "责任人", "完成时限", "状态"),
+            tuple((str(n), a.title, a.owner, format_date(a.due_on), a.status.label) for n, a in enumerate(m.actions, 1)),
+            (12, None, 24, 36, 22), name="落实事项", align=("center", "left", "center", "center", "center"))]
+    blocks.append(dm.Signatures())
+    if m.status == MeetingStatus.FINAL and m.content_hash:
+        blocks.append(dm.Text(f"定稿校验码：{m.content_hash[:16]}", small=True))
+    return blocks
 
 
 def minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
     """The flowables of one meeting's record (the monthly compilation reuses them), each
     tagged with its meeting and field so that a layout failure names them."""
-    story: list[Flowable] = [meeting_mark(meeting_label(m), m.id),
-                             *tag([para(document_title(m), s.title), para(sequence_text(m), s.subtitle)],
-                                  field="会议名称"),
-                             *_header_block(m, s)]
-    if m.agenda:
-        story.append(heading("议题", s))
-        story += tag([para(f"{chinese_number(n)}、{item.title}", s.plain) for n, item in enumerate(m.agenda, 1)],
-                     field="议题")
-    story.append(heading("会议内容", s))
-    if m.study_material.strip():
-        story += tag([para("学习内容：", s.plain), *paragraphs(m.study_material, s.body)], field="学习内容")
-    body = paragraphs(m.minutes, s.body)
-    story += tag(body or [para("（未填写）", s.body)], field="会议内容")
-    for n, item in enumerate(m.agenda, 1):
-        if item.discussion.strip():
-            story += tag([para(f"关于议题{chinese_number(n)}的讨论：", s.plain), *paragraphs(item.discussion, s.body)],
-                         field=f"议题{chinese_number(n)}的讨论")
-    decided = [(n, item) for n, item in enumerate(m.agenda, 1) if item.resolution.strip() or item.has_vote]
-    if decided:
-        story.append(heading("决议", s))
-        for n, item in decided:
-            part: list[Flowable] = [para(f"{chinese_number(n)}、{item.title}", s.plain)]
-            if item.resolution.strip():
-                part.extend(paragraphs(item.resolution, s.body))
-            if item.has_vote:
-                part.append(para(vote_text(m, item), s.body))
-            story += tag(part, field=f"议题{chinese_number(n)}的决议")
-    if m.actions:
-        story.append(CondPageBreak(40 * mm))
-        story.append(heading("落实事项", s))
-        rows: list[list[Any]] = [[para(h, s.small_label) for h in ("序号", "事项", "责任人", "完成时限", "状态")]]
-        for n, a in enumerate(m.actions, 1):
-            rows.append([para(str(n), s.small_center), para(a.title, s.small), para(a.owner, s.small_center),
-                         para(format_date(a.due_on), s.small_center), para(a.status.label, s.small_center)])
-        story += tag([grid(s, rows, [12 * mm, BODY_WIDTH - 94 * mm, 24 * mm, 36 * mm, 22 * mm])], field="落实事项")
-    story += tag([_signatures(s)], field="签字栏")
-    if m.status == MeetingStatus.FINAL and m.content_hash:
-        story.append(para(f"定稿校验码：{m.content_hash[:16]}", s.small))
-    return story
+    return pdf_render.story(minutes_blocks(m), s)
 
 
 def plain_minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
-    """The record as plain paragraphs only (they always split across pages): what the monthly
-    compilation prints for a meeting whose usual layout failed."""
+    """The record as plain paragraphs only (they always split across pages): what is printed
+    for a meeting whose usual layout failed."""
     lines = [("会议名称", m.title), ("会议类型", m.meeting_type.label), ("时间", time_text(m)),
              ("地点", m.location or ""), ("主持人", m.host), ("记录人", m.recorder),
              ("出席人员", present_text(m)), ("缺席人员及原因", absence_text(m)), ("列席人员", guests_text(m)),
@@ -292,13 +243,12 @@ def plain_minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
                                                                         item.resolution) if x.strip())))
     for n, a in enumerate(m.actions, 1):
         lines.append((f"落实事项{n}", f"{a.title}（{a.owner}，{format_date(a.due_on)}，{a.status.label}）"))
-    story: list[Flowable] = [meeting_mark(meeting_label(m), m.id), para(document_title(m), s.title),
-                             para(sequence_text(m), s.subtitle)]
+    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id), dm.Title(document_title(m), sequence_text(m))]
     for label, value in lines:
         if value and value.strip():
-            story += tag([para(f"{label}：", s.plain), *paragraphs(value, s.body)], field=label)
-    story.append(_signatures(s))
-    return story
+            blocks += [dm.Text(f"{label}：", name=label, indent=False), dm.Text(value, name=label)]
+    blocks.append(dm.Signatures())
+    return pdf_render.story(blocks, s)
 
 
 def people(m: MeetingDetail) -> set[str]:
@@ -313,16 +263,21 @@ def meeting_label(m: MeetingDetail) -> str:
     return f"{format_date(m.held_on)}{m.meeting_type.label}“{m.title}”（编号 {m.id}）"
 
 
+def minutes_document(session: Session, meeting_id: int) -> tuple[MeetingDetail, dm.Document]:
+    m = get_meeting(session, meeting_id)
+    branch = branch_header(session, m.branch_id)
+    return m, dm.Document(title=f"{m.title}（{document_title(m)}）", header=f"{branch.name}工作记录",
+                          author=branch.name, blocks=minutes_blocks(m), names=people(m))
+
+
 def write_minutes(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles,
                   notices: list[str] | None = None) -> None:
     """One meeting's record; when its table layout fails (nothing is written then) it is
     printed as plain paragraphs and ``notices`` says why."""
-    m = get_meeting(session, meeting_id)
-    branch = branch_header(session, m.branch_id)
-    options: dict[str, Any] = {"title": f"{m.title}（{document_title(m)}）", "header": f"{branch.name}工作记录",
-                                   "author": branch.name, "names": people(m)}
+    m, doc = minutes_document(session, meeting_id)
+    options: dict[str, Any] = {"title": doc.title, "header": doc.header, "author": doc.author, "names": doc.names}
     try:
-        build_pdf(out, minutes_story(m, styles), styles, **options)
+        build_pdf(out, pdf_render.story(doc.blocks, styles), styles, **options)
     except LayoutProblem as problem:
         build_pdf(out, plain_minutes_story(m, styles), styles, **options)
         if notices is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.errors import BranchBookError
 from models.meetings import MeetingDetail, get_meetings, list_meetings
+from reports import docmodel as dm
 from reports.layout import (
     BODY_WIDTH,
     RULE_COLOR,
@@ -31,6 +32,7 @@ from reports.layout import (
 from reports.minutes import (
     BranchHeader,
     branch_header,
+    minutes_blocks,
     minutes_story,
     people,
     plain_minutes_story,
@@ -93,8 +95,7 @@ def cover_table(s: Styles, rows: list[list[Any]]) -> Table:
 
 
 def _cover(d: MonthData, s: Styles) -> list[Flowable]:
-    lines = [("支部名称", d.branch.name), ("上级党组织", d.branch.superior_org or "—"),
-             ("年　　月", d.label), ("会议次数", f"{len(d.meetings)} 次")]
+    lines = cover_lines(d)
     rows = [[para(f"{k}：", s.cover_line), para(v, s.cover_line)] for k, v in lines]
     table = cover_table(s, rows)
     story: list[Flowable] = [spacer(30), para("党支部工作记录", s.cover_title), spacer(6),
@@ -126,7 +127,7 @@ def column_kind(m: MeetingDetail) -> str:
     return SHORT_TYPES[m.meeting_type]
 
 
-def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
+def attendance_grids(d: MonthData) -> list[dm.Grid]:
     """Member × meeting with 出/假/缺 ("—" where the member was not 应到); a busy month is
     split into several tables of at most MAX_COLUMNS meetings, the totals on the last."""
     names: dict[int, str] = {}
@@ -140,26 +141,68 @@ def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
         expected = sum(1 for c in cells if c is not None)
         totals[mid] = f"{cells.count(MARKS[AttendanceStatus.PRESENT])}/{expected}"
     chunks = [d.meetings[i:i + MAX_COLUMNS] for i in range(0, len(d.meetings), MAX_COLUMNS)]
-    story: list[Flowable] = [para(f"{d.label}党员出勤情况表", s.title), spacer(2)]
+    grids = []
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        fixed = 10 * mm + 20 * mm + (16 * mm if last else 0)
-        col = (BODY_WIDTH - fixed) / len(chunk)
-        head: list[Any] = [para("序号", s.small_label), para("姓名", s.small_label)]
-        head += [para(f"{m.held_on.day}日{column_kind(m)}", s.small_label) for m in chunk]
-        head += [para("出勤", s.small_label)] if last else []
-        rows: list[list[Any]] = [head]
-        for n, (mid, name) in enumerate(names.items(), 1):
-            cells = [marks.get((m.id, mid), "—") for m in chunk]
-            rows.append([str(n), name, *cells, *([totals[mid]] if last else [])])
+        head = ("序号", "姓名", *(f"{m.held_on.day}日{column_kind(m)}" for m in chunk), *(("出勤",) if last else ()))
+        rows = tuple((str(n), name, *(marks.get((m.id, mid), "—") for m in chunk), *((totals[mid],) if last else ()))
+                     for n, (mid, name) in enumerate(names.items(), 1))
+        widths = (10.0, 20.0, *([None] * len(chunk)), *((16.0,) if last else ()))
+        caption = f"（{index + 1}/{len(chunks)}）" if len(chunks) > 1 else ""
+        grids.append(dm.Grid(head, rows, widths, name="出勤情况表", caption=caption))
+    return grids
+
+
+ATTENDANCE_LEGEND = "说明：“出”为出席，“假”为请假，“缺”为缺席，“—”为非应到人员；“出勤”为本月出席次数/应到次数。"
+
+
+def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
+    """The attendance grids in plain-string cells (hundreds of cells: no paragraph each)."""
+    story: list[Flowable] = [para(f"{d.label}党员出勤情况表", s.title), spacer(2)]
+    for g in attendance_grids(d):
+        fixed = sum(w for w in g.widths_mm if w is not None) * mm
+        free = sum(1 for w in g.widths_mm if w is None)
+        widths = [w * mm if w is not None else (BODY_WIDTH - fixed) / free for w in g.widths_mm]
+        rows: list[list[Any]] = [[para(h, s.small_label) for h in g.head], *[list(r) for r in g.rows]]
         extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
-        widths = [10 * mm, 20 * mm, *([col] * len(chunk)), *([16 * mm] if last else [])]
-        if len(chunks) > 1:
-            story.append(para(f"（{index + 1}/{len(chunks)}）", s.small_center))
+        if g.caption:
+            story.append(para(g.caption, s.small_center))
         story += [grid(s, rows, widths, extra=extra, padding=2), spacer(3)]
-    story.append(para("说明：“出”为出席，“假”为请假，“缺”为缺席，“—”为非应到人员；“出勤”为本月出席次数/应到次数。",
-                      s.small))
+    story.append(para(ATTENDANCE_LEGEND, s.small))
     return story
+
+
+def cover_lines(d: MonthData) -> list[tuple[str, str]]:
+    return [("支部名称", d.branch.name), ("上级党组织", d.branch.superior_org or "—"),
+            ("年　　月", d.label), ("会议次数", f"{len(d.meetings)} 次")]
+
+
+def month_blocks(d: MonthData) -> list[dm.Block]:
+    """The compilation as a neutral description (the Word file; the PDF adds page numbers to
+    the contents)."""
+    blocks: list[dm.Block] = [dm.Title("党支部工作记录", f"{d.label}会议记录汇编", cover=True),
+                              dm.FieldTable(tuple(dm.FieldRow(((k, v),)) for k, v in cover_lines(d)), cover=True)]
+    if d.planned:
+        blocks.append(dm.Text(f"注：本月另有 {d.planned} 次计划中的会议尚未召开，未列入本汇编。", small=True))
+    contents = tuple((str(n), f"{m.held_on.month}月{m.held_on.day}日", m.meeting_type.label, m.title)
+                     for n, m in enumerate(d.meetings, 1))
+    contents += ((str(len(d.meetings) + 1), "", "", f"{d.label}党员出勤情况表"),)
+    blocks += [dm.PageBreak(), dm.Title("目　　录"),
+               dm.Grid(("序号", "日期", "类型", "会议名称"), contents, (12, 24, 30, None),
+                       align=("center", "center", "center", "left"))]
+    for m in d.meetings:
+        blocks += [dm.PageBreak(), *minutes_blocks(m)]
+    blocks += [dm.PageBreak(), dm.Title(f"{d.label}党员出勤情况表"), *attendance_grids(d),
+               dm.Text(ATTENDANCE_LEGEND, small=True)]
+    return blocks
+
+
+def month_document(session: Session, branch_id: int, month: str) -> dm.Document:
+    year, mon = parse_month(month)
+    d = collect_month(session, branch_id, year, mon)
+    return dm.Document(title=f"{d.branch.name}{d.label}会议记录汇编", header=f"{d.branch.name}工作记录",
+                       author=d.branch.name, blocks=month_blocks(d),
+                       names=set().union(*(people(m) for m in d.meetings)))
 
 
 def month_story(d: MonthData, s: Styles, numbers: PageNumbers, plain: frozenset[int] = frozenset()) -> list[Flowable]:

@@ -4,20 +4,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from sqlalchemy.orm import Session
 
 from models.enums import AttendanceStatus, MemberCategory
 from models.meetings import MeetingDetail, get_meeting
 from models.roster import MemberRow, expected_attendees, list_members
-from reports.layout import BODY_WIDTH, Styles, build_pdf, grid, para, spacer
+from reports import docmodel as dm
+from reports import pdf_render
+from reports.layout import Styles, build_pdf
 from reports.minutes import branch_header, time_text
 
 GUEST_ROWS = 5
-SIGN_ROW_HEIGHT = 10 * mm
+SIGN_ROW_MM = 10  # room to sign
 
 
 def signin_rows(session: Session, m: MeetingDetail) -> list[tuple[MemberRow, str]]:
@@ -31,43 +32,41 @@ def signin_rows(session: Session, m: MeetingDetail) -> list[tuple[MemberRow, str
     return [(r, notes[r.id]) for r in list_members(session, m.branch_id, on=m.held_on) if r.id in notes]
 
 
-def signin_story(m: MeetingDetail, rows: list[tuple[MemberRow, str]], s: Styles) -> list[Flowable]:
+def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]]) -> list[dm.Block]:
+    """The sign-in sheet as a neutral description (the PDF and the Word file draw it)."""
     group = f"（{m.group_name}）" if m.group_name else ""
-    info: list[list[Any]] = [
-        [para("会议名称", s.label), para(m.title, s.cell), "", ""],
-        [para("时　　间", s.label), para(time_text(m), s.cell), "", ""],
-        [para("会议类型", s.label), para(m.meeting_type.label + group, s.cell), para("主持人", s.label),
-         para(m.host, s.cell)],
-        [para("地　　点", s.label), para(m.location, s.cell), "", ""],
-    ]
-    story: list[Flowable] = [
-        para(f"{m.meeting_type.label}签到表", s.title), spacer(2),
-        grid(s, info, [24 * mm, 54 * mm, 22 * mm, BODY_WIDTH - 100 * mm], header_rows=0,
-             extra=[("SPAN", (1, r), (3, r)) for r in (0, 1, 3)]),
-        spacer(4),
-    ]
-    head = [para(h, s.label) for h in ("序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注")]
-    table: list[list[Any]] = [head]
+    info = dm.FieldTable((
+        dm.FieldRow((("会议名称", m.title),)),
+        dm.FieldRow((("时　　间", time_text(m)),)),
+        dm.FieldRow((("会议类型", m.meeting_type.label + group), ("主持人", m.host))),
+        dm.FieldRow((("地　　点", m.location),)),
+    ), label_mm=24, first_value_mm=54)
+    table: list[tuple[str, ...]] = []
     for n, (member, note) in enumerate(rows, 1):
         category = "预备" if member.category == MemberCategory.PROBATIONARY else "正式"
-        table.append([para(str(n), s.cell_center), para(member.name, s.cell_center),
-                      para(member.group_name, s.small_center), para(category, s.cell_center), "",
-                      para(note, s.small_center)])
+        table.append((str(n), member.name, member.group_name, category, "", note))
     # blank rows for 列席人员 (guests write their name and unit themselves)
     for n in range(len(rows) + 1, len(rows) + GUEST_ROWS + 1):
-        table.append([para(str(n), s.cell_center), "", "", para("列席", s.cell_center), "", ""])
-    widths = [12 * mm, 24 * mm, 30 * mm, 14 * mm, BODY_WIDTH - 110 * mm, 30 * mm]
-    # fixed row heights leave room to sign
-    story.append(grid(s, table, widths, row_heights=[None] + [SIGN_ROW_HEIGHT] * (len(rows) + GUEST_ROWS)))
-    story.append(spacer(3))
-    story.append(para(f"应到 {len(rows)} 人，实到____人，请假____人，缺席____人；列席____人。", s.cell))
-    return story
+        table.append((str(n), "", "", "列席", "", ""))
+    sheet = dm.Grid(("序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注"), tuple(table),
+                    (12, 24, 30, 14, None, 30), name="签到表", small=False, row_height_mm=SIGN_ROW_MM)
+    return [dm.Title(f"{m.meeting_type.label}签到表"), info, sheet,
+            dm.Text(f"应到 {len(rows)} 人，实到____人，请假____人，缺席____人；列席____人。", indent=False, small=True)]
 
 
-def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:
+def signin_story(m: MeetingDetail, rows: list[tuple[MemberRow, str]], s: Styles) -> list[Flowable]:
+    return pdf_render.story(signin_blocks(m, rows), s)
+
+
+def signin_document(session: Session, meeting_id: int) -> dm.Document:
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
     rows = signin_rows(session, m)
-    build_pdf(out, signin_story(m, rows, styles), styles, title=f"{m.title}（签到表）",
-              header=f"{branch.name}工作记录", author=branch.name,
-              names={member.name for member, _note in rows} | {m.host})
+    return dm.Document(title=f"{m.title}（签到表）", header=f"{branch.name}工作记录", author=branch.name,
+                       blocks=signin_blocks(m, rows), names={member.name for member, _note in rows} | {m.host})
+
+
+def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:
+    doc = signin_document(session, meeting_id)
+    build_pdf(out, pdf_render.story(doc.blocks, styles), styles, title=doc.title, header=doc.header,
+              author=doc.author, names=doc.names)

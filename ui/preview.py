@@ -1,10 +1,12 @@
 """Print preview of a document: the PDF is built off the GUI thread, then shown page by page
-(QtPdf) with zoom, 打印 (pages rendered from the PDF into the printer) and 另存为PDF."""
+(QtPdf) with zoom, 打印 (pages rendered from the PDF into the printer), 另存为PDF and, for
+会议记录/签到表/月度汇编, 导出Word."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, QStandardPaths, Qt
@@ -23,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from reports.documents import KINDS, write_document
+from models.errors import BranchBookError
+from reports.documents import KINDS, WORD_KINDS, write_document
 from ui.msgbox import warn
 from ui.operations import Operation
 from ui.screen_fit import open_fitted
@@ -38,7 +41,8 @@ class PdfPreviewDialog(QDialog):
     file's folder is removed when the dialog closes."""
 
     def __init__(self, pdf_path: Path, title: str, parent: QWidget | None = None, *,
-                 suggested_name: str = "文档.pdf", temporary: bool = False, notice: str = "") -> None:
+                 suggested_name: str = "文档.pdf", temporary: bool = False, notice: str = "",
+                 word_export: Callable[[Path], Path] | None = None) -> None:
         super().__init__(parent)
         self.pdf_path = Path(pdf_path)
         self.suggested_name = suggested_name
@@ -58,6 +62,11 @@ class PdfPreviewDialog(QDialog):
         self.fit_button = QPushButton("适合宽度")
         self.print_button = QPushButton("打印…")
         self.save_button = QPushButton("另存为PDF…")
+        # 导出Word: the same document as a .docx, for offices that edit and file in WPS/Word
+        self.word_export = word_export
+        self.word_button = QPushButton("导出Word…")
+        self.word_button.setVisible(word_export is not None)
+        self.word_button.clicked.connect(lambda: self.export_word())
         self.close_button = QPushButton("关闭")
         self.pages_label = QLabel(f"共 {self.page_count} 页")
         self.zoom_in_button.clicked.connect(self.zoom_in)
@@ -72,7 +81,7 @@ class PdfPreviewDialog(QDialog):
         for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.pages_label):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.print_button, self.save_button, self.close_button):
+        for widget in (self.print_button, self.save_button, self.word_button, self.close_button):
             bar.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -164,6 +173,26 @@ class PdfPreviewDialog(QDialog):
             return None
         return target
 
+    def export_word(self, target: Path | None = None) -> Path | None:
+        """导出Word: write the document as a .docx; asks where unless ``target`` is given."""
+        if self.word_export is None:
+            return None
+        if target is None:
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            name, _ = QFileDialog.getSaveFileName(self, "导出Word", str(Path(folder) / Path(self.suggested_name)
+                                                                       .with_suffix(".docx").name),
+                                                  "Word 文档 (*.docx)")
+            if not name:
+                return None
+            target = Path(name)
+        if target.suffix.lower() != ".docx":
+            target = target.with_name(target.name + ".docx")
+        try:
+            return self.word_export(target)
+        except BranchBookError as exc:
+            warn(self, "导出Word", exc.message)
+            return None
+
     # --- clean-up --------------------------------------------------------------------------
 
     def done(self, result: int) -> None:
@@ -201,8 +230,12 @@ def preview_report(parent: QWidget, db: Database, kind: str, *, branch_id: int,
                               month=month, year=year, notices=notices)
 
     def show(path: Path) -> None:
+        def word(target: Path) -> Path:
+            return write_document(db, kind, target, branch_id=branch_id, meeting_id=meeting_id, month=month,
+                                  year=year)
+
         dialog = PdfPreviewDialog(path, KINDS.get(kind, "文档"), parent, suggested_name=name, temporary=True,
-                                  notice="\n".join(notices))
+                                  notice="\n".join(notices), word_export=word if kind in WORD_KINDS else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

@@ -151,3 +151,24 @@ def test_preview_names_characters_no_font_has(qtbot: QtBot, db: Database, branch
     assert dialog.notice_label.isVisible()
     assert "U+F0001" in dialog.notice_label.text() and "□" in dialog.notice_label.text()
     dialog.close()
+
+
+def test_preview_exports_word(qtbot: QtBot, db: Database, branch_id: int, meeting_id: int, tmp_path: Path) -> None:
+    import docx
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    preview_report(parent, db, "minutes", branch_id=branch_id, meeting_id=meeting_id)
+    qtbot.waitUntil(lambda: any(isinstance(w, PdfPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=10000)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog) and w.isVisible())
+    assert dialog.word_button.isVisible() and dialog.word_button.text() == "导出Word…"
+    saved = dialog.export_word(tmp_path / "会议记录")
+    assert saved == tmp_path / "会议记录.docx"
+    texts = [p.text for p in docx.Document(str(saved)).paragraphs]
+    assert "主题党日活动记录" in texts
+    dialog.close()
+    annual = PdfPreviewDialog(dialog.pdf_path, "年度台账") if dialog.pdf_path.exists() else None
+    if annual is not None:
+        qtbot.addWidget(annual)
+        assert not annual.word_button.isVisibleTo(annual)
