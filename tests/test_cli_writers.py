@@ -3,6 +3,7 @@ work while the window is open; a full disk is explained in Chinese and never loc
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import signal
@@ -196,3 +197,27 @@ def test_full_disk_is_explained_and_never_locks_anyone_out(
     assert main.main(["members", "import", "--db", str(db_path), str(sheet)]) == 0, _err(capsys)
     assert "已导入 200 名党员" in capsys.readouterr().out
     assert not lock_path(db_path).exists()
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, argparse.Namespace]:
+    """Every runnable (sub)command with its defaults, e.g. {"members import": …}."""
+    found: dict[str, argparse.Namespace] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                inner = _commands(sub, f"{prefix}{name} ")
+                found.update(inner or {f"{prefix}{name}": argparse.Namespace(**sub._defaults)})
+    return found
+
+
+def test_every_command_is_either_reading_or_marked_as_writing() -> None:
+    """A new command must be sorted: reading ones work while the window is open (SPEC §6);
+    anything else writes and must carry main.Writes so that it takes the lock."""
+    reading = {"report minutes", "report signin", "report monthly", "report annual", "stats", "backup",
+               "verify", "members export", "check", "attendance scan"}
+    for name, defaults in _commands(main.build_parser()).items():
+        writes = getattr(defaults, "writes", None)
+        if name in reading:
+            assert writes is None, f"“{name}” only reads: it must not take the writer lock"
+        else:
+            assert isinstance(writes, main.Writes), f"“{name}” writes: mark it with main.Writes"
