@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from models.db import ensure_openable, head_revision, inspect_file, readonly_uri
@@ -78,7 +79,39 @@ def check_database(path: Path) -> CheckReport:
         con.close()
     if report.ok:
         report.problems.extend(_audit_problems(path))
+    if report.ok and info.revision == head:
+        report.notes.extend(_rule_notes(path))
     return report
+
+
+def _rule_notes(path: Path) -> list[str]:
+    """What the rules find in the records (SPEC §3): meetings whose attendance does not cover
+    their 应到, with nobody 应到, or short of their quorum — worth knowing, not a fault of the file."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from models.compliance import compliance_for_year
+    from models.entities import Branch, Meeting
+
+    engine = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
+    found: dict[str, list[str]] = {"incomplete_attendance": [], "nobody_expected": [], "failed_quorum": []}
+    try:
+        with Session(engine) as session:
+            for branch_id in session.scalars(select(Branch.id)):
+                first, last = session.execute(select(Meeting.held_on).where(Meeting.branch_id == branch_id)
+                                              .order_by(Meeting.held_on).limit(1)).scalar(), date.today()
+                for year in range(first.year, last.year + 1) if first else ():
+                    for alert in compliance_for_year(session, branch_id, year).alerts:
+                        if alert.kind in found:
+                            found[alert.kind].append(alert.message)
+    except (sqlite3.DatabaseError, SQLAlchemyError):
+        return []  # the integrity checks above speak for an unreadable file
+    finally:
+        engine.dispose()
+    labels = {"incomplete_attendance": "出席情况不完整的会议", "nobody_expected": "当日无应到人员的会议",
+              "failed_quorum": "未达到法定人数的会议"}
+    return [f"{labels[kind]} {len(messages)} 次，例如：{messages[-1]}" for kind, messages in found.items() if messages]
 
 
 def _audit_problems(path: Path) -> list[str]:

@@ -21,6 +21,7 @@ from models.db import Database, open_database
 from models.errors import BranchBookError, require_file
 from models.records_start import since_text, unrecorded_months
 from models.rules import Period
+from models.validation import format_date
 
 
 def open_from_args(args: argparse.Namespace) -> Database:
@@ -76,6 +77,11 @@ def describe(data: YearCompliance) -> str:
             lines.append(f"  {when}  {ob.label}：应开 {ob.required} 次，已开 {ob.held} 次（{STATUS_LABELS[ob.status]}）")
     lines += ["", f"提醒 {len(data.alerts)} 条："]
     lines += [f"  · {a.message}" for a in data.alerts] or ["  （无）"]
+    voided = [(c, v) for c in data.meeting_checks for v in c.votes if not v.valid or not v.passes]
+    if voided:  # votes that did not pass, and why (未达到法定人数，表决无效 / 未通过)
+        lines += ["", "未通过的表决："]
+        lines += [f"  · {format_date(c.held_on)}{c.meeting_type.label}“{v.title}”：赞成 {v.votes_for} 票，{v.verdict}"
+                  for c, v in voided]
     lines += ["", "党员出勤与学时：", "  " + _pad("姓名", 10) + "  应到  出席  请假  缺席  出勤率   学时"]
     for m in data.attendance:
         rate = f"{m.rate * 100:.1f}%" if m.expected else "—"  # nobody expected: no rate, not 0%

@@ -21,7 +21,10 @@ Decisions (documented because the rules leave them open):
 - Study hours are checked for members on the roll all year and not exempt: for a past year
   every shortfall is reported; in the current year only from November on (before that the year
   is too young to tell).
-- 书记讲党课 counts 党课 whose 授课人 contains the name of a member whose role is 书记.
+- 应到, quorum and votes come from the dated roll as of each meeting's date (models.quorum), never
+  from the attendance list; a meeting whose list misses somebody 应到 is reported and never
+  quorate; one that needs people but had nobody 应到, or no attendance at all, is not held.
+- 书记讲党课 counts 党课 whose 授课人 is, by exact name, the member who was 书记 on that date.
 - Nothing is due, missing or alerted before the branch's start of records (建账日期): see
   :mod:`models.records_start`, applied to the results at the end of :func:`compliance_for_year`.
 """
@@ -33,25 +36,28 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from models import notes, roster
+from models import notes, offices, roster
 from models.compliance_alerts import (
     Alert,
     MeetingCheck,
     absence_alerts,
+    attendance_alerts,
     meeting_checks,
     needs_lookback,
     study_hour_alerts,
 )
 from models.compliance_data import (
     MeetingFacts,
+    load_attendance,
+    load_attendance_counts,
     load_branch,
     load_meetings,
     load_month_attendance,
-    load_quorum_data,
     load_roll,
 )
 from models.entities import Member
-from models.enums import BranchRole, MeetingType
+from models.enums import MeetingType
+from models.quorum import QUORUM_TYPES, MeetingOutcome, RollIndex
 from models.records_start import (
     covers_year,
     due_periods,
@@ -143,48 +149,61 @@ def _status(period: Period, required: int, held: int, valid: int, today: date) -
 
 
 class _Expected:
-    """Whether anybody is expected at a meeting type on a day: who is on the roll and not
-    exempt is worked out once per day (the calendar asks the same few dozen days)."""
+    """Whether anybody is expected at a meeting type on a day (period start and end)."""
 
-    def __init__(self, members: list[Member], year: int) -> None:
-        # Members whose status and exemptions do not change during the year are decided once.
-        first = date(year, 1, 1)
-        self.changing = [m for m in members if m.exemptions or any(s.effective_on > first for s in m.statuses)]
-        changing = {m.id for m in self.changing}
-        self.steady = [m for m in members if m.id not in changing and roster.on_roll(m, first)]
-        self.days: dict[date, tuple[bool, bool, set[int | None]]] = {}
-
-    def _day(self, day: date) -> tuple[bool, bool, set[int | None]]:
-        if day not in self.days:
-            present = self.steady + [
-                m for m in self.changing if roster.on_roll(m, day) and not roster.exempt_on(m, day)]
-            self.days[day] = (bool(present), any(m.is_committee for m in present), {m.group_id for m in present})
-        return self.days[day]
+    def __init__(self, roll: RollIndex) -> None:
+        self.roll = roll
 
     def any(self, meeting_type: MeetingType, period: Period, group_id: int | None) -> bool:
-        for day in (period.start, period.end):
-            anybody, committee, groups = self._day(day)
-            if meeting_type == MeetingType.COMMITTEE:
-                found = committee
-            elif meeting_type == MeetingType.GROUP:
-                found = group_id is not None and group_id in groups
-            else:
-                found = anybody
-            if found:
-                return True
-        return False
+        return any(self.roll.on(day).expected(meeting_type, group_id) for day in (period.start, period.end))
+
+
+def _by_secretary(meeting: MeetingFacts, members: list[Member]) -> bool:
+    """书记讲党课: the 授课人 was the branch's 书记 on the lecture date, by the exact name of the
+    then-secretary (never by substring: 王强 is not 王强华)."""
+    return offices.lecturer_is(meeting.lecturer, offices.secretaries_on(members, meeting.held_on))
+
+
+def _outcomes(
+    session: Session, branch_id: int, held: list[MeetingFacts], roll: RollIndex, as_of: date,
+) -> tuple[dict[int, MeetingOutcome], dict[int, bool]]:
+    """The rules' verdict on every held meeting: (full outcomes, meeting id → counts as held and
+    valid). A meeting without a quorum rule whose attendance rows number exactly its 应到 is
+    complete without reading the rows (the editor only lets 应到 members in); every other meeting
+    — 党员大会, 支委会, and lists shorter or longer than the roll — is decided from its rows."""
+    if not held:
+        return {}, {}
+    counts = load_attendance_counts(session, branch_id, held[0].held_on, as_of)
+    valid: dict[int, bool] = {}
+    full: list[MeetingFacts] = []
+    for m in held:
+        if m.meeting_type == MeetingType.OTHER:
+            valid[m.id] = True
+            continue
+        expected = roll.on(m.held_on).expected(m.meeting_type, m.group_id)
+        if m.meeting_type in QUORUM_TYPES or not expected or counts.get(m.id, 0) != len(expected):
+            full.append(m)
+        else:
+            valid[m.id] = True
+    attendance, votes = load_attendance(session, [m.id for m in full])
+    outcomes = {m.id: roll.outcome(m.meeting_type, m.held_on, m.group_id, attendance.get(m.id, {}),
+                                   votes.get(m.id, ()), m.is_election) for m in full}
+    for meeting_id, out in outcomes.items():
+        valid[meeting_id] = out.valid
+    return outcomes, valid
 
 
 def _obligations(
     year: int, today: date, settings: RuleSettings, members: list[Member], meetings: list[MeetingFacts],
-    failed: set[int], groups: list[tuple[int, str]],
+    valid: dict[int, bool], groups: list[tuple[int, str]], roll: RollIndex,
 ) -> list[Obligation]:
-    secretaries = [m.name for m in members if m.branch_role == str(BranchRole.SECRETARY)]
+    """What was due and done; ``valid``: held meeting id → whether it counts (quorate, attended)."""
     by_type: dict[MeetingType, list[MeetingFacts]] = {}
     for m in meetings:
-        if m.held_on <= today:
+        if m.held_on <= today and m.id in valid:
             by_type.setdefault(m.meeting_type, []).append(m)
-    expected = _Expected(members, year)
+    failed = {i for i, ok in valid.items() if not ok}
+    expected = _Expected(roll)
     result: list[Obligation] = []
     for key, freq in settings.frequencies.items():
         if freq.count <= 0:
@@ -197,18 +216,18 @@ def _obligations(
             by_month: dict[int, list[int]] = {}
             for m in by_type.get(mtype, []):
                 if (group_id is None or m.group_id == group_id) and (
-                        key != SECRETARY_LECTURE or any(s and s in m.lecturer for s in secretaries)):
+                        key != SECRETARY_LECTURE or _by_secretary(m, members)):
                     by_month.setdefault(m.held_on.month, []).append(m.id)
             label = rule_label(key) if group_name is None else f"{group_name} {rule_label(key)}"
             for period in periods_of(year, freq.period):
                 if not expected.any(mtype, period, group_id):
                     continue
                 ids = [i for month in period.months for i in by_month.get(month, ())]
-                valid = sum(1 for i in ids if i not in failed)
+                counted = sum(1 for i in ids if i not in failed)
                 result.append(Obligation(
                     meeting_type=mtype, group_id=group_id, group_name=group_name, period=period.code,
                     start=period.start, end=period.end, required=freq.count, held=len(ids),
-                    status=_status(period, freq.count, len(ids), valid, today), meeting_ids=ids,
+                    status=_status(period, freq.count, len(ids), counted, today), meeting_ids=ids,
                     label=label, rule=key,
                 ))
     return result
@@ -261,11 +280,12 @@ def _member_attendance(
                 expected, present, leave = expected + total, present + pres, leave + lv
         if expected == 0 and not roster.on_roll(m, on) and not hours.get(m.id):
             continue
-        rows.append((position.get(m.group_id, len(groups)) if m.group_id else len(groups), MemberAttendance(
+        gid = offices.group_on(m, on)  # the group as of the year's end (or today)
+        rows.append((position.get(gid, len(groups)) if gid else len(groups), MemberAttendance(
             member_id=m.id, member=m.name, expected=expected, present=present, leave=leave,
             absent=expected - present - leave, rate=present / expected if expected else 0.0,
             study_hours=round(hours.get(m.id, 0.0), 2),
-            group_name=group_names.get(m.group_id, "") if m.group_id else "",
+            group_name=group_names.get(gid, "") if gid else "",
         )))
     rows.sort(key=lambda pair: (pair[0], pair[1].member_id))
     return [row for _position, row in rows]
@@ -277,12 +297,14 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     branch_name, groups = load_branch(session, branch_id)
     settings = get_rule_settings(session, branch_id)
     members = load_roll(session, branch_id)
-    by_id = {m.id: m for m in members}
+    names = {m.id: m.name for m in members}
     meetings = load_meetings(session, branch_id, year)
     as_of = min(date(year, 12, 31), today)
-    checks = meeting_checks(*load_quorum_data(session, [m for m in meetings if m.held_on <= today]), by_id)
-    failed = {c.meeting_id for c in checks if c.quorum_met is False}
-    obligations = _obligations(year, today, settings, members, meetings, failed, groups)
+    held = [m for m in meetings if m.held_on <= today]
+    roll = RollIndex(members, date(year, 1, 1), date(year, 12, 31))
+    outcomes, valid = _outcomes(session, branch_id, held, roll, as_of)
+    checks = meeting_checks(held, outcomes, names)
+    obligations = _obligations(year, today, settings, members, meetings, valid, groups, roll)
     per_month = load_month_attendance(session, branch_id, year, as_of)
     back = [m.id for m in members if needs_lookback(m, per_month.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only
@@ -291,7 +313,9 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     hours = notes.study_hours_by_member(session, branch_id, year)
     since = records_since(session, branch_id)  # before it nothing is due, missing or alerted
     obligations = due_periods(obligations, since)
-    alerts = _obligation_alerts(obligations, held_since(checks, since)) + _secretary_reminder(obligations, year, today)
+    alerts = _obligation_alerts(obligations, held_since(checks, since))
+    alerts += attendance_alerts(held_since(held, since), outcomes, names)
+    alerts += _secretary_reminder(obligations, year, today)
     alerts += absence_alerts(members, months_since(per_month, since), year, as_of)
     alerts += study_hour_alerts(members, hours, year, today) if covers_year(since, year) else []
     return YearCompliance(

@@ -10,8 +10,9 @@ from datetime import date
 from models import roster
 from models.compliance_data import MeetingFacts, MonthCounts
 from models.entities import Member
-from models.enums import AttendanceStatus, MeetingType
+from models.enums import MeetingType
 from models.notes import YEARLY_STUDY_HOURS
+from models.quorum import MeetingOutcome
 from models.rules import (
     ABSENCE_ALERT_MONTHS,
     ABSENCE_WARNING_MONTHS,
@@ -20,8 +21,6 @@ from models.rules import (
     NEUTRAL,
     absence_runs,
     month_range,
-    quorum_met,
-    vote_passes,
 )
 from models.validation import format_date
 
@@ -30,7 +29,9 @@ from models.validation import format_date
 class Alert:
     """One line of the alerts list (re-exported by models.compliance)."""
 
-    kind: str  # missing | failed_quorum | absence_warning | absence_alert | secretary_lecture | study_hours
+    # missing | failed_quorum | incomplete_attendance | nobody_expected | absence_warning |
+    # absence_alert | secretary_lecture | study_hours
+    kind: str
     member: str | None
     meeting_id: int | None
     message: str
@@ -40,6 +41,7 @@ class Alert:
 ALERT_LABELS = {
     "missing": "缺开会议", "failed_quorum": "未达法定人数", "absence_warning": "缺席预警",
     "absence_alert": "连续缺席", "secretary_lecture": "书记讲党课", "study_hours": "学时不足",
+    "incomplete_attendance": "出席情况不完整", "nobody_expected": "无应到人员",
 }
 
 
@@ -48,11 +50,13 @@ class VoteCheck:
     title: str
     votes_for: int
     passes: bool
+    valid: bool = True  # False: the meeting lacked its quorum, the vote does not count (表决无效)
+    verdict: str = ""
 
 
 @dataclass(frozen=True)
 class MeetingCheck:
-    """Quorum and vote outcome of one 党员大会 or 支委会."""
+    """Quorum and vote outcome of one 党员大会 or 支委会, from the roll as of its date."""
 
     meeting_id: int
     meeting_type: MeetingType
@@ -62,36 +66,66 @@ class MeetingCheck:
     election: bool
     quorum_met: bool | None
     votes: list[VoteCheck] = field(default_factory=list)
+    expected: int = 0  # 应到 (everyone expected, with or without a vote)
+    missing: list[str] = field(default_factory=list)  # 应到 without an attendance row
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @property
     def quorum_message(self) -> str:
         who = "有表决权的党员" if self.meeting_type == MeetingType.GENERAL_ASSEMBLY else "支委"
+        head = f"{format_date(self.held_on)}的{self.meeting_type.label}应到{who} {self.entitled} 人，实到 {self.present} 人，"
+        if self.missing:
+            votes = f"{len(self.votes)} 项表决无效" if self.votes else "所作决定无效"
+            return head + (f"另有 {len(self.missing)} 人（{'、'.join(self.missing[:10])}）未登记出席情况，"
+                           f"不能认定达到法定人数，{votes}。请补登出席情况或重新召开。")
         need = "超过五分之四" if self.election else "超过半数"
-        return (f"{format_date(self.held_on)}的{self.meeting_type.label}应到{who} {self.entitled} 人，"
-                f"实到 {self.present} 人，未{need}，不符合法定人数，所作决定无效，请重新召开。")
+        votes = f"本次会议的 {len(self.votes)} 项表决未达到法定人数，表决无效；" if self.votes else "所作决定无效，"
+        return head + f"未{need}，不符合法定人数，{votes}请重新召开。"
 
 
 def meeting_checks(
-    meetings: Sequence[MeetingFacts],
-    attendance: Mapping[int, list[tuple[int, str]]],
-    votes: Mapping[int, list[tuple[str, int]]],
-    members: Mapping[int, Member],
+    meetings: Sequence[MeetingFacts], outcomes: Mapping[int, MeetingOutcome], names: Mapping[int, str],
 ) -> list[MeetingCheck]:
-    """SPEC §3: 党员大会 counts only 正式党员 not under 留党察看; 支委会 counts its members."""
+    """The 党员大会 and 支委会 among ``meetings`` with their quorum and votes (SPEC §3)."""
     result = []
     for meeting in meetings:
-        rows = attendance.get(meeting.id, [])
-        if meeting.meeting_type == MeetingType.GENERAL_ASSEMBLY:
-            rows = [r for r in rows if r[0] in members and roster.can_vote_on(members[r[0]], meeting.held_on)]
-        entitled = len(rows)
-        present = sum(1 for _mid, status in rows if status == str(AttendanceStatus.PRESENT))
+        out = outcomes.get(meeting.id)
+        if out is None or not out.has_quorum_rule:
+            continue
         result.append(MeetingCheck(
             meeting_id=meeting.id, meeting_type=meeting.meeting_type, held_on=meeting.held_on,
-            entitled=entitled, present=present, election=meeting.is_election,
-            quorum_met=quorum_met(entitled, present, election=meeting.is_election),
-            votes=[VoteCheck(title, n, vote_passes(n, entitled)) for title, n in votes.get(meeting.id, [])],
+            entitled=out.entitled, present=out.entitled_present, election=meeting.is_election,
+            quorum_met=out.quorum_met,
+            votes=[VoteCheck(v.title, v.votes_for, v.passed, v.valid, v.verdict) for v in out.votes],
+            expected=out.expected_count, missing=[names.get(i, str(i)) for i in out.missing],
         ))
     return result
+
+
+def attendance_alerts(
+    meetings: Sequence[MeetingFacts], outcomes: Mapping[int, MeetingOutcome], names: Mapping[int, str],
+) -> list[Alert]:
+    """Meetings whose attendance list does not cover everyone 应到 (incomplete_attendance), and
+    meetings that need people but had nobody 应到 that day (nobody_expected)."""
+    alerts = []
+    for meeting in meetings:
+        out = outcomes.get(meeting.id)
+        if out is None or not out.needs_people:
+            continue
+        when = f"{format_date(meeting.held_on)}的{meeting.meeting_type.label}"
+        if not out.expected:
+            alerts.append(Alert("nobody_expected", None, meeting.id,
+                                f"{when}当日没有应到人员（应到 0 人），不计入已召开的会议，请核对会议日期、类型或党员名册。"))
+        elif out.missing:
+            who = "、".join(names.get(i, str(i)) for i in out.missing[:10])
+            more = f"等 {len(out.missing)} 人" if len(out.missing) > 10 else ""
+            alerts.append(Alert("incomplete_attendance", None, meeting.id,
+                                f"{when}出席情况不完整：应到 {out.expected_count} 人，只登记了 {out.recorded} 人，"
+                                f"缺少{who}{more}的出席情况，请补登。"))
+    return alerts
 
 
 # --- 自行脱党 watch ---------------------------------------------------------------------------

@@ -16,9 +16,7 @@ from models.entities import (
 )
 from models.enums import MeetingType
 from models.errors import BranchBookError
-
-#: Meetings whose quorum and votes are checked.
-QUORUM_TYPES = (MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE)
+from models.quorum import VoteInput
 
 MonthCounts = dict[int, dict[tuple[int, int], tuple[int, int, int]]]
 
@@ -90,10 +88,24 @@ class RollExemption:
     end_on: date | None
 
 
+@dataclass(frozen=True)
+class RollTerm:
+    office: str
+    start_on: date | None
+    end_on: date | None
+
+
+@dataclass(frozen=True)
+class RollGroupTerm:
+    group_id: int
+    start_on: date | None
+    end_on: date | None
+
+
 @dataclass
 class RollMember:
-    """The attributes the roster rules (state_on, is_expected, can_vote_on …) read from a Member,
-    loaded as plain tuples: three small queries instead of ORM objects."""
+    """The attributes the roster rules (state_on, is_expected, can_vote_on, the office and group
+    terms …) read from a Member, loaded as plain tuples: five small queries instead of ORM objects."""
 
     id: int
     name: str
@@ -104,6 +116,8 @@ class RollMember:
     is_committee: bool
     statuses: list[RollStatus] = field(default_factory=list)
     exemptions: list[RollExemption] = field(default_factory=list)
+    office_terms: list[RollTerm] = field(default_factory=list)
+    group_memberships: list[RollGroupTerm] = field(default_factory=list)
 
 
 def _day(text: str | None) -> date | None:
@@ -127,6 +141,16 @@ def load_roll(session: Session, branch_id: int) -> list[Member]:
                  "ON m.id = e.member_id WHERE m.branch_id = ?", (branch_id,)
     ):
         members[member_id].exemptions.append(RollExemption(date.fromisoformat(start), _day(end)))
+    for member_id, office, start, end in _raw(
+        session, "SELECT t.member_id, t.office, t.start_on, t.end_on FROM office_term t JOIN member m "
+                 "ON m.id = t.member_id WHERE m.branch_id = ? ORDER BY t.start_on, t.id", (branch_id,)
+    ):
+        members[member_id].office_terms.append(RollTerm(office, _day(start), _day(end)))
+    for member_id, group_id, start, end in _raw(
+        session, "SELECT g.member_id, g.group_id, g.start_on, g.end_on FROM group_membership g JOIN member m "
+                 "ON m.id = g.member_id WHERE m.branch_id = ? ORDER BY g.start_on, g.id", (branch_id,)
+    ):
+        members[member_id].group_memberships.append(RollGroupTerm(group_id, _day(start), _day(end)))
     # Duck-typed stand-ins for Member: the roster rules only read the attributes above.
     return cast(list[Member], list(members.values()))
 
@@ -141,24 +165,32 @@ def load_branch(session: Session, branch_id: int) -> tuple[str, list[tuple[int, 
     return rows[0][0], [(gid, name) for gid, name in groups]
 
 
-def load_quorum_data(
-    session: Session, meetings: Sequence[MeetingFacts]
-) -> tuple[list[MeetingFacts], dict[int, list[tuple[int, str]]], dict[int, list[tuple[str, int]]]]:
-    """The 党员大会/支委会 among ``meetings`` with their attendance (member, status) and votes
-    (agenda title, 赞成)."""
-    checked = [m for m in meetings if m.meeting_type in QUORUM_TYPES]
-    ids = [m.id for m in checked]
-    attendance: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    votes: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    if ids:
+def load_attendance_counts(session: Session, branch_id: int, first: date, last: date) -> dict[int, int]:
+    """Attendance rows per held meeting between ``first`` and ``last``: read from the (meeting,
+    member) index alone, without touching the rows."""
+    return dict(_raw(
+        session, "SELECT a.meeting_id, count(*) FROM attendance a WHERE a.meeting_id IN "
+                 f"(SELECT m.id FROM meeting m WHERE {_HELD}) GROUP BY a.meeting_id",
+        (branch_id, first.isoformat(), last.isoformat())))
+
+
+def load_attendance(
+    session: Session, meeting_ids: Sequence[int]
+) -> tuple[dict[int, dict[int, str]], dict[int, list[VoteInput]]]:
+    """Attendance (member → status) and votes (agenda items with a vote) of the meetings given."""
+    attendance: dict[int, dict[int, str]] = defaultdict(dict)
+    votes: dict[int, list[VoteInput]] = defaultdict(list)
+    for start in range(0, len(meeting_ids), 500):
+        ids = list(meeting_ids[start:start + 500])
         marks = ", ".join("?" * len(ids))
         for meeting_id, member_id, status in _raw(
             session, f"SELECT meeting_id, member_id, status FROM attendance WHERE meeting_id IN ({marks})", ids
         ):
-            attendance[meeting_id].append((member_id, status))
-        for meeting_id, title, votes_for in _raw(
-            session, f"SELECT meeting_id, title, votes_for FROM agenda_item WHERE meeting_id IN ({marks}) "
-                     "AND votes_for IS NOT NULL ORDER BY meeting_id, position", ids
+            attendance[meeting_id][member_id] = status
+        for meeting_id, title, v_for, v_against, v_abstain in _raw(
+            session, "SELECT meeting_id, title, votes_for, votes_against, votes_abstain FROM agenda_item "
+                     f"WHERE meeting_id IN ({marks}) AND (votes_for IS NOT NULL OR votes_against IS NOT NULL "
+                     "OR votes_abstain IS NOT NULL) ORDER BY meeting_id, position", ids
         ):
-            votes[meeting_id].append((title, int(votes_for)))
-    return checked, attendance, votes
+            votes[meeting_id].append(VoteInput(title, int(v_for or 0), int(v_against or 0), int(v_abstain or 0)))
+    return attendance, votes

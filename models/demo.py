@@ -4,7 +4,9 @@ Members, groups and the committee are created through the roster services; the y
 meetings, attendance and notes are written with set-based inserts so that ten years for a
 hundred members take seconds, not minutes. Deliberate gaps give the compliance view
 something to show: one quarter a year without 支部党员大会, and one member drifting into a
-long absence over the last seven months.
+long absence over the last seven months. Half-way through, the committee changes (换届): the
+old 书记 steps down, the 组织委员 becomes 书记 and a new 组织委员 joins — recorded as dated
+terms, so the earlier years keep their own committee, quorums and 书记讲党课.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from models.entities import (
     AgendaItem,
     Attendance,
     Branch,
+    GroupMembership,
     Guest,
     Meeting,
     Member,
     MemberExemption,
     MemberStatus,
+    OfficeTerm,
     PartyGroup,
     StudyNote,
 )
@@ -84,10 +88,17 @@ class _Person:
     group_id: int
     joined_on: date
     full_on: date | None
-    committee: bool
+    committee: bool  # on today's committee
     on_roll_until: date | None = None  # day of 转出
     exempt_from: date | None = None
     drift_from: date | None = None
+    committee_from: date | None = None  # joined the committee at the 换届
+    committee_until: date | None = None  # left the committee at the 换届
+
+    def on_committee(self, on: date) -> bool:
+        if self.committee_until is not None:
+            return on < self.committee_until
+        return self.committee and (self.committee_from is None or on >= self.committee_from)
 
 
 @dataclass
@@ -150,6 +161,8 @@ def generate_demo(
 def _generate(session: Session, *, years: int, size: int, seed: int, today: date) -> DemoSummary:
     rng = random.Random(seed)
     first = date(today.year - years + 1, 1, 1)
+    middle = first + (today - first) / 2
+    handover = date(middle.year, middle.month, 1)  # 换届
     b = _Builder(rng, today, datetime.combine(first, time(9)))
     unit, superior = rng.choice(words.UNITS)
     branch_id = b.add("branch", name=unit, superior_org=superior, founded_on=date(1998, 7, 1),
@@ -158,17 +171,18 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
     group_ids = [b.add("party_group", branch_id=branch_id, name=f"第{words.GROUP_NUMERALS[i % 10]}党小组"
                        + ("" if i < 10 else str(i // 10 + 1)), leader_id=None, sort_order=i + 1)
                  for i in range(n_groups)]
-    people = _members(b, branch_id, group_ids, size, first)
+    people = _members(b, branch_id, group_ids, size, first, handover)
     for gid in group_ids:  # leader: the longest-serving member of the group
         leader = min((p for p in people if p.group_id == gid and not p.committee), key=lambda p: p.joined_on)
         b.rows["party_group"][gid - 1]["leader_id"] = leader.id
-    counts = _meetings(b, branch_id, people, group_ids, first, size)
+    counts = _meetings(b, branch_id, people, group_ids, first, size, handover)
     notes = _notes(b, branch_id, people, first)
     # Insert parents before children; the group→leader link is set once members exist.
-    order = ("branch", "party_group", "member", "member_status", "member_exemption", "meeting",
-             "attendance", "agenda_item", "guest", "action_item", "study_note")
+    order = ("branch", "party_group", "member", "member_status", "member_exemption", "office_term",
+             "group_membership", "meeting", "attendance", "agenda_item", "guest", "action_item", "study_note")
     tables: dict[str, Any] = {
         "branch": Branch, "party_group": PartyGroup, "member": Member, "member_status": MemberStatus,
+        "office_term": OfficeTerm, "group_membership": GroupMembership,
         "member_exemption": MemberExemption, "meeting": Meeting, "attendance": Attendance,
         "agenda_item": AgendaItem, "guest": Guest, "action_item": ActionItem, "study_note": StudyNote,
     }
@@ -186,7 +200,9 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
     return DemoSummary(unit, len(people), n_groups, counts[0], counts[1], notes, first, today)
 
 
-def _members(b: _Builder, branch_id: int, group_ids: list[int], size: int, first: date) -> list[_Person]:
+def _members(
+    b: _Builder, branch_id: int, group_ids: list[int], size: int, first: date, handover: date,
+) -> list[_Person]:
     rng, today = b.rng, b.today
     used: set[str] = set()
     people: list[_Person] = []
@@ -218,8 +234,10 @@ def _members(b: _Builder, branch_id: int, group_ids: list[int], size: int, first
         )
         person.uuid = b.rows["member"][-1]["uuid"]
         b.add("member_status", member_id=person.id, state=str(MembershipState.ACTIVE), effective_on=joined, note="")
+        b.add("group_membership", member_id=person.id, group_id=person.group_id, start_on=None, end_on=None)
         people.append(person)
-    ordinary = [p for p in people if not p.committee and p.full_on is not None]
+    _handover(b, people, handover)
+    ordinary = [p for p in people if not p.committee and p.committee_until is None and p.full_on is not None]
     for p in ordinary[: max(2, size // 20)]:  # a few transfers out during the period, after joining
         earliest = max(first, p.joined_on + timedelta(days=180)) + timedelta(days=60)
         p.on_roll_until = earliest + timedelta(days=rng.randrange(0, max(1, (today - earliest).days - 60)))
@@ -233,22 +251,40 @@ def _members(b: _Builder, branch_id: int, group_ids: list[int], size: int, first
     return people
 
 
+def _handover(b: _Builder, people: list[_Person], on: date) -> None:
+    """任职记录 with a 换届 on ``on``: before it the 6th member was 书记 and today's 书记 the
+    组织委员; from it today's committee (COMMITTEE_ROLES) serves."""
+    old_secretary, secretary, organiser = people[len(COMMITTEE_ROLES)], people[0], people[1]
+    old_secretary.committee_until, organiser.committee_from = on, on
+
+    def term(p: _Person, office: BranchRole, start: date | None, end: date | None) -> None:
+        b.add("office_term", member_id=p.id, office=str(office), start_on=start, end_on=end,
+              note="换届" if start == on else "")
+
+    term(old_secretary, BranchRole.SECRETARY, None, on)
+    term(secretary, BranchRole.ORGANIZATION, None, on)
+    term(secretary, BranchRole.SECRETARY, on, None)
+    term(organiser, BranchRole.ORGANIZATION, on, None)
+    for p, role in zip(people[2:], COMMITTEE_ROLES[2:], strict=False):
+        term(p, role, None, None)
+
+
 def _expected(p: _Person, kind: MeetingType, on: date, group_id: int | None) -> bool:
     if on < p.joined_on or (p.on_roll_until and on >= p.on_roll_until):
         return False
     if p.exempt_from and on >= p.exempt_from:
         return False
     if kind == MeetingType.COMMITTEE:
-        return p.committee
+        return p.on_committee(on)
     if kind == MeetingType.GROUP:
         return p.group_id == group_id
     return True
 
 
 def _meetings(b: _Builder, branch_id: int, people: list[_Person], group_ids: list[int], first: date,
-              size: int) -> tuple[int, int]:
+              size: int, handover: date) -> tuple[int, int]:
     rng, today = b.rng, b.today
-    secretary = next(p for p in people if p.committee)
+    secretaries = (people[len(COMMITTEE_ROLES)], people[0])  # before and from the 换届
     recorder = people[1].name
     large = size >= LARGE_BRANCH
     gaps = {y: rng.randrange(1, 5) for y in range(first.year, today.year + 1)}
@@ -286,6 +322,7 @@ def _meetings(b: _Builder, branch_id: int, people: list[_Person], group_ids: lis
         for kind, day, group, topic in sorted(plan, key=lambda t: t[1]):
             held = date(y, m, min(day, days))
             meetings += 1
+            secretary = secretaries[held >= handover]
             attendance += _meeting(b, branch_id, people, kind, held, group, topic, secretary, recorder)
         month_first = date(y + m // 12, m % 12 + 1, 1)
     return meetings, attendance
@@ -343,8 +380,13 @@ def _meeting(b: _Builder, branch_id: int, people: list[_Person], kind: MeetingTy
         marks.append((p, state, reason))
     # Quorum rules apply to these two; the demo keeps them quorate (its gaps are deliberate ones).
     quorum_kinds = (MeetingType.COMMITTEE, MeetingType.GENERAL_ASSEMBLY)
-    while kind in quorum_kinds and 2 * sum(st == AttendanceStatus.PRESENT for _, st, _ in marks) <= len(marks):
-        absent = [i for i, (p, st, _) in enumerate(marks) if st != AttendanceStatus.PRESENT and not p.drift_from]
+    def entitled(p: _Person) -> bool:  # 党员大会: members with a vote; 支委会: every committee member
+        return kind == MeetingType.COMMITTEE or (p.full_on is not None and held >= p.full_on)
+
+    while kind in quorum_kinds and 2 * sum(st == AttendanceStatus.PRESENT and entitled(p) for p, st, _ in marks) <= sum(
+            entitled(p) for p, _, _ in marks):
+        absent = [i for i, (p, st, _) in enumerate(marks)
+                  if st != AttendanceStatus.PRESENT and not p.drift_from and entitled(p)]
         if not absent:
             break
         marks[absent[0]] = (marks[absent[0]][0], AttendanceStatus.PRESENT, None)

@@ -112,6 +112,13 @@ class Member(Record):
     exemptions: Mapped[list[MemberExemption]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberExemption.start_on"
     )
+    # 任职记录 and 党小组 history, oldest first (a NULL start, "since before the records", sorts first).
+    office_terms: Mapped[list[OfficeTerm]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="OfficeTerm.start_on"
+    )
+    group_memberships: Mapped[list[GroupMembership]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="GroupMembership.start_on"
+    )
 
 
 class MemberStatus(Record):

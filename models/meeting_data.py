@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from models.enums import (
     ActionStatus,
@@ -13,6 +14,9 @@ from models.enums import (
     MeetingStatus,
     MeetingType,
 )
+
+if TYPE_CHECKING:
+    from models.quorum import MeetingOutcome, VoteOutcome
 
 # --- inputs ---------------------------------------------------------------------------------
 
@@ -174,22 +178,41 @@ class MeetingDetail:
     agenda: list[AgendaRow]
     actions: list[ActionRow]
     attachments: list[AttachmentRow]
+    #: 应到, quorum and votes from the dated roll as of ``held_on`` (models.quorum).
+    outcome: MeetingOutcome | None = None
+    #: names of the members 应到 who have no attendance row (the list is incomplete)
+    missing_names: tuple[str, ...] = ()
 
     @property
     def expected_count(self) -> int:
-        return len(self.attendance)
+        """应到: from the roll as of the meeting date, not from the attendance rows."""
+        return self.outcome.expected_count if self.outcome else len(self.attendance)
 
     def count(self, status: AttendanceStatus) -> int:
         return sum(1 for a in self.attendance if a.status == status)
 
     @property
     def voting_expected(self) -> int:
-        """应到会有表决权的党员."""
+        """应到会有表决权的党员 (from the roll as of the meeting date)."""
+        if self.outcome:
+            return len(self.outcome.voting_expected)
         return sum(1 for a in self.attendance if a.can_vote)
 
     @property
     def voting_present(self) -> int:
+        if self.outcome:
+            return len(self.outcome.voting_present)
         return sum(1 for a in self.attendance if a.can_vote and a.status == AttendanceStatus.PRESENT)
+
+    def vote_outcome(self, item: AgendaRow) -> VoteOutcome | None:
+        """The rules' verdict on an agenda item's vote (None: no vote, or no outcome computed)."""
+        if self.outcome is None or not item.has_vote:
+            return None
+        voted = [a for a in self.agenda if a.has_vote]
+        for agenda_item, result in zip(voted, self.outcome.votes, strict=False):
+            if agenda_item.uuid == item.uuid:
+                return result
+        return None
 
     def to_input(self) -> MeetingInput:
         """An editable copy, as the editor would send it back unchanged."""

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, roster
+from models import audit, quorum, roster
 from models.entities import (
     ActionItem,
     AgendaItem,
@@ -96,16 +96,19 @@ def _validate(session: Session, branch_id: int, data: MeetingInput) -> None:
             raise ValidationError(
                 f"请为请假的“{member.name}”选择请假原因（病假、事假、公差或其他）。", field="attendance"
             )
-    present = sum(1 for a in data.attendance if a.status == AttendanceStatus.PRESENT)
+    # Ballots come only from voting members present: 预备党员 and members under 留党察看 have none.
+    voting_present = sum(1 for a in data.attendance if a.status == AttendanceStatus.PRESENT
+                         and roster.can_vote_on(members[a.member_id], data.held_on))
     for item in data.agenda:
         if not item.title.strip():
             raise ValidationError("议题名称不能为空，请填写或删除空白议题。", field="agenda")
         votes = [v for v in (item.votes_for, item.votes_against, item.votes_abstain) if v is not None]
         if any(v < 0 for v in votes):
             raise ValidationError(f"议题“{item.title}”的票数不能为负数。", field="agenda")
-        if sum(votes) > present and data.attendance:
+        if sum(votes) > voting_present:
             raise ValidationError(
-                f"议题“{item.title}”的表决票数合计（{sum(votes)}）超过实到人数（{present}），请核对。",
+                f"议题“{item.title}”的赞成、反对、弃权票数合计（{sum(votes)}）超过实到有表决权的党员人数"
+                f"（{voting_present}），请核对票数或出席情况（预备党员和受留党察看处分的党员没有表决权）。",
                 field="agenda",
             )
     for guest in data.guests:
@@ -374,7 +377,9 @@ def get_meetings(session: Session, meeting_ids: Sequence[int]) -> list[MeetingDe
     ):
         files.setdefault(row[0], []).append(AttachmentRow(*row[1:]))
     numbers = _sequence_numbers(session, meetings)
-    return [_detail(m, groups.get(m.group_id, "") if m.group_id else "", numbers.get(m.id, 0), files.get(m.id, []))
+    rolls = {b: roster.load_members(session, b) for b in {m.branch_id for m in meetings}}
+    return [_detail(m, groups.get(m.group_id, "") if m.group_id else "", numbers.get(m.id, 0), files.get(m.id, []),
+                    rolls[m.branch_id])
             for m in meetings]
 
 
@@ -385,9 +390,22 @@ def get_meeting(session: Session, meeting_id: int) -> MeetingDetail:
     return details[0]
 
 
-def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: list[AttachmentRow]) -> MeetingDetail:
+def outcome_of(meeting: Meeting, members: Sequence[Member]) -> quorum.MeetingOutcome:
+    """应到, quorum and votes of a stored meeting, from the roll as of its date."""
+    votes = [quorum.VoteInput(a.title, a.votes_for or 0, a.votes_against or 0, a.votes_abstain or 0)
+             for a in meeting.agenda_items
+             if any(v is not None for v in (a.votes_for, a.votes_against, a.votes_abstain))]
+    return quorum.outcome_for(members, MeetingType(meeting.meeting_type), meeting.held_on, meeting.group_id,
+                              {a.member_id: a.status for a in meeting.attendance}, votes, meeting.is_election)
+
+
+def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: list[AttachmentRow],
+            members: Sequence[Member]) -> MeetingDetail:
     on = meeting.held_on
     attendance = sorted(meeting.attendance, key=lambda a: (a.member.joined_on, a.member.id))
+    planned = meeting.status == MeetingStatus.PLANNED
+    outcome = None if planned else outcome_of(meeting, members)
+    names = {m.id: m.name for m in members}
     return MeetingDetail(
         id=meeting.id, uuid=meeting.uuid, branch_id=meeting.branch_id,
         meeting_type=MeetingType(meeting.meeting_type), status=MeetingStatus(meeting.status),
@@ -409,6 +427,8 @@ def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: li
         actions=[ActionRow(a.uuid, a.title, a.owner, a.due_on, ActionStatus(a.status), a.done_on, a.note)
                  for a in meeting.action_items],
         attachments=attachments,
+        outcome=outcome,
+        missing_names=tuple(names.get(i, "") for i in outcome.missing) if outcome else (),
     )
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit
+from models import audit, offices
 from models.entities import (
     Attendance,
     Branch,
@@ -277,10 +277,16 @@ def _apply(member: Member, data: MemberInput) -> None:
     member.phone = data.phone
     member.id_number = data.id_number
     member.full_member_on = data.full_member_on
-    member.group_id = data.group_id
-    member.branch_role = str(data.branch_role)
-    member.is_committee = data.is_committee
     member.note = data.note
+
+
+def _apply_terms(session: Session, member: Member, data: MemberInput, on: date | None) -> None:
+    """The roster's office and group become dated terms from ``on`` (None: since before the
+    records); the cached columns follow the terms in force today."""
+    office = offices.wanted_office(data.branch_role, data.is_committee)
+    offices.set_office_from_roster(session, member, office, on)
+    offices.set_group_from_roster(session, member, data.group_id, on)
+    offices.refresh_cache(member)
 
 
 def create_member(session: Session, branch_id: int, data: MemberInput, *, on_roll_since: date | None = None) -> int:
@@ -289,6 +295,8 @@ def create_member(session: Session, branch_id: int, data: MemberInput, *, on_rol
     member = Member(branch_id=branch_id)
     _apply(member, clean)
     assert clean.joined_on is not None
+    session.add(member)
+    _apply_terms(session, member, clean, None)
     member.statuses.append(
         MemberStatus(state=str(MembershipState.ACTIVE), effective_on=on_roll_since or clean.joined_on)
     )
@@ -299,10 +307,13 @@ def create_member(session: Session, branch_id: int, data: MemberInput, *, on_rol
     return member.id
 
 
-def update_member(session: Session, member_id: int, data: MemberInput) -> None:
+def update_member(session: Session, member_id: int, data: MemberInput, *, effective_on: date | None = None) -> None:
+    """Save the member's details. A changed office, 支委 seat or 党小组 is recorded as a new dated
+    term from ``effective_on`` (default today); earlier terms keep the past as it was."""
     clean = validate_member(data)
     member = session.get_one(Member, member_id)
     _apply(member, clean)
+    _apply_terms(session, member, clean, effective_on or date.today())
     session.flush()
     audit.record(session, AuditAction.UPDATE, "member", entity_uuid=member.uuid,
                  summary=f"修改党员“{member.name}”的信息", branch_id=member.branch_id)
@@ -460,27 +471,33 @@ class MemberDetail:
     row: MemberRow
     statuses: list[StatusRow] = field(default_factory=list)
     exemptions: list[ExemptionRow] = field(default_factory=list)
+    terms: list[offices.TermRow] = field(default_factory=list)  # 任职记录 and 党小组 history
+
+
+_HISTORIES = (selectinload(Member.statuses), selectinload(Member.exemptions),
+              selectinload(Member.office_terms), selectinload(Member.group_memberships))
 
 
 def load_members(session: Session, branch_id: int) -> list[Member]:
-    """Members with their status history and exemptions loaded (three queries in all)."""
+    """Members with their status history, exemptions, offices and groups loaded (five queries)."""
     stmt = (
         select(Member)
         .where(Member.branch_id == branch_id)
-        .options(selectinload(Member.statuses), selectinload(Member.exemptions))
+        .options(*_HISTORIES)
         .order_by(Member.id)
     )
     return list(session.scalars(stmt))
 
 
 def _row(member: Member, on: date, group_names: dict[int, str]) -> MemberRow:
+    group_id = offices.group_on(member, on)
     return MemberRow(
         id=member.id, uuid=member.uuid, name=member.name, gender=Gender(member.gender),
         birth_date=member.birth_date, ethnicity=member.ethnicity, phone=member.phone,
         id_number=member.id_number, joined_on=member.joined_on, full_member_on=member.full_member_on,
-        category=category_on(member, on), group_id=member.group_id,
-        group_name=group_names.get(member.group_id, "") if member.group_id else "",
-        branch_role=BranchRole(member.branch_role), is_committee=member.is_committee,
+        category=category_on(member, on), group_id=group_id,
+        group_name=group_names.get(group_id, "") if group_id else "",
+        branch_role=offices.office_on(member, on), is_committee=offices.on_committee(member, on),
         state=state_on(member, on), exempt=exempt_on(member, on), can_vote=can_vote_on(member, on),
         note=member.note,
     )
@@ -517,11 +534,13 @@ def list_members(
 
 def get_member(session: Session, member_id: int, on: date | None = None) -> MemberDetail:
     member = session.get_one(Member, member_id)
-    row = _row(member, on or date.today(), _group_names(session, member.branch_id))
+    names = _group_names(session, member.branch_id)
+    row = _row(member, on or date.today(), names)
     return MemberDetail(
         row=row,
         statuses=[StatusRow(s.id, MembershipState(s.state), s.effective_on, s.note) for s in member.statuses],
         exemptions=[ExemptionRow(e.id, e.start_on, e.end_on, e.reason) for e in member.exemptions],
+        terms=offices.term_rows(member, names),
     )
 
 
@@ -529,13 +548,14 @@ def get_member(session: Session, member_id: int, on: date | None = None) -> Memb
 
 
 def is_expected(member: Member, meeting_type: MeetingType, on: date, group_id: int | None) -> bool:
-    """Whether ``member`` is 应到 at a meeting of this type on this date (SPEC §3)."""
+    """Whether ``member`` is 应到 at a meeting of this type on this date (SPEC §3): on the roll and
+    not exempt; for a 支委会 on the committee that day, for a 党小组会 in that group that day."""
     if not on_roll(member, on) or exempt_on(member, on):
         return False
     if meeting_type == MeetingType.COMMITTEE:
-        return member.is_committee
+        return offices.on_committee(member, on)
     if meeting_type == MeetingType.GROUP:
-        return group_id is not None and member.group_id == group_id
+        return group_id is not None and offices.group_on(member, on) == group_id
     return True
 
 
@@ -561,7 +581,7 @@ def members_by_id(session: Session, ids: Sequence[int]) -> dict[int, Member]:
     stmt = (
         select(Member)
         .where(Member.id.in_(ids))
-        .options(selectinload(Member.statuses), selectinload(Member.exemptions))
+        .options(*_HISTORIES)
     )
     return {m.id: m for m in session.scalars(stmt)}
 

@@ -141,9 +141,18 @@ def quorum_met(expected: int, present: int, *, election: bool = False) -> bool |
     return present * 2 > expected
 
 
-def vote_passes(votes_for: int, voting_expected: int) -> bool:
-    """赞成 strictly more than half of 应到会有表决权的党员 (not of those present)."""
-    return voting_expected > 0 and votes_for * 2 > voting_expected
+def vote_passes(
+    votes_for: int, voting_expected: int, voting_present: int | None = None, *, election: bool = False
+) -> bool:
+    """赞成 strictly more than half of 应到会有表决权的党员 (not of those present), at a meeting
+    that has its quorum: with ``voting_present`` (有表决权的党员 present) the quorum is checked
+    and 赞成 may not exceed it. Without it the quorum follows from 赞成 itself (every 赞成 is a
+    voting member present), except for an election's four fifths, which needs the count."""
+    if voting_expected <= 0 or votes_for * 2 <= voting_expected:
+        return False
+    if voting_present is None:
+        return not election or bool(quorum_met(voting_expected, votes_for, election=True))
+    return votes_for <= voting_present and bool(quorum_met(voting_expected, voting_present, election=election))
 
 
 # --- 自行脱党 watch -----------------------------------------------------------------------------

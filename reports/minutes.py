@@ -93,6 +93,7 @@ def absence_text(m: MeetingDetail) -> str:
         elif a.status == AttendanceStatus.ABSENT:
             note = f"：{a.reason_note}" if a.reason_note else ""
             parts.append(f"{a.member_name}（缺席{note}）")
+    parts += [f"{name}（未登记出席情况）" for name in m.missing_names]
     return "、".join(parts) or "无"
 
 
@@ -122,33 +123,34 @@ class VoteOutcome:
     basis: int  # the number 赞成 must exceed half of
     basis_label: str
     passed: bool
+    verdict: str = ""  # 通过 / 未通过 / 未达到法定人数，表决无效
 
 
 def vote_outcome(m: MeetingDetail, item: AgendaRow) -> VoteOutcome:
-    """Whether a vote passed (SPEC §3): at a 党员大会, 赞成 strictly more than half of
-    应到会有表决权的党员; at a 支委会, more than half of the committee members (应到); elsewhere
-    more than half of those present with a vote."""
-    if m.meeting_type == MeetingType.GENERAL_ASSEMBLY:
-        basis, label = m.voting_expected, "应到会有表决权的党员"
-    elif m.meeting_type == MeetingType.COMMITTEE:
-        basis, label = m.expected_count, "应到支委"
-    else:
-        basis, label = m.voting_present, "实到有表决权的党员"
-    return VoteOutcome(basis, label, vote_passes(item.votes_for or 0, basis))
+    """Whether a vote passed (SPEC §3), as models.quorum decides it from the roll as of the
+    meeting date: at a 党员大会 赞成 strictly more than half of 应到会有表决权的党员, and only at a
+    meeting that has its quorum; at a 支委会 more than half of the committee members."""
+    result = m.vote_outcome(item)
+    if result is not None:
+        return VoteOutcome(result.basis, result.basis_label, result.passed, result.verdict)
+    basis = m.voting_present  # no roll outcome (a planned meeting): those present with a vote
+    passed = quorum_met(basis, basis) is True and vote_passes(item.votes_for or 0, basis)
+    return VoteOutcome(basis, "实到有表决权的党员", passed, "通过" if passed else "未通过")
 
 
 def vote_text(m: MeetingDetail, item: AgendaRow) -> str:
     out = vote_outcome(m, item)
-    verdict = "通过" if out.passed else "未通过"
     return (f"表决结果：赞成 {item.votes_for or 0} 票，反对 {item.votes_against or 0} 票，"
             f"弃权 {item.votes_abstain or 0} 票（{out.basis_label} {out.basis} 人，"
-            f"赞成票须超过半数）。结果：{verdict}。")
+            f"赞成票须超过半数）。结果：{out.verdict}。")
 
 
 def quorum_text(m: MeetingDetail) -> str:
+    if m.outcome is not None:
+        return m.outcome.quorum_text
     ok = quorum_met(m.voting_expected, m.voting_present, election=m.is_election)
     share = "五分之四" if m.is_election else "半数"
-    verdict = f"超过{share}，符合规定" if ok else f"未超过{share}，不符合开会人数要求"
+    verdict = f"超过{share}，符合规定" if ok else f"未超过{share}，未达到法定人数"
     return f"应到会有表决权的党员 {m.voting_expected} 人，实到 {m.voting_present} 人，{verdict}"
 
 
@@ -177,8 +179,8 @@ def header_fields(m: MeetingDetail) -> dm.FieldTable:
     else:
         present = m.count(AttendanceStatus.PRESENT)
         pair("应到人数", f"{m.expected_count} 人", "实到人数", f"{present} 人")
-        if m.meeting_type == MeetingType.GENERAL_ASSEMBLY:
-            full("表 决 权", quorum_text(m))
+        if m.meeting_type in (MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE):
+            full("表 决 权" if m.meeting_type == MeetingType.GENERAL_ASSEMBLY else "法定人数", quorum_text(m))
         full("出席人员", present_text(m))
         full("缺席人员\n及原因", absence_text(m))
     full("列席人员", guests_text(m), guest_items(m))

@@ -1,5 +1,7 @@
 """出席情况 in the meeting editor: one row per 应到 member with 出席/请假/缺席, a leave reason and a
-note; live 应到/实到/请假/缺席 counts and, for a 支部党员大会, the quorum of voting members."""
+note; live 应到/实到/请假/缺席 counts and, for a 支部党员大会 or 支委会, the quorum. 应到 is the
+roll as of the meeting date (set by the editor), never the rows: a list that lacks somebody 应到 is
+incomplete and never quorate."""
 
 from __future__ import annotations
 
@@ -100,7 +102,10 @@ class AttendancePanel(QWidget):
         self.quorum_label = QLabel()
         self.quorum_label.setObjectName("quorum")
         self.show_quorum = False
+        self.committee = False  # the quorum of a 支委会 counts committee members, not votes
         self.election = False
+        # 应到 from the roll as of the meeting date: (member id, name, 有表决权); None: the rows
+        self.roll: list[tuple[int, str, bool]] | None = None
         top = QHBoxLayout()
         top.addWidget(self.counts_label)
         top.addSpacing(16)
@@ -201,16 +206,34 @@ class AttendancePanel(QWidget):
             combo = self.status_combo(row)
             combo.setCurrentIndex(combo.findData(str(AttendanceStatus.PRESENT)))
 
+    def set_roll(self, roll: list[tuple[int, str, bool]] | None) -> None:
+        """应到 as the roll has it on the meeting date (member id, name, 有表决权)."""
+        self.roll = roll
+        self._update_counts()
+
+    def expected_count(self) -> int:
+        return len(self.roll) if self.roll is not None else len(self.model.entries)
+
+    def missing_names(self) -> list[str]:
+        """应到 members without a row: the list is incomplete."""
+        if self.roll is None:
+            return []
+        listed = {e.member_id for e in self.model.entries}
+        return [name for mid, name, _vote in self.roll if mid not in listed]
+
     def _update_counts(self) -> None:
         m = self.model
+        missing = self.missing_names()
+        gap = f"，未登记 {len(missing)} 人" if missing else ""
         self.counts_label.setText(
-            f"应到 {len(m.entries)} 人，实到 {m.count(AttendanceStatus.PRESENT)} 人，"
-            f"请假 {m.count(AttendanceStatus.LEAVE)} 人，缺席 {m.count(AttendanceStatus.ABSENT)} 人"
+            f"应到 {self.expected_count()} 人，实到 {m.count(AttendanceStatus.PRESENT)} 人，"
+            f"请假 {m.count(AttendanceStatus.LEAVE)} 人，缺席 {m.count(AttendanceStatus.ABSENT)} 人{gap}"
         )
         self._update_quorum()
 
-    def set_show_quorum(self, show: bool) -> None:
-        self.show_quorum = show
+    def set_show_quorum(self, show: bool, *, committee: bool = False) -> None:
+        """Show the quorum line: of voting members (党员大会) or of committee members (支委会)."""
+        self.show_quorum, self.committee = show, committee and show
         self._update_quorum()
 
     def set_election(self, election: bool) -> None:
@@ -219,8 +242,21 @@ class AttendancePanel(QWidget):
         self._update_quorum()
 
     def voting_counts(self) -> tuple[int, int]:
-        voting = [e for e in self.model.entries if e.can_vote]
-        return len(voting), sum(1 for e in voting if e.status == AttendanceStatus.PRESENT)
+        """(entitled, entitled present): 应到会有表决权的党员 (支委会: 应到支委) from the roll."""
+        present = {e.member_id for e in self.model.entries if e.status == AttendanceStatus.PRESENT}
+        if self.roll is None:
+            voting = [e.member_id for e in self.model.entries if e.can_vote or self.committee]
+        else:
+            voting = [mid for mid, _name, vote in self.roll if vote or self.committee]
+        return len(voting), sum(1 for mid in voting if mid in present)
+
+    def quorum_state(self) -> bool | None:
+        """法定人数: None where no quorum is counted; False for an incomplete list."""
+        if not self.show_quorum:
+            return None
+        expected, present = self.voting_counts()
+        met = quorum_met(expected, present, election=self.election)
+        return False if met is not None and self.missing_names() else met
 
     def summary_text(self) -> str:
         text = self.counts_label.text()
@@ -232,15 +268,18 @@ class AttendancePanel(QWidget):
             self.counts_changed.emit(self.summary_text())
             return
         expected, present = self.voting_counts()
-        met = quorum_met(expected, present, election=self.election)
+        met = self.quorum_state()
         ok = met is not False
         if met is None:
             verdict = "无需核算到会人数"
+        elif self.missing_names():
+            verdict = "出席情况未登记完整，不能认定达到法定人数"
         elif self.election:
             verdict = "达到选举所需人数" if ok else "未达到选举所需人数（须超过五分之四）"
         else:
             verdict = "达到法定人数" if ok else "未达到法定人数"
-        self.quorum_label.setText(f"应到有表决权 {expected} 人，实到 {present} 人，{verdict}")
+        who = "应到支委" if self.committee else "应到有表决权"
+        self.quorum_label.setText(f"{who} {expected} 人，实到 {present} 人，{verdict}")
         self.quorum_label.setProperty("ok", ok)
         self.quorum_label.setStyleSheet("color: %s; font-weight: bold;" % ("#2e7d32" if ok else "#c62828"))
         self.counts_changed.emit(self.summary_text())

@@ -73,6 +73,12 @@ class MeetingEditor(QDialog):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
+        # what the rules say about this record: incomplete list, nobody 应到, votes without a quorum
+        self.rules_note = QLabel()
+        self.rules_note.setObjectName("rulesNote")
+        self.rules_note.setWordWrap(True)
+        self.rules_note.setStyleSheet("color: #c62828;")
+        self.rules_note.hide()
         self.form = MeetingForm()
         self.attendance = AttendancePanel()
         self.guests = RowsPanel(guests_model(self), "添加列席人员")
@@ -129,6 +135,7 @@ class MeetingEditor(QDialog):
         layout.setSpacing(8)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.rules_note)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.errors["status"])
         layout.addLayout(buttons)
@@ -140,6 +147,8 @@ class MeetingEditor(QDialog):
         self.print_button.clicked.connect(self.print_minutes)
         self.agenda.follow_up_button.clicked.connect(self.carry_open_actions)
         self.attendance.counts_changed.connect(self.form.summary.setText)
+        self.attendance.counts_changed.connect(lambda _text: self._update_rules_note())
+        self.agenda.changed.connect(self._update_rules_note)
         self.form.election_check.toggled.connect(self.attendance.set_election)
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
@@ -184,7 +193,7 @@ class MeetingEditor(QDialog):
         self.minutes_edit.setPlainText(d.minutes)
         self.material_edit.setPlainText(d.study_material)
         self.attachments.load(d.id)
-        self.attendance.set_show_quorum(d.meeting_type == MeetingType.GENERAL_ASSEMBLY)
+        self._set_roll(d.meeting_type, d.held_on, d.group_id)
         self._show_state()
 
     def _refresh_expected(self) -> None:
@@ -203,8 +212,37 @@ class MeetingEditor(QDialog):
                 entries.append(AttendanceEntry(m.id, m.name, m.can_vote, *(
                     (old.status, old.leave_reason, old.note, old.late_note) if old else ())))
             self.attendance.set_entries(entries)
-        self.attendance.set_show_quorum(kind == MeetingType.GENERAL_ASSEMBLY)
+        self._set_roll(kind, on, gid)
         self.agenda.set_meeting_type(kind)
+
+    def _set_roll(self, kind: MeetingType, on: date, group_id: int | None) -> None:
+        """应到 from the roll as of the meeting date: the counts, the quorum and the warnings use it."""
+        expected = self.roster_snapshot.expected(kind, on, group_id)
+        self.attendance.set_show_quorum(kind in (MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE),
+                                        committee=kind == MeetingType.COMMITTEE)
+        self.attendance.set_roll([(m.id, m.name, m.can_vote) for m in expected])
+        self._update_rules_note()
+
+    def rules_warnings(self) -> list[str]:
+        """What the rules say is wrong with the record as it stands (shown above the tabs)."""
+        if self.attendance.roll is None:
+            return []
+        kind = self.form.meeting_type()
+        found = []
+        if kind != MeetingType.OTHER and not self.attendance.roll:
+            found.append("当日没有应到人员（应到 0 人），这次会议不计入已召开的会议。请核对会议日期、类型或党员名册。")
+        missing = self.attendance.missing_names()
+        if missing:
+            found.append(f"出席情况不完整：缺少{'、'.join(missing)}的出席情况，请在“出席情况”中补登；"
+                         "出席情况不完整的会议不能认定达到法定人数。")
+        if self.attendance.quorum_state() is False and any(i.has_vote for i in self.agenda.items):
+            found.append("本次会议未达到法定人数，议题表决无效：表决结果照实记录，但不能认定为“通过”。")
+        return found
+
+    def _update_rules_note(self) -> None:
+        warnings = self.rules_warnings()
+        self.rules_note.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.rules_note.setVisible(bool(warnings))
 
     def _expected_changed(self) -> None:
         if self._loading or self.read_only:

@@ -115,7 +115,7 @@ def test_update_keeps_child_uuids(db: Database, branch_id: int, people: dict[str
         ({"held_on": None}, "held_on", "会议日期"),
         ({"end_time": time(14, 0)}, "end_time", "结束时间应晚于开始时间"),
         ({"meeting_type": MeetingType.GROUP}, "group_id", "党小组"),
-        ({"agenda": [AgendaInput("表决", votes_for=9)]}, "agenda", "超过实到人数"),
+        ({"agenda": [AgendaInput("表决", votes_for=9)]}, "agenda", "超过实到有表决权的党员人数"),
         ({"agenda": [AgendaInput("表决", votes_for=-1)]}, "agenda", "负数"),
         ({"guests": [GuestInput(" ")]}, "guests", "列席人员姓名"),
     ],
@@ -190,7 +190,8 @@ def test_finalize_freezes_and_unlock_is_logged(db: Database, branch_id: int, peo
 def test_finalize_requires_the_record_to_be_complete(db: Database, branch_id: int, people: dict[str, int]) -> None:
     with db.transaction() as s:
         mid = create_meeting(s, branch_id, _assembly(db, branch_id, recorder="", minutes=""))
-        future = create_meeting(s, branch_id, _assembly(db, branch_id, held_on=date(2099, 1, 1), attendance=[]))
+        future = create_meeting(s, branch_id, _assembly(db, branch_id, held_on=date(2099, 1, 1), attendance=[],
+                                                         agenda=[]))
     with pytest.raises(ValidationError, match="记录人、会议内容"), db.transaction() as s:
         finalize_meeting(s, mid, today=date(2026, 3, 20))
     with pytest.raises(ValidationError, match="还没到"), db.transaction() as s:

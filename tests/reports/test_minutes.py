@@ -86,7 +86,7 @@ def test_election_needs_four_fifths_present(db: Database, sample: Sample, tmp_pa
         update_meeting(s, sample.lecture_id, data)
     flat = re.sub(r"\s+", "", pdf_text(_minutes(db, sample, sample.lecture_id, tmp_path)))
     # 5 of the 7 entitled to vote came: more than half, but not more than 4/5
-    assert "应到会有表决权的党员7人，实到5人，未超过五分之四，不符合开会人数要求" in flat
+    assert "应到会有表决权的党员7人，实到5人，未超过五分之四，未达到法定人数" in flat
 
 
 def test_planned_meeting_shows_blank_attendance_not_zero(db: Database, sample: Sample, tmp_path: Path) -> None:

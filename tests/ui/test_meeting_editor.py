@@ -171,7 +171,9 @@ def test_general_assembly_shows_live_quorum_of_voting_members(qtbot: QtBot, db: 
     choose(panel.status_combo(panel.row_of("周四")), str(AttendanceStatus.ABSENT))
     assert panel.quorum_label.text() == "应到有表决权 7 人，实到 3 人，未达到法定人数"
     assert editor.form.summary.text() == "应到 8 人，实到 3 人，请假 0 人，缺席 5 人；应到有表决权 7 人，实到 3 人，未达到法定人数"
-    choose(editor.form.type_combo, str(MeetingType.COMMITTEE))
+    choose(editor.form.type_combo, str(MeetingType.COMMITTEE))  # a 支委会 counts its committee members
+    assert not panel.quorum_label.isHidden() and panel.quorum_label.text().startswith("应到支委")
+    choose(editor.form.type_combo, str(MeetingType.THEME_DAY))
     assert panel.quorum_label.isHidden()
 
 
