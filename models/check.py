@@ -94,7 +94,8 @@ def _rule_notes(path: Path) -> list[str]:
     from models.compliance import compliance_for_year
     from models.entities import Branch, Meeting
 
-    engine = create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
+    uri = readonly_uri(path)
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     found: dict[str, list[str]] = {"incomplete_attendance": [], "nobody_expected": [], "failed_quorum": []}
     try:
         with Session(engine) as session:
