@@ -1,7 +1,11 @@
 """党员信息 dialog: the member's details, their dated 党籍状态 history (转出, 停止党籍, 留党察看,
-恢复在册 …) and 免于参加组织生活 exemptions. Status and exemption entries are written at once."""
+恢复在册 …), 免于参加组织生活 exemptions and 任职记录 (offices, 党小组 moves, 换届: ui/terms_box.py).
+Status, exemption and term entries are written at once; a role or group changed in the form itself
+takes effect from today."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +35,7 @@ from ui import msgbox
 from ui.look import error_label
 from ui.screen_fit import open_fitted, scrolling
 from ui.settings import MEMBER_GEOMETRY
+from ui.terms_box import TermsBox
 from ui.widgets import DateEdit, with_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -85,6 +90,8 @@ class MemberEditor(QDialog):
 
         self.status_box = self._status_box()
         self.exemption_box = self._exemption_box()
+        self.terms_box = TermsBox(db, branch_id)
+        self.terms_box.changed.connect(self._terms_changed)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -94,15 +101,20 @@ class MemberEditor(QDialog):
         body_box = QWidget()  # scrolls on a small screen instead of holding the dialog taller than it
         body = QHBoxLayout(body_box)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addLayout(form, 1)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.terms_box, 1)
+        body.addLayout(left, 1)
         body.addLayout(side, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(body_box), 1)
         layout.addWidget(self.buttons)
 
         with db.reading() as s:
-            for g in roster.list_groups(s, branch_id):
-                self.group_combo.addItem(g.name, g.id)
+            groups = [(g.id, g.name) for g in roster.list_groups(s, branch_id)]
+        for gid, name in groups:
+            self.group_combo.addItem(name, gid)
+        self.terms_box.set_groups(groups)
         if member_id is not None:
             self._load()
         self._enable_history()
@@ -168,9 +180,11 @@ class MemberEditor(QDialog):
         on = self.member_id is not None
         self.status_box.setEnabled(on)
         self.exemption_box.setEnabled(on)
+        self.terms_box.setEnabled(on)
         tip = "" if on else "保存党员信息后可登记党籍状态变化和免于参加组织生活。"
         self.status_box.setToolTip(tip)
         self.exemption_box.setToolTip(tip)
+        self.terms_box.setToolTip("" if on else "保存党员信息后可登记任职、免职、换届和党小组调整。")
 
     # --- data -----------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -206,7 +220,20 @@ class MemberEditor(QDialog):
             item = QListWidgetItem(f"{format_date(ex.start_on)}至{until}　{ex.reason}")
             item.setData(ID_ROLE, ex.id)
             self.exemption_list.addItem(item)
+        self.terms_box.show_terms(detail.row.id, detail.terms)
         return detail
+
+    def _terms_changed(self) -> None:
+        """A term was written: today's office, 支委 seat and group in the form follow the terms
+        (saving the form afterwards must not undo the new term)."""
+        r = self._load_history().row
+        self.group_combo.setCurrentIndex(max(self.group_combo.findData(r.group_id), 0))
+        self.role_combo.setCurrentIndex(self.role_combo.findData(str(r.branch_role)))
+        self.committee_check.setChecked(r.is_committee)
+        self.snapshot = replace(self.snapshot, group_id=r.group_id, branch_role=r.branch_role,
+                                is_committee=r.is_committee)
+        assert self.member_id is not None
+        self.saved.emit(self.member_id)
 
     def collect(self) -> MemberInput:
         return MemberInput(
