@@ -35,8 +35,9 @@ def fresh_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=home, env=fresh_env(home),
+def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=home,
+                          env={**fresh_env(home), **(env or {})},
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
 
 
@@ -44,8 +45,9 @@ def windows(result: subprocess.CompletedProcess[str]) -> list[list[str]]:
     return [line.split("\t")[1:] for line in result.stdout.splitlines() if line.startswith("WINDOW\t")]
 
 
-def test_first_launch_shows_the_first_run_dialog(home: Path) -> None:
-    result = run(home)
+def test_first_launch_shows_the_first_run_dialog(home: Path, tmp_path: Path) -> None:
+    shots = tmp_path / "截图"
+    result = run(home, env={"BRANCHBOOK_TEST_WINDOW_SHOTS": str(shots)})
     shown = windows(result)
     assert shown, f"no window was shown: {result.stdout!r} {result.stderr!r}"
     assert shown[0][:2] == ["BranchDialog", "欢迎使用支部工作记录本"], shown
@@ -54,6 +56,9 @@ def test_first_launch_shows_the_first_run_dialog(home: Path) -> None:
     made = list(home.rglob("branchbook.sqlite3"))
     assert len(made) == 1 and made[0].parent.name == "BranchBook"  # the user data folder was created
     assert not list(home.rglob("*.lock"))  # released on the way out
+    assert not list(home.rglob("*.bbk"))  # cancelled: no automatic backup of an empty database
+    assert [p.name for p in sorted(shots.iterdir())][:1] == ["01-BranchDialog.png"]
+    assert (shots / "01-BranchDialog.png").stat().st_size > 5_000  # a drawn dialog, not a blank
 
 
 def test_a_database_made_by_init_opens_the_main_window(home: Path) -> None:

@@ -36,6 +36,7 @@ def run_gui(db_path: Path | None) -> int:
     from ui.first_run import ensure_branch
     from ui.main_window import MainWindow
 
+    branch_id: int | None = None
     try:
         try:
             branch_id = ensure_branch(db)
@@ -55,7 +56,7 @@ def run_gui(db_path: Path | None) -> int:
         install_excepthook(lambda: window)
         window.show()
         code = app.exec()
-    finally:
-        startup_checks.on_exit(db)
+    finally:  # first run cancelled: an empty database is not worth an automatic backup
+        startup_checks.on_exit(db, backup=branch_id is not None)
         db.close()
     return code

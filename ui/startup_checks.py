@@ -266,9 +266,9 @@ def start_daily_backups(owner: QObject, db: Database, interval_ms: int = 3_600_0
     return timer
 
 
-def on_exit(db: Database) -> None:
+def on_exit(db: Database, *, backup: bool = True) -> None:
     """Called when the window closes, before the database is closed (automatic backup)."""
-    problem = run_auto_backup(db)
+    problem = run_auto_backup(db) if backup else None
     if problem is not None:
         msgbox.warn(None, "自动备份未完成", problem)
     mark_clean_close(db.path)
