@@ -1,5 +1,6 @@
 """How the application looks and speaks: icons, the Chinese UI font, Qt's own zh_CN
-translations (确定/取消/是/否), the style sheet, and the global exception hook."""
+translations (确定/取消/是/否) and the few words they lack, the style sheet, and the global
+exception hook."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ ERROR_STYLE = "color: #c62828;"
 READ_ONLY_STYLE = ('QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"], QTextEdit[readOnly="true"]'
                    " { background: #ececec; color: #333333; border: 1px solid #d0d0d0; }")
 READ_ONLY_BACKGROUND = "#ececec"
+
+#: resources/translations/<name>.qm (compiled from the .ts beside it with pyside6-lrelease).
+QT_EXTRA_TRANSLATIONS = "qt_extra_zh_CN"
 
 _translators: list[QTranslator] = []
 
@@ -88,6 +92,12 @@ def apply_look(app: QApplication) -> None:
             app.installTranslator(translator)
             _translators.append(translator)
             break
+    # What Qt's catalogue lacks (the file dialog Qt draws on Linux: “Look in:”, “Files of type:”);
+    # installed last, so it is asked first, and it answers only for those few words.
+    extra = QTranslator(app)
+    if extra.load(QT_EXTRA_TRANSLATIONS, str(paths.resource("translations"))):
+        app.installTranslator(extra)
+        _translators.append(extra)
 
 
 def show_read_only_fields(root: QWidget) -> None:
