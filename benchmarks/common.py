@@ -10,7 +10,16 @@ from pathlib import Path
 
 class Elapsed(float):
     """Seconds a measure timed itself (e.g. a child process up to its window's first paint);
-    the runner uses it instead of the call's wall time."""
+    the runner uses it instead of the call's wall time. ``cpu``: the CPU seconds the measured
+    process used, when known — on a busy machine a steadier figure than the wall time."""
+
+    cpu: float | None = None
+
+    @classmethod
+    def of(cls, seconds: float, cpu: float | None = None) -> Elapsed:
+        elapsed = cls(seconds)
+        elapsed.cpu = cpu
+        return elapsed
 
 
 @dataclass

@@ -10,6 +10,7 @@ click in the navigation or by code — is built on the spot."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
@@ -34,13 +35,9 @@ from models.enums import MeetingType
 from models.periods import last_held_day
 from models.roster import default_branch
 from ui import msgbox
-from ui.backup_page import BackupPage
 from ui.look import NAV_STYLE, icon
-from ui.meeting_editor import MeetingEditor
 from ui.meetings_page import MeetingsPage
-from ui.notes_page import NotesPage
 from ui.period_dialog import PeriodDialog
-from ui.roster_page import RosterPage
 from ui.screen_fit import keep_within_screen, open_fitted, scrolling
 from ui.settings import (
     LAST_VIEW,
@@ -49,7 +46,13 @@ from ui.settings import (
     WINDOW_STATE,
     Settings,
 )
-from ui.stats_page import StatsPage
+
+if TYPE_CHECKING:  # the pages are imported when first built: the window paints sooner
+    from ui.backup_page import BackupPage
+    from ui.meeting_editor import MeetingEditor
+    from ui.notes_page import NotesPage
+    from ui.roster_page import RosterPage
+    from ui.stats_page import StatsPage
 
 #: (key, label, icon) of the navigation entries, in order.
 VIEWS = (("meetings", "会议记录", "meetings"), ("roster", "党员名册", "roster"), ("notes", "学习笔记", "notes"),
@@ -191,14 +194,20 @@ class MainWindow(QMainWindow):
             meetings.open_requested.connect(self.open_meeting)
             page = meetings
         elif key == "roster":
+            from ui.roster_page import RosterPage
+
             roster = RosterPage(self.db, self.branch_id, self)
             roster.changed.connect(self._roster_changed)
             page = roster
         elif key == "notes":
+            from ui.notes_page import NotesPage
+
             notes = NotesPage(self.db, self.branch_id, self)
             notes.changed.connect(lambda: self._refresh_if_built("stats"))
             page = notes
         elif key == "stats":
+            from ui.stats_page import StatsPage
+
             stats = StatsPage(self.db, self.branch_id, self)
             stats.new_meeting_requested.connect(self._new_meeting_requested)
             stats.alerts_changed.connect(self.set_alert_badge)
@@ -206,6 +215,8 @@ class MainWindow(QMainWindow):
             self.set_alert_badge(stats.alert_count())
             page = stats
         else:
+            from ui.backup_page import BackupPage
+
             backup = BackupPage(self.db, self.branch_id, self)
             backup.backup_done.connect(self._backup_done)
             backup.database_replaced.connect(self.reload_all)
@@ -232,24 +243,32 @@ class MainWindow(QMainWindow):
     @property
     def roster_page(self) -> RosterPage:
         page = self._page("roster")
+        from ui.roster_page import RosterPage
+
         assert isinstance(page, RosterPage)
         return page
 
     @property
     def notes_page(self) -> NotesPage:
         page = self._page("notes")
+        from ui.notes_page import NotesPage
+
         assert isinstance(page, NotesPage)
         return page
 
     @property
     def stats_page(self) -> StatsPage:
         page = self._page("stats")
+        from ui.stats_page import StatsPage
+
         assert isinstance(page, StatsPage)
         return page
 
     @property
     def backup_page(self) -> BackupPage:
         page = self._page("backup")
+        from ui.backup_page import BackupPage
+
         assert isinstance(page, BackupPage)
         return page
 
@@ -340,6 +359,8 @@ class MainWindow(QMainWindow):
 
     # --- meetings -----------------------------------------------------------------------------------
     def _editor(self, meeting_id: int | None, **preset: object) -> MeetingEditor:
+        from ui.meeting_editor import MeetingEditor
+
         editor = MeetingEditor(self.db, self.branch_id, meeting_id, parent=self, **preset)  # type: ignore[arg-type]
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self._meeting_saved)
@@ -372,6 +393,8 @@ class MainWindow(QMainWindow):
         self.new_meeting(MeetingType(type_code), day, group_id if isinstance(group_id, int) else None)
 
     def _meeting_saved(self, meeting_id: int) -> None:
+        from ui.meeting_editor import MeetingEditor
+
         editor = self.sender()
         if isinstance(editor, MeetingEditor):
             self._forget(editor)
@@ -492,6 +515,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.meeting_editor import MeetingEditor
+
         for editor in list(self.editors.values()) + self.findChildren(MeetingEditor):
             if editor.isVisible() and not editor.close():
                 event.ignore()
