@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.compliance import due_in_month, due_this_month
 from models.db import Database
 from models.enums import MeetingType
 from models.periods import last_held_day
@@ -453,6 +452,8 @@ class MainWindow(QMainWindow):
 
     def show_startup_notices(self, today: date | None = None) -> None:
         """What is still due this month (本月尚需召开) and the USB backup reminder, at the top."""
+        from models.compliance import due_in_month, due_this_month
+
         today = today or date.today()
         data = self.stats_page.data  # usually this very year, just computed: don't compute it again
         if data is not None and data.year == today.year and self.stats_page.today() == today:
