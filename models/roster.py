@@ -44,6 +44,14 @@ ALL_MEMBER_TYPES = frozenset(
 )
 
 
+# 任职记录 and 党小组 history (models/offices.py), offered here with the rest of the roster's services.
+start_term = offices.start_term  # 任职
+end_term = offices.end_term  # 免职
+delete_term = offices.delete_term
+change_committee = offices.change_committee  # 换届
+move_to_group = offices.move_to_group  # 调整党小组
+
+
 # --- branch ---------------------------------------------------------------------------
 
 BRANCH_NAME_MAX = 100  # the column's length

@@ -113,7 +113,7 @@ def test_group_moves_are_dated(db: Database, branch_id: int) -> None:
         g1, g2 = roster.create_group(s, branch_id, "第一党小组"), roster.create_group(s, branch_id, "第二党小组")
         mover = member(s, branch_id, "调动者", group_id=g1)
         stay1, stay2 = member(s, branch_id, "一组", group_id=g1), member(s, branch_id, "二组", group_id=g2)
-        offices.move_to_group(s, mover, g2, HANDOVER)
+        roster.move_to_group(s, mover, g2, HANDOVER)  # the roster offers the dated services too
     assert names(db, branch_id, GROUP, date(2025, 3, 5), g1) == {"调动者", "一组"}
     assert names(db, branch_id, GROUP, date(2025, 9, 5), g1) == {"一组"}
     assert names(db, branch_id, GROUP, date(2025, 9, 5), g2) == {"调动者", "二组"}
