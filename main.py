@@ -248,7 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
         from models.errors import explain
 
-        known = explain(exc)  # a full disk, a database another program writes, a read-only file…
+        near = args.db if args.db and "://" not in str(args.db) else None
+        known = explain(exc, near=near)  # a full disk, a database another program writes, a read-only file…
         if known is not None:
             print(known, file=sys.stderr)
             return 1

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from models.db import ensure_openable, head_revision, inspect_file, readonly_uri
-from models.errors import DatabaseFileError, sqlite_error_text
+from models.errors import DatabaseFileError, explain, is_damage, sqlite_error_text
 
 COUNTED_TABLES = (
     ("branch", "党支部"),
@@ -74,6 +74,9 @@ def check_database(path: Path) -> CheckReport:
             if table in info.tables:
                 report.counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):  # a full disk or a busy file: restoring a backup would not help
+            raise DatabaseFileError(explain(exc, near=path) or
+                                    f"数据库“{path.name}”暂时无法检查（{sqlite_error_text(exc)}）。") from exc
         raise DatabaseFileError(f"数据库“{path.name}”无法检查（{sqlite_error_text(exc)}），请从备份恢复。") from exc
     finally:
         con.close()

@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from models import paths
-from models.errors import DatabaseFileError, os_error_text, sqlite_error_text
+from models.errors import (
+    DatabaseFileError,
+    explain,
+    is_damage,
+    os_error_text,
+    sqlite_error_text,
+)
 
 #: PRAGMA application_id of every BranchBook database ("BBK1").
 APPLICATION_ID = 0x42424B31
@@ -139,6 +145,9 @@ def inspect_file(path: Path) -> FileInfo:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):  # a full disk, a busy or unreadable file: a backup would not help
+            raise DatabaseFileError(explain(exc, near=path) or
+                                    f"文件“{path.name}”暂时无法打开（{sqlite_error_text(exc)}）。") from exc
         raise DatabaseFileError(
             f"文件“{path.name}”无法作为数据库打开（{sqlite_error_text(exc)}）。请从备份恢复。"
         ) from exc

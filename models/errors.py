@@ -109,11 +109,43 @@ _EXPLAINED_BY_TEXT = (
 )
 
 
-def explain(exc: BaseException) -> str | None:
+def disk_nearly_full(path: object) -> bool:
+    """True when the disk holding ``path`` (a file or folder) has less than 1 MB free — what
+    SQLite reports as a “disk I/O error” when it cannot grow its -shm or journal file."""
+    import os
+    import shutil
+
+    folder = os.fspath(path)  # type: ignore[call-overload]
+    while folder and not os.path.isdir(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    try:
+        return shutil.disk_usage(folder or ".").free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when an SQLite error means the file itself is damaged (or not a database) — not
+    a full disk, a busy database or a permission, where restoring a backup would not help."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(orig).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def explain(exc: BaseException, near: object = None) -> str | None:
     """A Chinese sentence naming the cause and the fix for a full disk, a database another
     program is writing, a read-only, unreadable or damaged file — or None for a real bug.
 
-    Takes sqlite3 errors, SQLAlchemy's wrappers of them (``.orig``) and OSErrors."""
+    Takes sqlite3 errors, SQLAlchemy's wrappers of them (``.orig``) and OSErrors. ``near``: the
+    database's path, so that an I/O error on a full disk is called a full disk."""
+    if near is not None and not is_damage(exc) and disk_nearly_full(near) and _is_io_failure(exc):
+        return DISK_FULL_MESSAGE
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:  # look through wrappers and causes
@@ -151,3 +183,12 @@ def require_file(path: object, what: str, fix: str, error: type[BranchBookError]
         raise error(f"“{text}”是一个文件夹，不是{what}。请选择文件夹里的{what}本身。")
     if not os.path.isfile(text):
         raise error(f"找不到{what}“{text}”。{fix}")
+
+
+def _is_io_failure(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN)
+    return isinstance(orig, OSError) or any(
+        needle in str(orig).lower() for needle in ("disk i/o", "full", "unable to open"))

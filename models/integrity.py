@@ -20,7 +20,7 @@ from pathlib import Path
 from models import paths
 from models.autobackup import list_backups
 from models.backup import verify_backup
-from models.errors import BranchBookError, sqlite_error_text
+from models.errors import BranchBookError, explain, is_damage, sqlite_error_text
 
 LIKELY_CAUSES = ("可能的原因：写入时U盘被拔出、电脑突然断电或死机、磁盘出现坏道，"
                  "或者数据库文件被其他程序改动过。")
@@ -76,6 +76,9 @@ def run_checks(db_path: Path, *, full: bool) -> list[str]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):  # a full disk or a busy file is not damage: no restore offered
+            raise BranchBookError(explain(exc, near=db_path) or
+                                  f"数据库“{db_path.name}”暂时无法检查（{sqlite_error_text(exc)}）。") from exc
         return [sqlite_error_text(exc)]
     return []
 

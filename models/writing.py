@@ -14,7 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from models.db import SQLITE_HEADER, readonly_uri
-from models.errors import BranchBookError, DatabaseFileError, sqlite_error_text
+from models.errors import (
+    BranchBookError,
+    DatabaseFileError,
+    explain,
+    is_damage,
+    sqlite_error_text,
+)
 from models.lock import InstanceLock
 
 
@@ -42,8 +48,9 @@ def refuse_if_damaged(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            raise
+        if not is_damage(exc):  # a full disk, a busy file: say so, and write nothing
+            raise BranchBookError(explain(exc, near=path) or
+                                  f"数据库“{path.name}”暂时无法检查（{sqlite_error_text(exc)}），未写入任何内容。") from exc
         raise DatabaseFileError(damaged_message(path, sqlite_error_text(exc))) from exc
     if result != ["ok"]:
         raise DatabaseFileError(damaged_message(path, f"快速检查发现 {len(result)} 处问题"))

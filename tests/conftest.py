@@ -1,8 +1,11 @@
-"""Shared fixtures: a fresh database file per test, user data redirected to tmp_path."""
+"""Shared fixtures: a fresh database file per test, user data redirected to tmp_path, a small
+full-able disk (tmpfs) for the full-disk tests."""
 
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -42,3 +45,33 @@ def branch_id(db: Database) -> int:
 
     with db.transaction() as s:
         return create_branch(s, "测试第一党支部", "中共测试局机关委员会", date(2001, 7, 1))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs (root only: CI runs as root; elsewhere the test is skipped)."""
+    point = tmp_path / "disk"
+    point.mkdir()
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(point)],
+                              capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        pytest.skip("mount is not available here")
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True, timeout=20, check=False)
+
+
+def fill_disk(folder: Path, name: str = "filler.bin") -> Path:
+    filler = folder / name
+    with filler.open("wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler

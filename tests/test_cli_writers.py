@@ -4,12 +4,10 @@ work while the window is open; a full disk is explained in Chinese and never loc
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +18,7 @@ from models import paths
 from models.backup import create_backup, verify_backup
 from models.db import open_database
 from models.lock import WINDOW_HOLDER, lock_path
+from tests.conftest import fill_disk
 from tests.models.backup_support import file_sha, populate, table_digests
 from tests.models.test_lock import hold_lock, let_go
 
@@ -135,37 +134,7 @@ def test_writing_commands_refuse_a_damaged_database(
     assert main.main(["members", "import", "--db", str(filled), str(sheet)]) == 0
 
 
-# --- a full disk ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MB tmpfs (root only: CI runs as root; elsewhere the test is skipped)."""
-    point = tmp_path / "disk"
-    point.mkdir()
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(point)],
-                              capture_output=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        pytest.skip("mount is not available here")
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], capture_output=True, timeout=20, check=False)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler.bin"
-    with filler.open("wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-    return filler
+# --- a full disk (the small_disk fixture and fill_disk are in tests/conftest.py) ------------
 
 
 def test_full_disk_is_explained_and_never_locks_anyone_out(
@@ -176,7 +145,7 @@ def test_full_disk_is_explained_and_never_locks_anyone_out(
     db.close()
     before = table_digests(db_path)
     sheet = roster_file(tmp_path / "名册.xlsx", count=200)
-    filler = _fill(small_disk)
+    filler = fill_disk(small_disk)
     # a holder killed on the full disk leaves an empty lock file behind
     child = hold_lock(db_path, WINDOW_HOLDER)
     assert lock_path(db_path).stat().st_size == 0
@@ -193,7 +162,16 @@ def test_full_disk_is_explained_and_never_locks_anyone_out(
     usb.mkdir()
     assert main.main(["backup", "--db", str(db_path), "--to", str(usb)]) == 0, _err(capsys)
     assert table_digests(db_path) == before
+    # a reader that cannot grow the WAL index (-shm) gets SQLite's “disk I/O error”: that is the
+    # full disk too, not a damaged file — restoring a backup would not help
+    os.truncate(db_path.with_name(db_path.name + "-shm"), 0)
+    top_up = fill_disk(small_disk, "top-up.bin")  # whatever the failed import gave back
+    for argv in (["check", "--db", str(db_path)], ["members", "import", "--db", str(db_path), str(sheet)]):
+        assert main.main(argv) == 1
+        err = _err(capsys)
+        assert "磁盘空间不足" in err and "从备份恢复" not in err and "损坏" not in err, err
     filler.unlink()  # space freed: everything works again, nothing to clean up by hand
+    top_up.unlink()
     assert main.main(["members", "import", "--db", str(db_path), str(sheet)]) == 0, _err(capsys)
     assert "已导入 200 名党员" in capsys.readouterr().out
     assert not lock_path(db_path).exists()

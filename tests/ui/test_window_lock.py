@@ -82,3 +82,23 @@ def test_error_hook_explains_a_busy_database(tmp_path: Path) -> None:
 
     msgbox.show_error(None, _real_busy_error(tmp_path / "busy.sqlite3"))
     assert "另一个程序" in msgbox.ASKED[-1] and "OperationalError" not in msgbox.ASKED[-1]
+
+
+def test_window_on_a_full_disk_says_so_and_offers_no_restore(qtbot: QtBot, small_disk: Path) -> None:
+    from models.db import open_database
+    from tests.conftest import fill_disk
+
+    db_path = small_disk / "records.sqlite3"
+    db = open_database(db_path)
+    populate(db)
+    db.close()
+    db_path.with_name(db_path.name + "-shm").write_bytes(b"")  # as a crash on the full disk leaves it
+    filler = fill_disk(small_disk)
+    assert open_for_gui(None, db_path) is None
+    assert "磁盘空间不足" in msgbox.ASKED[-1]
+    assert not any("恢复" in text and "是否" in text for text in msgbox.ASKED)
+    filler.unlink()
+    opened = open_for_gui(None, db_path)
+    assert opened is not None
+    on_exit(opened)
+    opened.close()
