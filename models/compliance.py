@@ -49,7 +49,6 @@ from models.compliance_alerts import (
 from models.compliance_data import (
     MeetingFacts,
     load_attendance,
-    load_attendance_counts,
     load_branch,
     load_meetings,
     load_month_attendance,
@@ -57,7 +56,7 @@ from models.compliance_data import (
 )
 from models.entities import Member
 from models.enums import MeetingType
-from models.quorum import QUORUM_TYPES, MeetingOutcome, RollIndex
+from models.quorum import QUORUM_TYPES, DayRoll, MeetingOutcome, RollIndex
 from models.records_start import (
     covers_year,
     due_periods,
@@ -165,23 +164,24 @@ def _by_secretary(meeting: MeetingFacts, members: list[Member]) -> bool:
 
 
 def _outcomes(
-    session: Session, branch_id: int, held: list[MeetingFacts], roll: RollIndex, as_of: date,
+    session: Session, held: list[MeetingFacts], roll: RollIndex,
 ) -> tuple[dict[int, MeetingOutcome], dict[int, bool]]:
     """The rules' verdict on every held meeting: (full outcomes, meeting id → counts as held and
     valid). A meeting without a quorum rule whose attendance rows number exactly its 应到 is
     complete without reading the rows (the editor only lets 应到 members in); every other meeting
     — 党员大会, 支委会, and lists shorter or longer than the roll — is decided from its rows."""
-    if not held:
-        return {}, {}
-    counts = load_attendance_counts(session, branch_id, held[0].held_on, as_of)
     valid: dict[int, bool] = {}
     full: list[MeetingFacts] = []
+    days: dict[date, DayRoll] = {}
     for m in held:
         if m.meeting_type == MeetingType.OTHER:
             valid[m.id] = True
             continue
-        expected = roll.on(m.held_on).expected(m.meeting_type, m.group_id)
-        if m.meeting_type in QUORUM_TYPES or not expected or counts.get(m.id, 0) != len(expected):
+        day = days.get(m.held_on)
+        if day is None:
+            day = days[m.held_on] = roll.on(m.held_on)
+        expected = day.expected(m.meeting_type, m.group_id)
+        if m.meeting_type in QUORUM_TYPES or not expected or m.recorded != len(expected):
             full.append(m)
         else:
             valid[m.id] = True
@@ -302,7 +302,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     as_of = min(date(year, 12, 31), today)
     held = [m for m in meetings if m.held_on <= today]
     roll = RollIndex(members, date(year, 1, 1), date(year, 12, 31))
-    outcomes, valid = _outcomes(session, branch_id, held, roll, as_of)
+    outcomes, valid = _outcomes(session, held, roll)
     checks = meeting_checks(held, outcomes, names)
     obligations = _obligations(year, today, settings, members, meetings, valid, groups, roll)
     per_month = load_month_attendance(session, branch_id, year, as_of)

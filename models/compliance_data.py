@@ -29,12 +29,16 @@ class MeetingFacts:
     group_id: int | None
     lecturer: str
     is_election: bool
+    recorded: int = 0  # attendance rows
+
 
 
 # The two queries over thousands of rows go straight to the SQLite driver (within the session's
 # transaction): SQLAlchemy's per-row processing would cost more than the query itself.
 _HELD = "m.branch_id = ? AND m.held_on >= ? AND m.held_on <= ? AND m.status != 'planned'"
-_MEETINGS_SQL = ("SELECT m.id, m.meeting_type, m.held_on, m.group_id, m.lecturer, m.is_election "
+# The attendance rows of each meeting are counted from the (meeting, member) index alone.
+_MEETINGS_SQL = ("SELECT m.id, m.meeting_type, m.held_on, m.group_id, m.lecturer, m.is_election, "
+                 "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id) "
                  f"FROM meeting m WHERE {_HELD} ORDER BY m.held_on, m.id")
 # Grouping on one integer (member id × 100 + month) is measurably cheaper than on two columns.
 _MONTHS_SQL = (
@@ -55,7 +59,8 @@ def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
     rows = _raw(session, _MEETINGS_SQL, (branch_id, f"{year:04d}-01-01", f"{year:04d}-12-31"))
-    return [MeetingFacts(i, types[t], date.fromisoformat(d), g, lec or "", bool(e)) for i, t, d, g, lec, e in rows]
+    return [MeetingFacts(i, types[t], date.fromisoformat(d), g, lec or "", bool(e), n)
+            for i, t, d, g, lec, e, n in rows]
 
 
 def load_month_attendance(
@@ -163,15 +168,6 @@ def load_branch(session: Session, branch_id: int) -> tuple[str, list[tuple[int, 
     groups = _raw(session, "SELECT id, name FROM party_group WHERE branch_id = ? ORDER BY sort_order, id",
                   (branch_id,))
     return rows[0][0], [(gid, name) for gid, name in groups]
-
-
-def load_attendance_counts(session: Session, branch_id: int, first: date, last: date) -> dict[int, int]:
-    """Attendance rows per held meeting between ``first`` and ``last``: read from the (meeting,
-    member) index alone, without touching the rows."""
-    return dict(_raw(
-        session, "SELECT a.meeting_id, count(*) FROM attendance a WHERE a.meeting_id IN "
-                 f"(SELECT m.id FROM meeting m WHERE {_HELD}) GROUP BY a.meeting_id",
-        (branch_id, first.isoformat(), last.isoformat())))
 
 
 def load_attendance(

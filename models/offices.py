@@ -39,11 +39,11 @@ def in_force(term: _Dated, on: date) -> bool:
 
 
 def office_terms_of(member: Any) -> Iterable[Any]:
-    return getattr(member, "office_terms", None) or ()
+    return member.office_terms  # type: ignore[no-any-return]
 
 
 def group_terms_of(member: Any) -> Iterable[Any]:
-    return getattr(member, "group_memberships", None) or ()
+    return member.group_memberships  # type: ignore[no-any-return]
 
 
 _terms, _memberships = office_terms_of, group_terms_of

@@ -142,7 +142,8 @@ def meeting_outcome(
     with a vote, ``attendance`` the recorded member id → status."""
     meeting_type = MeetingType(meeting_type)
     exp = tuple(sorted(expected))
-    vot = tuple(sorted(m for m in voting if m in set(exp)))
+    expected_set = frozenset(exp)
+    vot = tuple(sorted(m for m in voting if m in expected_set))
     present = tuple(m for m in exp if attendance.get(m) == PRESENT)
     voting_present = tuple(m for m in vot if attendance.get(m) == PRESENT)
     missing = tuple(m for m in exp if m not in attendance)
@@ -247,6 +248,7 @@ class RollIndex:
         self.breaks = sorted(breaks)
         self.base = self._build(steady, first)
         self.stretches: dict[int, DayRoll] = {}
+        self.by_day: dict[date, DayRoll] = {}
 
     @staticmethod
     def _sets(members: Iterable[Any], on: date) -> tuple[set[int], set[int], set[int], dict[int, set[int]]]:
@@ -273,6 +275,9 @@ class RollIndex:
                        {g: frozenset(ids) for g, ids in groups.items()})
 
     def on(self, day: date) -> DayRoll:
+        known = self.by_day.get(day)
+        if known is not None:
+            return known
         if not self.first <= day <= self.last:
             return self._build(self.all, day)
         stretch = bisect_right(self.breaks, day)
@@ -286,6 +291,7 @@ class RollIndex:
                 found = DayRoll(self.base.everyone | everyone, self.base.voting | voting,
                                 self.base.committee | committee, {**self.base.groups, **merged})
             self.stretches[stretch] = found
+        self.by_day[day] = found
         return found
 
     def outcome(
