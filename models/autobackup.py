@@ -1,29 +1,39 @@
 """Automatic backups (自动备份) to the local backups folder, retention, and backup history.
 
 * :func:`auto_backup` runs on exit and once a day; only after it succeeded are old
-  automatic backups thinned (7 daily, 4 weekly, 12 monthly; the newest is always kept).
-  Manual and safety (恢复前) backups are never thinned.
+  automatic backups *of the same database* thinned (7 daily, 4 weekly, 12 monthly; the
+  newest is always kept): two databases in one user folder keep each their own series
+  (pairing by identity, :mod:`models.identity`). Manual and safety (恢复前) backups are
+  never thinned.
 * Every backup is remembered in ``backup_history.json`` in the data folder, per database,
   so the status bar can show the last one and remind the user when the last backup to a
-  USB stick (anything outside the local backups folder) is older than 30 days.
+  USB stick (anything outside the local backups folder) is older than 30 days. The history
+  also remembers each path's identity (to pair a damaged database that cannot be read any
+  more) and, per identity, the newest audit-chain anchor (head id + hash) seen by a backup
+  or a restore: ``check`` compares the chain with it, so a cut tail or a recomputed chain
+  shows even though the database file itself was rewritten consistently.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from models import backup_format as fmt
 from models import paths
-from models.backup import BackupInfo, create_backup, format_when, read_manifest
+from models.backup import BackupInfo, create_backup, format_when
 from models.backup_format import EXTENSION
 from models.errors import BranchBookError, os_error_text
+from models.identity import belongs, read_database_uuid
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 USB_REMINDER_DAYS = 30
 HISTORY_FILE = "backup_history.json"
+ANCHORS = "_audit_anchors"  # a top-level key of the history beside the per-path items
 
 
 @dataclass
@@ -33,6 +43,9 @@ class BackupEntry:
     size: int
     kind: str  # manual | auto | safety | encrypted | unknown
     status: str  # Chinese, for the list
+    database_uuid: str = ""  # identity of the database it came from ('' unknown)
+    source: str = ""  # file name of that database ('' unknown)
+    audit_head: dict[str, Any] = field(default_factory=dict)
 
 
 def _entry(path: Path) -> BackupEntry:
@@ -40,16 +53,21 @@ def _entry(path: Path) -> BackupEntry:
     stat = path.stat()
     created = datetime.fromtimestamp(stat.st_mtime)
     try:
-        manifest = read_manifest(path)
+        with path.open("rb") as fh:
+            header = fmt.read_header(fh, path.name)
     except (BranchBookError, OSError):
         return BackupEntry(path, created, stat.st_size, "unknown", "已损坏")
-    if manifest is None:
-        return BackupEntry(path, created, stat.st_size, "encrypted", "已加密")
+    if header.kind == fmt.KIND_ENCRYPTED:
+        return BackupEntry(path, created, stat.st_size, "encrypted", "已加密",
+                           database_uuid=str(header.meta.get("database_uuid") or ""))
+    manifest = fmt.Manifest(**header.meta)
     try:
         created = datetime.fromisoformat(manifest.created_at)
     except ValueError:
         pass
-    return BackupEntry(path, created, stat.st_size, manifest.kind, "备份时已校验")
+    return BackupEntry(path, created, stat.st_size, manifest.kind, "备份时已校验",
+                       database_uuid=manifest.database_uuid, source=manifest.source,
+                       audit_head=dict(manifest.audit_head or {}))
 
 
 def list_backups(folder: Path | None = None) -> list[BackupEntry]:
@@ -77,9 +95,27 @@ def to_keep(created: list[datetime]) -> set[int]:
     return keep
 
 
-def prune(folder: Path | None = None) -> list[Path]:
-    """Thin the automatic backups in ``folder``; returns the files deleted."""
-    autos = [e for e in list_backups(folder) if e.kind == "auto"]
+def database_identity(db_path: Path) -> str:
+    """The identity of the database at ``db_path``: stamped in the file, or — when the file
+    cannot be read (damaged) — remembered in the backup history for this path ('' unknown)."""
+    found = read_database_uuid(db_path)
+    if found:
+        return found
+    return str(_load().get(_key(db_path), {}).get("database_uuid", ""))
+
+
+def backups_of(db_path: Path, folder: Path | None = None) -> list[BackupEntry]:
+    """The backups in ``folder`` taken from the database at ``db_path`` (never another
+    database's), newest first."""
+    db_uuid = database_identity(db_path)
+    name = Path(db_path).name
+    return [e for e in list_backups(folder) if belongs(db_uuid, name, e.database_uuid, e.source)]
+
+
+def prune(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """Thin the automatic backups of the database at ``db_path`` in ``folder``; returns the
+    files deleted. Other databases' backups are never touched."""
+    autos = [e for e in backups_of(db_path, folder) if e.kind == "auto"]
     keep = to_keep([e.created for e in autos])
     deleted = []
     for i, entry in enumerate(autos):
@@ -101,7 +137,7 @@ def auto_backup(db_path: Path, now: datetime | None = None) -> BackupInfo:
         raise BranchBookError(f"无法创建备份文件夹“{folder}”（{os_error_text(exc)}）。") from exc
     info = create_backup(db_path, folder, kind="auto", now=now)
     record_backup(db_path, info)
-    prune(folder)  # only reached when the new backup was verified
+    prune(db_path, folder)  # only reached when the new backup was verified
     return info
 
 
@@ -118,7 +154,7 @@ def _history_path() -> Path:
     return paths.data_dir() / HISTORY_FILE
 
 
-def _load() -> dict[str, dict[str, str]]:
+def _load() -> dict[str, dict[str, Any]]:
     try:
         data = json.loads(_history_path().read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -141,6 +177,50 @@ def record_backup(db_path: Path, info: BackupInfo) -> None:
     item["last"], item["last_path"] = info.manifest.created_at, str(info.path)
     if not is_local_target(info.path.parent):
         item["last_usb"], item["last_usb_path"] = info.manifest.created_at, str(info.path)
+    manifest = info.manifest
+    if manifest.database_uuid:
+        item["database_uuid"] = manifest.database_uuid
+        if manifest.audit_head:
+            _set_anchor(data, manifest.database_uuid, manifest.audit_head, manifest.created_at)
+    _save(data)
+
+
+def _set_anchor(data: dict[str, dict[str, Any]], db_uuid: str, head: dict[str, Any], at: str) -> None:
+    anchors = data.setdefault(ANCHORS, {})
+    old = anchors.get(db_uuid)
+    if isinstance(old, dict) and str(old.get("at", "")) > at:
+        return  # a newer anchor is already known
+    anchors[db_uuid] = {"id": head.get("id"), "hash": head.get("hash"), "at": at}
+
+
+def record_anchor(db_path: Path, db_uuid: str, head: dict[str, Any], at: datetime | None = None) -> None:
+    """Remember the audit chain's head of ``db_uuid`` (after a restore replaced the chain)."""
+    if not db_uuid:
+        return
+    data = _load()
+    data.setdefault(_key(db_path), {})["database_uuid"] = db_uuid
+    anchors = data.setdefault(ANCHORS, {})
+    anchors[db_uuid] = {"id": head.get("id"), "hash": head.get("hash"),
+                        "at": (at or datetime.now()).isoformat(timespec="seconds")}
+    _save(data)
+
+
+def newest_anchor(db_path: Path, db_uuid: str) -> dict[str, Any] | None:
+    """The newest audit anchor known for ``db_uuid``: from the history, or from the manifests
+    of this database's local backups — whichever was recorded last. Keys: id, hash, at, where."""
+    found: list[dict[str, Any]] = []
+    item = _load().get(ANCHORS, {}).get(db_uuid)
+    if isinstance(item, dict) and item.get("hash"):
+        found.append({**item, "where": "备份记录"})
+    for entry in list_backups():
+        if entry.database_uuid == db_uuid and entry.audit_head.get("hash"):
+            found.append({**entry.audit_head, "at": entry.created.isoformat(timespec="seconds"),
+                          "where": f"备份“{entry.path.name}”"})
+            break  # newest first: the first one is the newest backup
+    return max(found, key=lambda a: str(a.get("at", ""))) if found else None
+
+
+def _save(data: dict[str, dict[str, Any]]) -> None:
     target = _history_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +241,7 @@ def last_backup_info(db_path: Path, *, usb: bool = False) -> tuple[datetime, Pat
         except (ValueError, KeyError):
             return None
     if not usb:
-        autos = list_backups()
+        autos = backups_of(db_path)
         if autos:
             return autos[0].created, autos[0].path
     return None

@@ -22,15 +22,17 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from models import backup_format as fmt
 from models.backup_format import BackupFileError, Manifest
 from models.check import COUNTED_TABLES
 from models.db import APPLICATION_ID, copy_database, known_revisions
 from models.errors import os_error_text, require_file, sqlite_error_text
+from models.identity import audit_head_in, uuid_in
 from models.leftovers import partial_path, temp_prefix, work_prefix
 from models.validation import format_date
 
@@ -112,39 +114,68 @@ def check_integrity(path: Path, name: str, *, full: bool = True) -> None:
     the live file, which is itself checked on every open."""
     try:
         con = _connect_ro(path)
-        try:
-            result = [r[0] for r in con.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}")]
-        finally:
-            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
+    try:
+        _check_connection(con, name, full=full)
+    finally:
+        con.close()
+
+
+def _check_connection(con: sqlite3.Connection, name: str, *, full: bool) -> None:
+    try:
+        result = [r[0] for r in con.execute(f"PRAGMA {'integrity_check' if full else 'quick_check'}")]
     except sqlite3.DatabaseError as exc:
         raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
     if result != ["ok"]:
         raise BackupFileError(f"备份“{name}”中的数据库已损坏（检查发现 {len(result)} 处问题），不能使用。")
 
 
-def _describe_snapshot(path: Path, name: str) -> tuple[str, list[str], dict[str, int]]:
-    """(revision, branch names, counts) of a BranchBook SQLite file, or raise."""
+@dataclass
+class SnapshotFacts:
+    """What a BranchBook SQLite file says about itself."""
+
+    revision: str
+    branches: list[str]
+    counts: dict[str, int]
+    database_uuid: str = ""
+    audit_head: dict[str, Any] = field(default_factory=dict)
+
+
+def _describe_snapshot(path: Path, name: str) -> SnapshotFacts:
+    """Revision, branch names, counts, identity and audit head of a BranchBook SQLite file, or raise."""
     try:
         con = _connect_ro(path)
-        try:
-            if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                raise BackupFileError(f"备份“{name}”中不是支部工作记录本的数据库，不能使用。")
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone() \
-                if "alembic_version" in tables else None
-            if row is None:
-                raise BackupFileError(f"备份“{name}”中的数据库缺少版本信息，可能已损坏。")
-            branches = [r[0] for r in con.execute("SELECT name FROM branch ORDER BY id")]
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                      for t, _ in COUNTED_TABLES if t in tables}
-        finally:
-            con.close()
     except sqlite3.DatabaseError as exc:
         raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
-    if row[0] not in known_revisions():
+    try:
+        return _describe(con, name)
+    finally:
+        con.close()
+
+
+def _describe(con: sqlite3.Connection, name: str) -> SnapshotFacts:
+    try:
+        if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise BackupFileError(f"备份“{name}”中不是支部工作记录本的数据库，不能使用。")
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone() \
+            if "alembic_version" in tables else None
+        if row is None:
+            raise BackupFileError(f"备份“{name}”中的数据库缺少版本信息，可能已损坏。")
+        branches = [r[0] for r in con.execute("SELECT name FROM branch ORDER BY id")]
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t, _ in COUNTED_TABLES if t in tables}
+        head = audit_head_in(con)
+        facts = SnapshotFacts(row[0], branches, counts, uuid_in(con) if "store_info" in tables else "",
+                              head.as_dict() if head else {})
+    except sqlite3.DatabaseError as exc:
+        raise BackupFileError(f"备份“{name}”中的数据库已损坏（{sqlite_error_text(exc)}），不能使用。") from exc
+    if facts.revision not in known_revisions():
         raise BackupFileError(
-            f"备份“{name}”由更新版本的支部工作记录本创建（数据版本 {row[0]}），本软件无法使用。请先升级支部工作记录本。")
-    return row[0], branches, counts
+            f"备份“{name}”由更新版本的支部工作记录本创建（数据版本 {facts.revision}），本软件无法使用。"
+            "请先升级支部工作记录本。")
+    return facts
 
 
 def snapshot(db_path: Path, dest: Path, busy_timeout_ms: int = 30_000) -> None:
@@ -158,6 +189,71 @@ def snapshot(db_path: Path, dest: Path, busy_timeout_ms: int = 30_000) -> None:
         raise BackupFileError(
             f"复制数据库时出错（{sqlite_error_text(exc)}），备份未完成。请检查本机磁盘空间；"
             "如仍失败，数据库可能已损坏：请关闭本软件再重新打开，打开时会自动检查数据库。") from exc
+
+
+#: an encrypted backup's snapshot is taken in memory up to this size: no plaintext copy of
+#: the database is ever written to a temporary file (a kill -9 would leave it behind)
+MEMORY_SNAPSHOT_LIMIT = 512 << 20
+
+
+class _Snapshot:
+    """A consistent copy of the live database: a temporary file, or (for an encrypted
+    backup) an in-memory database and its serialized bytes."""
+
+    def __init__(self, db_path: Path, work: Path, in_memory: bool) -> None:
+        self.memory: sqlite3.Connection | None = None
+        self.path = work / "snapshot.sqlite3"
+        self.image = b""
+        if in_memory:
+            self.memory = _memory_copy(db_path)
+            image = bytearray(self.memory.serialize())
+            image[18:20] = b"\x01\x01"  # rollback-journal mode, as copy_database leaves a file
+            self.image = bytes(image)
+        else:
+            snapshot(db_path, self.path)
+
+    @property
+    def size(self) -> int:
+        return len(self.image) if self.memory is not None else self.path.stat().st_size
+
+    def describe(self, name: str) -> SnapshotFacts:
+        return _describe(self.memory, name) if self.memory is not None else _describe_snapshot(self.path, name)
+
+    def check(self, name: str) -> None:
+        if self.memory is not None:
+            _check_connection(self.memory, name, full=False)
+        else:
+            check_integrity(self.path, name, full=False)
+
+    def plain_chunks(self, manifest: Manifest) -> Iterator[bytes]:
+        return fmt.plain_chunks(manifest, self.image if self.memory is not None else self.path)
+
+    def close(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
+
+
+def _memory_copy(db_path: Path, busy_timeout_ms: int = 30_000) -> sqlite3.Connection:
+    """The live database copied into memory with the backup API (inside a read transaction,
+    waiting at most ``busy_timeout_ms`` for a writer elsewhere)."""
+    try:
+        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=busy_timeout_ms / 1000, isolation_level=None)
+        try:
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            source.backup(memory)
+            source.execute("COMMIT")
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise BackupFileError("数据库正被占用（有未完成的保存），暂时无法备份。请稍后再试。") from exc
+        raise BackupFileError(
+            f"复制数据库时出错（{sqlite_error_text(exc)}），备份未完成。"
+            "如仍失败，数据库可能已损坏：请关闭本软件再重新打开，打开时会自动检查数据库。") from exc
+    return memory
 
 
 def _unique(target: Path) -> Path:
@@ -186,43 +282,53 @@ def create_backup(
         work_dir = tempfile.TemporaryDirectory(prefix=temp_prefix())
     except OSError as exc:
         raise BackupFileError(f"无法创建临时文件（{os_error_text(exc)}），备份未完成。请检查本机磁盘空间。") from exc
+    in_memory = bool(passphrase) and db_path.stat().st_size <= MEMORY_SNAPSHOT_LIMIT
     with work_dir as work:
-        snap = Path(work) / "snapshot.sqlite3"
-        snapshot(db_path, snap)
-        revision, branches, counts = _describe_snapshot(snap, db_path.name)
-        manifest = Manifest(
-            created_at=when.isoformat(timespec="seconds"), revision=revision,
-            application_id=APPLICATION_ID, sqlite_size=snap.stat().st_size,
-            sha256="", branches=branches, counts=counts, kind=kind,
-            source=db_path.name)
-        final = _unique(target_dir / backup_name(branches[0] if branches else "支部", when, kind))
-        partial = partial_path(final)  # named by pid: models.leftovers cleans it after a crash
-        # the quick check runs while the container is written (SQLite and hashing release the GIL)
-        checking = ThreadPoolExecutor(max_workers=1)
-        checked = checking.submit(check_integrity, snap, db_path.name, full=False)
-        checking.shutdown(wait=False)
+        snap = _Snapshot(db_path, Path(work), in_memory)
         try:
-            key: bytes | None = None
-            with partial.open("wb") as out:
-                if passphrase:  # streamed from the snapshot: no plain container is written first
-                    key = fmt.write_encrypted(out, fmt.plain_chunks(manifest, snap), passphrase)
-                else:
-                    fmt.write_plain(out, manifest, snap)
-                out.flush()
-                _flush_to_device(out.fileno())
-            checked.result()
-            _check_written(partial, manifest, key)
-            os.replace(partial, final)
-            _fsync_dir(target_dir)
-        except OSError as exc:
-            _remove(partial)
-            raise BackupFileError(_io_message(exc, target_dir)) from exc
-        except BaseException:
-            _remove(partial)
-            raise
+            return _write_backup(db_path, target_dir, snap, passphrase, kind, when)
         finally:
-            if not checked.cancel():
-                checked.exception()  # wait: the check must not outlive the temporary snapshot
+            snap.close()
+
+
+def _write_backup(db_path: Path, target_dir: Path, snap: _Snapshot, passphrase: str | None,
+                  kind: str, when: datetime) -> BackupInfo:
+    facts = snap.describe(db_path.name)
+    manifest = Manifest(
+        created_at=when.isoformat(timespec="seconds"), revision=facts.revision,
+        application_id=APPLICATION_ID, sqlite_size=snap.size,
+        sha256="", branches=facts.branches, counts=facts.counts, kind=kind,
+        source=db_path.name, database_uuid=facts.database_uuid, audit_head=facts.audit_head)
+    branches = facts.branches
+    final = _unique(target_dir / backup_name(branches[0] if branches else "支部", when, kind))
+    partial = partial_path(final)  # named by pid: models.leftovers cleans it after a crash
+    # the quick check runs while the container is written (SQLite and hashing release the GIL)
+    checking = ThreadPoolExecutor(max_workers=1)
+    checked = checking.submit(snap.check, db_path.name)
+    checking.shutdown(wait=False)
+    try:
+        key: bytes | None = None
+        with partial.open("wb") as out:
+            if passphrase:  # streamed from the snapshot: no plain container is written first
+                key = fmt.write_encrypted(out, snap.plain_chunks(manifest), passphrase,
+                                          database_uuid=facts.database_uuid)
+            else:
+                fmt.write_plain(out, manifest, snap.path)
+            out.flush()
+            _flush_to_device(out.fileno())
+        checked.result()
+        _check_written(partial, manifest, key)
+        os.replace(partial, final)
+        _fsync_dir(target_dir)
+    except OSError as exc:
+        _remove(partial)
+        raise BackupFileError(_io_message(exc, target_dir)) from exc
+    except BaseException:
+        _remove(partial)
+        raise
+    finally:
+        if not checked.cancel():
+            checked.exception()  # wait: the check must not outlive the temporary snapshot
     return BackupInfo(final, manifest, encrypted=bool(passphrase))
 
 
@@ -295,8 +401,9 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
         if manifest.application_id != APPLICATION_ID:
             raise BackupFileError(f"备份“{path.name}”中不是支部工作记录本的数据库，不能使用。")
         check_integrity(sqlite_path, path.name, full=full)
-        revision, _branches, counts = _describe_snapshot(sqlite_path, path.name)
-        if revision != manifest.revision or counts != manifest.counts:
+        facts = _describe_snapshot(sqlite_path, path.name)
+        if (facts.revision != manifest.revision or facts.counts != manifest.counts
+                or (manifest.database_uuid and facts.database_uuid != manifest.database_uuid)):
             raise BackupFileError(f"备份“{path.name}”的内容与其说明不符，文件已损坏或被改动。")
         yield sqlite_path, BackupInfo(path, manifest, encrypted)
     finally:

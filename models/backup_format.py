@@ -7,13 +7,22 @@ Layout of a plain backup::
 The manifest names the branches, the record counts, the schema revision, the size and the
 SHA-256 of the SQLite bytes that follow, so a copy that lost or changed a byte is caught.
 
-An encrypted backup (kind 1) wraps a whole plain backup::
+An encrypted backup (kind 1) wraps a whole plain backup. Version 2 (written today)::
 
-    MAGIC | version | kind 1 | header length | crypto JSON (kdf, salt, nonce) | ciphertext | tag (16)
+    MAGIC | 2 | kind 1 | header length | crypto JSON (kdf, salt, nonce prefix) | chunks
 
-AES-256-GCM with a key derived by scrypt from the passphrase; the prefix up to the end of
-the crypto JSON is authenticated as associated data, so a changed header fails like a
-changed byte of data. Every file gets a fresh salt and nonce.
+The plain backup is cut into 1 MiB pieces, each sealed with AES-256-GCM on its own (nonce =
+7-byte random prefix | 4-byte counter | 1-byte "last piece" flag, the STREAM construction),
+so every piece is authenticated before a byte of its plaintext is written anywhere, and a
+file cut at a piece boundary fails on its (then missing) last piece. The key comes from
+scrypt; the prefix up to the end of the crypto JSON is associated data of every piece, so a
+changed header fails like a changed byte of data. Every file gets a fresh salt and prefix.
+
+Version 1 (older backups) is one GCM stream with the tag at the end: it is read twice —
+first only authenticated, then decrypted — so unauthenticated plaintext never reaches disk.
+
+Everything a file can ask for is bounded: the header size, and the scrypt cost (n ≤ 2¹⁸,
+r ≤ 8, p ≤ 2 — a header asking for more is refused before any work is done).
 """
 
 from __future__ import annotations
@@ -31,19 +40,24 @@ from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from models.errors import BranchBookError
 
 MAGIC = b"\x89BBKBAK\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: encrypted backups in authenticated pieces; plain backups unchanged
+PLAIN_VERSION = 1
 KIND_PLAIN = 0
 KIND_ENCRYPTED = 1
 EXTENSION = ".bbk"
 CHUNK = 1 << 20
 TAG_SIZE = 16
 MAX_HEADER = 1 << 20
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+#: the most a backup header may ask of scrypt (2¹⁸ × 8 × 128 bytes = 256 MiB, about a second)
+MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**18, 8, 2
+NONCE_PREFIX = 7
 _PREFIX = struct.Struct(">8sHHI")
 
 BAD_PASSPHRASE = "密码错误或文件已损坏，未做任何改动。请检查密码，或换一个备份文件。"
@@ -66,6 +80,8 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     kind: str = "manual"  # manual | auto | safety
     source: str = ""  # file name of the database it was taken from
+    database_uuid: str = ""  # identity of that database ('' in backups made before 0003)
+    audit_head: dict[str, Any] = field(default_factory=dict)  # {"id", "hash"}: the chain's anchor
 
     def to_json(self) -> bytes:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -87,8 +103,8 @@ class Header:
     prefix: bytes  # every byte before the body (the AAD of an encrypted file)
 
 
-def _prefix(kind: int, meta: bytes) -> bytes:
-    return _PREFIX.pack(MAGIC, FORMAT_VERSION, kind, len(meta)) + meta
+def _prefix(kind: int, meta: bytes, version: int = PLAIN_VERSION) -> bytes:
+    return _PREFIX.pack(MAGIC, version, kind, len(meta)) + meta
 
 
 def read_header(fh: BinaryIO, name: str) -> Header:
@@ -155,13 +171,22 @@ def write_plain(out: BinaryIO, manifest: Manifest, sqlite_path: Path) -> None:
     out.seek(end)
 
 
-def plain_chunks(manifest: Manifest, sqlite_path: Path) -> Iterator[bytes]:
+def plain_chunks(manifest: Manifest, sqlite: Path | bytes) -> Iterator[bytes]:
     """The bytes of a plain backup, streamed (no temporary file): fills in ``sqlite_size``
-    and ``sha256`` first, which costs one read of the SQLite file (the manifest comes first)."""
-    manifest.sqlite_size = sqlite_path.stat().st_size
-    manifest.sha256 = file_sha256(sqlite_path)
+    and ``sha256`` first, which costs one read of the SQLite file (the manifest comes first).
+    ``sqlite``: the SQLite file, or its bytes (an in-memory snapshot)."""
+    if isinstance(sqlite, bytes):
+        manifest.sqlite_size = len(sqlite)
+        manifest.sha256 = hashlib.sha256(sqlite).hexdigest()
+        yield _prefix(KIND_PLAIN, manifest.to_json())
+        view = memoryview(sqlite)
+        for start in range(0, len(sqlite), CHUNK):
+            yield bytes(view[start:start + CHUNK])
+        return
+    manifest.sqlite_size = sqlite.stat().st_size
+    manifest.sha256 = file_sha256(sqlite)
     yield _prefix(KIND_PLAIN, manifest.to_json())
-    yield from _file_chunks(sqlite_path)
+    yield from _file_chunks(sqlite)
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -170,30 +195,49 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
-def write_encrypted(out: BinaryIO, plain: Path | Iterable[bytes], passphrase: str) -> bytes:
+def _piece_nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    return prefix + struct.pack(">IB", counter, 1 if last else 0)
+
+
+def _pieces(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """The stream cut into CHUNK-sized pieces, each with a "last" flag (the last may be empty)."""
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer.extend(chunk)
+        while len(buffer) > CHUNK:
+            yield bytes(buffer[:CHUNK]), False
+            del buffer[:CHUNK]
+    yield bytes(buffer), True
+
+
+def write_encrypted(out: BinaryIO, plain: Path | Iterable[bytes], passphrase: str,
+                    *, database_uuid: str = "") -> bytes:
     """Encrypt a plain backup (a file, or its bytes from :func:`plain_chunks`) into ``out``.
+
+    ``database_uuid`` is also written in the (authenticated, unencrypted) header, so that
+    the backup list and retention know whose backup it is without the passphrase.
 
     Returns the derived key, so the caller can authenticate the written file on read-back
     without deriving it a second time."""
-    salt, nonce = os.urandom(16), os.urandom(12)
+    salt, prefix = os.urandom(16), os.urandom(NONCE_PREFIX)
     key = _derive(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     meta = {
-        "cipher": "AES-256-GCM",
+        "cipher": "AES-256-GCM-STREAM",
         "kdf": "scrypt",
         "n": SCRYPT_N,
         "r": SCRYPT_R,
         "p": SCRYPT_P,
+        "chunk": CHUNK,
         "salt": base64.b64encode(salt).decode(),
-        "nonce": base64.b64encode(nonce).decode(),
+        "nonce": base64.b64encode(prefix).decode(),
     }
-    prefix = _prefix(KIND_ENCRYPTED, json.dumps(meta, sort_keys=True).encode())
-    enc = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
-    enc.authenticate_additional_data(prefix)
-    out.write(prefix)
+    if database_uuid:
+        meta["database_uuid"] = database_uuid
+    aad = _prefix(KIND_ENCRYPTED, json.dumps(meta, sort_keys=True).encode(), FORMAT_VERSION)
+    out.write(aad)
+    sealer = AESGCM(key)
     chunks = _file_chunks(plain) if isinstance(plain, Path) else plain
-    out.writelines(enc.update(chunk) for chunk in chunks)
-    out.write(enc.finalize())
-    out.write(enc.tag)
+    out.writelines(sealer.encrypt(_piece_nonce(prefix, counter, last), piece, aad) for counter, (piece, last) in enumerate(_pieces(chunks)))
     return key
 
 
@@ -207,41 +251,99 @@ def _chunks(fh: BinaryIO, length: int) -> Iterator[bytes]:
         yield chunk
 
 
-def decrypt_to(path: Path, header: Header, fh: BinaryIO, passphrase: str | None,
-               sink: Callable[[bytes], object] | None, *, key: bytes | None = None) -> None:
-    """Decrypt the body of ``path`` (positioned after the header), handing the plaintext to
-    ``sink`` chunk by chunk (None: only authenticate it — GCM's tag proves every byte).
-
-    ``sink`` receives unauthenticated bytes before this raises: the caller discards them."""
-    if passphrase is None and key is None:
+def _key_for(path: Path, header: Header, passphrase: str | None) -> bytes:
+    """Derive the key, refusing a header that asks scrypt for more than we ever use."""
+    if passphrase is None:
         raise BackupFileError(f"备份文件“{path.name}”已加密，请提供备份密码。")
     meta = header.meta
     try:
-        nonce = base64.b64decode(meta["nonce"])
-        if meta.get("cipher") != "AES-256-GCM" or meta.get("kdf") != "scrypt" or len(nonce) != 12:
-            raise ValueError(meta)
-        if key is None:
-            n, r, p = int(meta["n"]), int(meta["r"]), int(meta["p"])
-            if n > 2**20 or r > 32 or p > 16:
-                raise ValueError(meta)
-            key = _derive(passphrase or "", base64.b64decode(meta["salt"]), n, r, p)
+        n, r, p = int(meta["n"]), int(meta["r"]), int(meta["p"])
+        salt = base64.b64decode(meta["salt"])
     except (KeyError, ValueError, TypeError) as exc:
         raise BackupFileError(BAD_PASSPHRASE) from exc
+    if not (2 <= n <= MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= MAX_SCRYPT_R
+            and 1 <= p <= MAX_SCRYPT_P and 8 <= len(salt) <= 64):
+        raise BackupFileError(
+            f"备份文件“{path.name}”的加密参数超出允许范围（要求的计算量过大），文件已损坏或被改动，"
+            "未做任何改动。请换一个备份文件。")
+    try:
+        return _derive(passphrase, salt, n, r, p)
+    except (ValueError, MemoryError) as exc:
+        raise BackupFileError(BAD_PASSPHRASE) from exc
+
+
+def _decrypt_stream(path: Path, header: Header, fh: BinaryIO, key: bytes,
+                    sink: Callable[[bytes], object] | None) -> None:
+    """Version 2: every piece is authenticated before it is handed to ``sink``."""
+    try:
+        prefix = base64.b64decode(header.meta["nonce"])
+        chunk = int(header.meta.get("chunk", CHUNK))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BackupFileError(BAD_PASSPHRASE) from exc
+    if len(prefix) != NONCE_PREFIX or chunk != CHUNK:
+        raise BackupFileError(BAD_PASSPHRASE)
+    left = path.stat().st_size - len(header.prefix)
+    opener = AESGCM(key)
+    counter = 0
+    while True:
+        size = min(CHUNK + TAG_SIZE, left)
+        last = size == left
+        sealed = fh.read(size)
+        if size < TAG_SIZE or len(sealed) != size:
+            raise BackupFileError(BAD_PASSPHRASE)
+        try:
+            piece = opener.decrypt(_piece_nonce(prefix, counter, last), sealed, header.prefix)
+        except InvalidTag as exc:
+            raise BackupFileError(BAD_PASSPHRASE) from exc
+        if sink is not None:
+            sink(piece)
+        left -= size
+        counter += 1
+        if last:
+            return
+
+
+def _decrypt_single(path: Path, header: Header, fh: BinaryIO, key: bytes,
+                    sink: Callable[[bytes], object] | None) -> None:
+    """Version 1 (one GCM stream, tag at the end): authenticate the whole body first, then
+    decrypt it again for ``sink`` — no unauthenticated byte is ever handed out."""
+    try:
+        nonce = base64.b64decode(header.meta["nonce"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BackupFileError(BAD_PASSPHRASE) from exc
+    if len(nonce) != 12:
+        raise BackupFileError(BAD_PASSPHRASE)
+    start = fh.tell()
     body = path.stat().st_size - len(header.prefix) - TAG_SIZE
     if body < 0:
         raise BackupFileError(BAD_PASSPHRASE)
-    dec = Cipher(algorithms.AES(key), modes.GCM(nonce)).decryptor()
-    dec.authenticate_additional_data(header.prefix)
-    for chunk in _chunks(fh, body):
-        plain = dec.update(chunk)
-        if sink is not None:
-            sink(plain)
-    try:
-        plain = dec.finalize_with_tag(fh.read(TAG_SIZE))
-    except (InvalidTag, ValueError) as exc:
-        raise BackupFileError(BAD_PASSPHRASE) from exc
-    if sink is not None:
-        sink(plain)
+    for output in ((lambda _data: None), sink) if sink is not None else ((lambda _data: None),):
+        fh.seek(start)
+        dec = Cipher(algorithms.AES(key), modes.GCM(nonce)).decryptor()
+        dec.authenticate_additional_data(header.prefix)
+        for chunk in _chunks(fh, body):
+            output(dec.update(chunk))
+        try:
+            output(dec.finalize_with_tag(fh.read(TAG_SIZE)))
+        except (InvalidTag, ValueError) as exc:
+            raise BackupFileError(BAD_PASSPHRASE) from exc
+
+
+def decrypt_to(path: Path, header: Header, fh: BinaryIO, passphrase: str | None,
+               sink: Callable[[bytes], object] | None, *, key: bytes | None = None) -> None:
+    """Decrypt the body of ``path`` (positioned after the header), handing the plaintext to
+    ``sink`` (None: only authenticate it) — only bytes already authenticated."""
+    cipher = header.meta.get("cipher")
+    if header.meta.get("kdf") != "scrypt" or cipher not in ("AES-256-GCM", "AES-256-GCM-STREAM"):
+        raise BackupFileError(BAD_PASSPHRASE)
+    if key is None:
+        key = _key_for(path, header, passphrase)
+    if cipher == "AES-256-GCM-STREAM" and header.version >= 2:
+        _decrypt_stream(path, header, fh, key, sink)
+    elif cipher == "AES-256-GCM" and header.version == 1:
+        _decrypt_single(path, header, fh, key, sink)
+    else:
+        raise BackupFileError(BAD_PASSPHRASE)
 
 
 class _Body:
@@ -318,13 +420,17 @@ def extract_encrypted(path: Path, header: Header, fh: BinaryIO, passphrase: str 
         body.write(data)
 
     try:
-        decrypt_to(path, header, fh, passphrase, sink)
-    finally:
-        body.close()
-    if problem is not None:
-        raise problem
-    if inner is None:
-        raise BackupFileError(BAD_PASSPHRASE)
-    manifest = Manifest(**inner.meta)
-    body.check(manifest, path.name)
+        try:
+            decrypt_to(path, header, fh, passphrase, sink)
+        finally:
+            body.close()
+        if problem is not None:
+            raise problem
+        if inner is None:
+            raise BackupFileError(BAD_PASSPHRASE)
+        manifest = Manifest(**inner.meta)
+        body.check(manifest, path.name)
+    except BaseException:
+        dest.unlink(missing_ok=True)  # no decrypted piece outlives a failed read
+        raise
     return manifest

@@ -82,6 +82,7 @@ def check_database(path: Path) -> CheckReport:
         con.close()
     if report.ok:
         report.problems.extend(_audit_problems(path))
+        _safekeeping_findings(report)
     if report.ok and info.revision == head:
         report.notes.extend(_rule_notes(path))
     return report
@@ -116,6 +117,18 @@ def _rule_notes(path: Path) -> list[str]:
     labels = {"incomplete_attendance": "出席情况不完整的会议", "nobody_expected": "当日无应到人员的会议",
               "failed_quorum": "未达到法定人数的会议"}
     return [f"{labels[kind]} {len(messages)} 次，例如：{messages[-1]}" for kind, messages in found.items() if messages]
+
+
+def _safekeeping_findings(report: CheckReport) -> None:
+    """Tampering, duplicated members and open merge conflicts (:mod:`models.tamper`)."""
+    from models.autobackup import newest_anchor
+    from models.identity import read_database_uuid
+    from models.tamper import inspect
+
+    db_uuid = read_database_uuid(report.path)
+    found = inspect(report.path, newest_anchor(report.path, db_uuid) if db_uuid else None)
+    report.problems.extend(found.problems)
+    report.notes.extend(found.notes)
 
 
 def _audit_problems(path: Path) -> list[str]:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from models import paths
-from models.autobackup import list_backups
+from models.autobackup import backups_of
 from models.backup import verify_backup
 from models.errors import BranchBookError, explain, is_damage, sqlite_error_text
 
@@ -111,10 +111,11 @@ def check_on_open(db_path: Path, *, full: bool | None = None) -> IntegrityReport
     return report
 
 
-def newest_good_backup(folder: Path | None = None) -> Path | None:
-    """The newest backup in the local backups folder that passes full verification (checked
-    newest first, stopping at the first good one)."""
-    for entry in list_backups(folder or paths.backups_dir()):
+def newest_good_backup(db_path: Path | None = None, folder: Path | None = None) -> Path | None:
+    """The newest backup *of the database at* ``db_path`` (default: the default database) in
+    the local backups folder that passes full verification (checked newest first, stopping at
+    the first good one). Another database's backup is never offered (:func:`backups_of`)."""
+    for entry in backups_of(db_path or paths.default_db_path(), folder or paths.backups_dir()):
         if entry.kind == "encrypted":
             continue  # needs a passphrase: the user restores it from the 备份与恢复 page
         try:

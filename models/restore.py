@@ -10,6 +10,18 @@ Order of work, so that a failure at any step leaves the current database as it w
 5. the same :class:`Database` object is re-pointed at the restored file (its engine and
    session factory are replaced), so everyone holding it keeps working — but ids of the
    branch and records may differ: the window must reload everything (``database_replaced``).
+
+Identity (``database_uuid``): the restored file takes the identity of the *path* it replaces
+when that path had one; otherwise (a new PC, a lost file) it keeps the backup's. Restoring a
+backup of the same database therefore keeps its uuid. Restoring another database's backup
+here gives the restored content this path's uuid, because:
+* the other database usually still lives on (on its own PC or beside this one): two live
+  files with one identity would share one retention series and thin each other's backups,
+  and their audit anchors would contradict each other — exactly the cross-pairing 0003 ends;
+* this path's safety copy, its older backups and the history of its backups and anchors stay
+  one unbroken series; the new anchor recorded here supersedes the older ones (``check``
+  compares the chain with the newest anchor only), and the restore entry in the audit log
+  names the backup's original identity, so the provenance is not lost.
 """
 
 from __future__ import annotations
@@ -24,10 +36,13 @@ from pathlib import Path
 
 from models import paths
 from models.audit import record
+from models.autobackup import database_identity, record_anchor
 from models.backup import BackupInfo, _fsync_dir, create_backup, opened_backup
 from models.db import Database, open_database
+from models.entities import StoreInfo
 from models.enums import AuditAction
 from models.errors import BranchBookError, os_error_text
+from models.identity import UUID_KEY
 
 
 @dataclass
@@ -103,6 +118,7 @@ def restore_checked(db_path: Path, checked: tuple[Path, BackupInfo], *, keep_saf
     """Swap in a backup already extracted and checked by :func:`models.backup.opened_backup`
     (opened with ``work_dir=db_path.parent``, so that the swap is one atomic rename)."""
     sqlite_path, info = checked
+    path_uuid = database_identity(db_path)
     safety = safety_copy(db_path) if keep_safety_copy else None
     if before_swap is not None:
         before_swap()
@@ -118,11 +134,19 @@ def restore_checked(db_path: Path, checked: tuple[Path, BackupInfo], *, keep_saf
     db = open_database(db_path)
     try:
         with db.transaction() as s:
-            record(s, AuditAction.RESTORE, "database", summary=f"从备份“{info.path.name}”恢复数据库",
-                   detail={"backup": str(info.path), "created_at": info.manifest.created_at,
-                           "safety_copy": str(safety or "")})
+            stamped = s.get(StoreInfo, UUID_KEY)
+            backup_uuid = info.manifest.database_uuid or (stamped.value if stamped else "")
+            if path_uuid and stamped is not None and stamped.value != path_uuid:
+                stamped.value = path_uuid  # the path's identity wins (see the module docstring)
+            own_uuid = stamped.value if stamped is not None else ""
+            entry = record(s, AuditAction.RESTORE, "database", summary=f"从备份“{info.path.name}”恢复数据库",
+                           detail={"backup": str(info.path), "created_at": info.manifest.created_at,
+                                   "safety_copy": str(safety or ""), "backup_database_uuid": backup_uuid,
+                                   "database_uuid": own_uuid})
+            head = {"id": entry.id, "hash": entry.hash}
     finally:
         db.close()
+    record_anchor(db_path, own_uuid, head)
     return RestoreResult(info, safety)
 
 

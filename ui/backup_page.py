@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from models import passphrase as passphrase_rule
 from models.autobackup import (
     BackupEntry,
+    backups_of,
     last_backup_text,
-    list_backups,
     record_backup,
     usb_reminder,
 )
@@ -146,7 +146,7 @@ class BackupPage(QWidget):
     # --- state ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.model.load(list_backups())
+        self.model.load(backups_of(self.db.path))
         current = self.target.currentText()
         self.target.blockSignals(True)
         self.target.clear()

@@ -23,7 +23,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from models import paths
-from models.autobackup import auto_backup, backup_due, list_backups
+from models.autobackup import auto_backup, backup_due, backups_of
 from models.backup import format_when
 from models.db import SQLITE_HEADER, Database, copy_database, open_database
 from models.errors import BranchBookError, os_error_text, sqlite_error_text
@@ -130,7 +130,7 @@ def _offer_backup(parent: QWidget | None, report: IntegrityReport, backup: Path 
         msgbox.warn(parent, TITLE, report.message() + "\n\n本机没有可用的自动备份。请用U盘上的备份，"
                     "在命令行运行 restore 恢复，或联系维护人员。")
         return False
-    when = next((e.created for e in list_backups() if e.path == backup), None)
+    when = next((e.created for e in backups_of(report.path) if e.path == backup), None)
     answer = msgbox.ask(parent, TITLE, report.message() + "\n\n是否从最新的完好备份恢复？\n"
                         f"备份：{backup.name}" + (f"（{format_when(when)}）" if when else ""))
     return answer == QMessageBox.StandardButton.Yes
@@ -140,7 +140,7 @@ def _recover(parent: QWidget | None, path: Path, report: IntegrityReport) -> boo
     """After a check before opening: on damage offer the newest good backup. False: do not open."""
     if report.ok:
         return True
-    backup = _with_progress(parent, "正在查找完好的备份…", newest_good_backup)
+    backup = _with_progress(parent, "正在查找完好的备份…", lambda: newest_good_backup(path))
     if not _offer_backup(parent, report, backup):
         return False
     assert backup is not None
@@ -210,7 +210,7 @@ def recheck_after_failure(parent: QWidget | None, db: Database) -> bool:
                             lambda: check_on_open(db.path, full=True))
     if report.ok:
         return False
-    backup = _with_progress(parent, "正在查找完好的备份…", newest_good_backup)
+    backup = _with_progress(parent, "正在查找完好的备份…", lambda: newest_good_backup(db.path))
     if not _offer_backup(parent, report, backup):
         return False
     assert backup is not None
@@ -231,7 +231,7 @@ def start_routine_check(window: QWidget, db: Database, restored: Callable[[], No
 
     def work() -> tuple[IntegrityReport, Path | None]:
         report = check_on_open(path, full=False)
-        return report, (None if report.ok else newest_good_backup())
+        return report, (None if report.ok else newest_good_backup(path))
 
     def done(outcome: tuple[IntegrityReport, Path | None]) -> None:
         report, backup = outcome

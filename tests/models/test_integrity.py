@@ -60,11 +60,11 @@ def test_damaged_file_is_kept_and_good_backup_offered(db: Database) -> None:
     assert file_sha(db.path) == damaged_sha  # nothing replaced silently
     text = report.message()
     assert "已损坏" in text and "U盘" in text and str(report.damaged_copy) in text
-    assert newest_good_backup() == older
+    assert newest_good_backup(db.path) == older
     # a broken newest backup is skipped
     broken = paths.backups_dir() / "测试第一党支部_20991231-000000.bbk"
     broken.write_bytes(older.read_bytes()[:-10])
-    assert newest_good_backup() == older
+    assert newest_good_backup(db.path) == older
     # a second detection keeps both damaged copies
     assert check_on_open(db.path).damaged_copy.name == "records.sqlite3.2.damaged"  # type: ignore[union-attr]
 
@@ -85,5 +85,5 @@ def test_newest_good_backup_checks_only_as_many_backups_as_needed(db: Database,
         return real_verify(path)
 
     monkeypatch.setattr(models.integrity, "verify_backup", counting)
-    assert newest_good_backup() == olders[-1]
+    assert newest_good_backup(db.path) == olders[-1]
     assert checked == [olders[-1]]  # the older backups were not read
