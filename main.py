@@ -8,6 +8,7 @@ never stop to ask a question: scheduled tasks run them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -237,6 +238,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
+    # databases, backups, logs and exports hold personal data: owner only, where modes exist
+    old_umask = os.umask(0o077) if os.name != "nt" else None
+    try:
+        return _run(args)
+    finally:
+        if old_umask is not None:
+            os.umask(old_umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except BranchBookError as exc:
@@ -284,16 +295,13 @@ def _clean_leftovers(args: argparse.Namespace) -> None:
 
 
 def _write_crash_log(exc: BaseException) -> Path:
+    """The traceback, without statement parameters and with ID numbers and phones masked,
+    readable by the owner only (models.privacy)."""
     import traceback
-    from datetime import datetime
 
-    from models.paths import logs_dir
+    from models.privacy import write_log
 
-    folder = logs_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"error-{datetime.now():%Y%m%d-%H%M%S}.log"
-    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    return path
+    return write_log("".join(traceback.format_exception(exc)))
 
 
 if __name__ == "__main__":

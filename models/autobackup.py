@@ -29,11 +29,12 @@ from models.backup import BackupInfo, create_backup, format_when
 from models.backup_format import EXTENSION
 from models.errors import BranchBookError, os_error_text
 from models.identity import belongs, read_database_uuid
+from models.privacy import make_private, private_folder
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 USB_REMINDER_DAYS = 30
 HISTORY_FILE = "backup_history.json"
-ANCHORS = "_audit_anchors"  # a top-level key of the history beside the per-path items
+ANCHOR = "audit_anchor"  # per path: {uuid, id, hash, at} of the newest audit head seen
 
 
 @dataclass
@@ -132,7 +133,7 @@ def auto_backup(db_path: Path, now: datetime | None = None) -> BackupInfo:
     """Back up to the local backups folder, then thin old automatic backups."""
     folder = paths.backups_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise BranchBookError(f"无法创建备份文件夹“{folder}”（{os_error_text(exc)}）。") from exc
     info = create_backup(db_path, folder, kind="auto", now=now)
@@ -181,39 +182,42 @@ def record_backup(db_path: Path, info: BackupInfo) -> None:
     if manifest.database_uuid:
         item["database_uuid"] = manifest.database_uuid
         if manifest.audit_head:
-            _set_anchor(data, manifest.database_uuid, manifest.audit_head, manifest.created_at)
+            _set_anchor(item, manifest.database_uuid, manifest.audit_head, manifest.created_at)
     _save(data)
 
 
-def _set_anchor(data: dict[str, dict[str, Any]], db_uuid: str, head: dict[str, Any], at: str) -> None:
-    anchors = data.setdefault(ANCHORS, {})
-    old = anchors.get(db_uuid)
-    if isinstance(old, dict) and str(old.get("at", "")) > at:
+def _set_anchor(item: dict[str, Any], db_uuid: str, head: dict[str, Any], at: str) -> None:
+    old = item.get(ANCHOR)
+    if isinstance(old, dict) and old.get("uuid") == db_uuid and str(old.get("at", "")) > at:
         return  # a newer anchor is already known
-    anchors[db_uuid] = {"id": head.get("id"), "hash": head.get("hash"), "at": at}
+    item[ANCHOR] = {"uuid": db_uuid, "id": head.get("id"), "hash": head.get("hash"), "at": at}
 
 
 def record_anchor(db_path: Path, db_uuid: str, head: dict[str, Any], at: datetime | None = None) -> None:
-    """Remember the audit chain's head of ``db_uuid`` (after a restore replaced the chain)."""
+    """Remember the audit chain's head of the database at ``db_path`` (after a restore
+    replaced the chain: the new head supersedes every older anchor)."""
     if not db_uuid:
         return
     data = _load()
-    data.setdefault(_key(db_path), {})["database_uuid"] = db_uuid
-    anchors = data.setdefault(ANCHORS, {})
-    anchors[db_uuid] = {"id": head.get("id"), "hash": head.get("hash"),
-                        "at": (at or datetime.now()).isoformat(timespec="seconds")}
+    item = data.setdefault(_key(db_path), {})
+    item["database_uuid"] = db_uuid
+    item[ANCHOR] = {"uuid": db_uuid, "id": head.get("id"), "hash": head.get("hash"),
+                    "at": (at or datetime.now()).isoformat(timespec="seconds")}
     _save(data)
 
 
 def newest_anchor(db_path: Path, db_uuid: str) -> dict[str, Any] | None:
-    """The newest audit anchor known for ``db_uuid``: from the history, or from the manifests
-    of this database's local backups — whichever was recorded last. Keys: id, hash, at, where."""
+    """The newest audit anchor known for this database (``db_uuid`` at this path): from the
+    history, or from the manifest of its newest local backup — whichever was recorded last.
+    Keys: id, hash, at, where. A copy of the file elsewhere (same identity, another path)
+    goes its own way and is not held to this path's anchor."""
     found: list[dict[str, Any]] = []
-    item = _load().get(ANCHORS, {}).get(db_uuid)
-    if isinstance(item, dict) and item.get("hash"):
+    item = _load().get(_key(db_path), {}).get(ANCHOR)
+    if isinstance(item, dict) and item.get("uuid") == db_uuid and item.get("hash"):
         found.append({**item, "where": "备份记录"})
     for entry in list_backups():
-        if entry.database_uuid == db_uuid and entry.audit_head.get("hash"):
+        if (entry.database_uuid == db_uuid and entry.source == Path(db_path).name
+                and entry.audit_head.get("hash")):
             found.append({**entry.audit_head, "at": entry.created.isoformat(timespec="seconds"),
                           "where": f"备份“{entry.path.name}”"})
             break  # newest first: the first one is the newest backup
@@ -223,9 +227,10 @@ def newest_anchor(db_path: Path, db_uuid: str) -> dict[str, Any] | None:
 def _save(data: dict[str, dict[str, Any]]) -> None:
     target = _history_path()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        make_private(tmp)
         os.replace(tmp, target)
     except OSError:
         pass  # the history is a convenience; the backup itself is done

@@ -34,6 +34,7 @@ from models.db import APPLICATION_ID, copy_database, known_revisions
 from models.errors import os_error_text, require_file, sqlite_error_text
 from models.identity import audit_head_in, uuid_in
 from models.leftovers import partial_path, temp_prefix, work_prefix
+from models.privacy import make_private
 from models.validation import format_date
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -309,6 +310,7 @@ def _write_backup(db_path: Path, target_dir: Path, snap: _Snapshot, passphrase: 
     try:
         key: bytes | None = None
         with partial.open("wb") as out:
+            make_private(partial)
             if passphrase:  # streamed from the snapshot: no plain container is written first
                 key = fmt.write_encrypted(out, snap.plain_chunks(manifest), passphrase,
                                           database_uuid=facts.database_uuid)

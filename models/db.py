@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from models import paths
+from models import tombstones as _tombstones  # noqa: F401 - every deletion leaves a tombstone
 from models.errors import (
     DatabaseFileError,
     explain,
@@ -32,6 +33,7 @@ from models.errors import (
     os_error_text,
     sqlite_error_text,
 )
+from models.privacy import database_files, make_private, private_folder
 
 #: PRAGMA application_id of every BranchBook database ("BBK1").
 APPLICATION_ID = 0x42424B31
@@ -81,7 +83,7 @@ class Database:
         self.engine.dispose()
 
 
-def _install_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_pragmas(engine: Engine, path: Path, *, foreign_keys: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # Non-legacy transactions: pysqlite must not BEGIN on its own.
@@ -92,6 +94,7 @@ def _install_pragmas(engine: Engine, *, foreign_keys: bool) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
+        make_private(*database_files(path))  # personal data: owner only (-wal/-shm exist now)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -114,7 +117,7 @@ def readonly_uri(path: Path) -> str:
 def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
     kwargs: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     engine = create_engine(sqlite_url(path), **kwargs)
-    _install_pragmas(engine, foreign_keys=foreign_keys)
+    _install_pragmas(engine, path, foreign_keys=foreign_keys)
     return engine
 
 
@@ -307,7 +310,10 @@ def open_database(
     wanted = head_revision(script_location) if target == "head" else target
     if info.is_blank:
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            if db_path.parent == paths.data_dir():
+                private_folder(db_path.parent)
+            else:
+                db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseFileError(
                 f"无法创建数据库文件夹“{db_path.parent}”：{os_error_text(exc)}。"

@@ -43,6 +43,7 @@ from models.entities import StoreInfo
 from models.enums import AuditAction
 from models.errors import BranchBookError, os_error_text
 from models.identity import UUID_KEY
+from models.privacy import make_private, private_folder
 
 
 @dataclass
@@ -63,7 +64,7 @@ def safety_copy(db_path: Path) -> Path | None:
         return None
     folder = paths.backups_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         raise BranchBookError(
             f"无法创建备份文件夹“{folder}”（{os_error_text(exc)}），恢复已取消，数据库未改动。") from exc
@@ -123,6 +124,7 @@ def restore_checked(db_path: Path, checked: tuple[Path, BackupInfo], *, keep_saf
     if before_swap is not None:
         before_swap()
     try:
+        make_private(sqlite_path)
         with sqlite_path.open("rb+") as fh:
             os.fsync(fh.fileno())
         _retire_wal(db_path)

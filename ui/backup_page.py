@@ -55,6 +55,7 @@ from models.merge import MergeSummary, merge_checked
 from models.restore import RestoreResult, restore_database
 from ui import msgbox
 from ui.backup_list import BackupListModel, removable_volumes
+from ui.merge_conflicts import ConflictsBar
 from ui.operations import Operation
 
 T = TypeVar("T")
@@ -82,6 +83,8 @@ class BackupPage(QWidget):
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        self.conflicts = ConflictsBar(db, branch_id)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self._backup_box())
         layout.addWidget(self._list_box(), 1)
         layout.addWidget(self.outcome)
@@ -147,6 +150,7 @@ class BackupPage(QWidget):
 
     def refresh(self) -> None:
         self.model.load(backups_of(self.db.path))
+        self.conflicts.refresh()
         current = self.target.currentText()
         self.target.blockSignals(True)
         self.target.clear()
@@ -403,6 +407,7 @@ class BackupPage(QWidget):
 
     def _merged(self, summary: MergeSummary) -> None:
         self.outcome.setText(summary.describe())
+        self.conflicts.refresh()
         msgbox.inform(self, "合并完成", summary.describe())
         if summary.changed:
             self.database_replaced.emit()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from types import TracebackType
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import paths
+from models.privacy import scrub, write_log
 
 #: Preferred CJK UI fonts, in order (Windows, then common Linux installs such as UOS/Kylin).
 UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -122,10 +122,7 @@ def error_label() -> QLabel:
 
 def _log_report(trace: str) -> None:
     try:
-        folder = paths.logs_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        (folder / f"error-{stamp}.txt").write_text(trace, encoding="utf-8")
+        write_log(trace, suffix=".txt")  # scrubbed, owner-only (models.privacy)
     except OSError:
         pass
 
@@ -137,7 +134,7 @@ def install_excepthook(parent_getter: Callable[[], QWidget | None] | None = None
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
-        trace = "".join(traceback.format_exception(kind, exc, tb))
+        trace = scrub("".join(traceback.format_exception(kind, exc, tb)))
         _log_report(trace)
         from ui.msgbox import show_error
 

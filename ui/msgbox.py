@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.errors import explain
+from models.privacy import scrub
 
 #: Tests set this to a QMessageBox.StandardButton to answer every question without a dialog;
 #: the questions asked are recorded in ASKED.
@@ -77,5 +78,5 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> N
     box = _box(parent, QMessageBox.Icon.Critical, "发生意外错误",
                "操作未完成，已保存的记录不受影响。\n请把下面的错误报告复制给维护人员。",
                QMessageBox.StandardButton.Ok)
-    box.setDetailedText(trace or repr(exc))
+    box.setDetailedText(scrub(trace or repr(exc)))
     box.exec()
