@@ -153,6 +153,7 @@ class _Merger:
         self.our_tombs = _tombstones(ours)
         self.their_tombs = _tombstones(theirs)
         self.dropped: set[str] = set(self.our_tombs) | set(self.their_tombs)  # never merged (back)
+        self.kept_in_use = 0
         self.final_here = {u for (u,) in ours.execute("SELECT uuid FROM meeting WHERE status = ?", (FINAL,))}
 
     def run(self) -> MergeSummary:
@@ -167,7 +168,7 @@ class _Merger:
             ref = _refs(next(t for t in self.tables if t.name == name))[col]
             self.ours.execute(f"UPDATE {name} SET {col} = ? WHERE uuid = ?",
                               (self.our_id[ref].get(ref_uuid), row_uuid))
-        self.summary.notes = _duplicate_notes(self.ours)
+        self.summary.notes += _duplicate_notes(self.ours)
         return self.summary
 
     # --- 定稿 meetings ----------------------------------------------------------------------
@@ -234,6 +235,13 @@ class _Merger:
 
     # --- deletions ------------------------------------------------------------------------
 
+    def _still_used(self, entity: str, uuid: str) -> bool:
+        """A member with attendance here, or a group with members here, is not deleted by a merge."""
+        used = {"member": "SELECT 1 FROM attendance a JOIN member m ON m.id = a.member_id WHERE m.uuid = ?",
+                "party_group": "SELECT 1 FROM member m JOIN party_group g ON g.id = m.group_id WHERE g.uuid = ?"}
+        query = used.get(entity)
+        return query is not None and self.ours.execute(query + " LIMIT 1", (uuid,)).fetchone() is not None
+
     def _apply_tombstones(self) -> None:
         tables = {t.name: t for t in self.tables}
         for uuid, (entity, branch_uuid, deleted_at) in sorted(self.their_tombs.items()):
@@ -243,6 +251,9 @@ class _Merger:
                 self._set_aside(uuid, {"deleted": True, "deleted_at": deleted_at,
                                        "note": "对方已删除这次会议"})
                 continue  # the 定稿 meeting stays; the tombstone is not taken over
+            if self._still_used(entity, uuid):
+                self.kept_in_use += 1
+                continue  # deleting it here would take records made here with it
             if entity in MEETING_PARTS and entity in tables:
                 parent = self.ours.execute(f"SELECT m.uuid FROM {entity} p JOIN meeting m ON m.id = p.meeting_id "
                                            "WHERE p.uuid = ?", (uuid,)).fetchone()
@@ -253,6 +264,9 @@ class _Merger:
             if entity in tables and uuid in self.our_id.get(entity, {}):
                 self.ours.execute(f"DELETE FROM {entity} WHERE uuid = ?", (uuid,))
                 self.summary.deleted[entity] = self.summary.deleted.get(entity, 0) + 1
+        if self.kept_in_use:
+            self.summary.notes.append(f"对方删除的 {self.kept_in_use} 条记录（党员或党小组）在本机仍有出席记录或党员，"
+                                      "已保留未删除。")
         # ids may have gone (cascades): read the maps again
         self.our_uuid = _uuid_maps(self.ours, self.tables)
         self.our_id = {t: {u: i for i, u in m.items()} for t, m in self.our_uuid.items()}

@@ -22,6 +22,9 @@ from models.errors import BranchBookError, ValidationError, require_file
 from models.validation import id_number_problem
 
 HEADER_SCAN_ROWS = 15
+#: what a roster sheet may ask us to read: a branch roster is tens or hundreds of rows; a
+#: 6 KB file can claim a million (one cell on row 1,048,576) — refused, not read
+MAX_ROWS, MAX_COLUMNS = 5000, 50
 EXCEL_EPOCH = date(1899, 12, 30)
 
 #: Field → header spellings seen in real 党员名册 (compared after NFKC and without spaces).
@@ -122,7 +125,8 @@ class RosterPreview:
 
 def _find_header(ws: Any) -> tuple[int, dict[str, int]] | None:
     best: tuple[int, dict[str, int]] | None = None
-    for r, cells in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+    for r, cells in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True),
+                              start=1):
         found: dict[str, int] = {}
         for c, value in enumerate(cells):
             name = _HEADER_LOOKUP.get(_header_key(value))
@@ -137,8 +141,8 @@ def _load_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, t
     import openpyxl  # local: only the import needs it
 
     require_file(path, "Excel 文件", "请检查路径。")
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    try:  # read-only: streamed, never the whole grid in memory
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:
         raise BranchBookError(f"无法读取“{path.name}”：请确认它是 Excel 2007 及以上版本的 .xlsx 文件。") from exc
     try:
@@ -146,13 +150,32 @@ def _load_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, t
             header = _find_header(ws)
             if header is not None:
                 r, columns = header
+                last = r + MAX_ROWS
+                _refuse_huge(path, ws.title, ws.max_row, last)  # the size the sheet claims
                 rows = [(i, tuple(cells)) for i, cells in
-                        enumerate(ws.iter_rows(min_row=r + 1, values_only=True), start=r + 1)]
+                        enumerate(ws.iter_rows(min_row=r + 1, max_row=last + 1, max_col=MAX_COLUMNS,
+                                               values_only=True), start=r + 1)]
+                while rows and not any(v not in (None, "") for v in rows[-1][1]):
+                    rows.pop()  # trailing empty rows (and the fill below a far-away cell)
+                if rows and rows[-1][0] > last:  # more rows than the sheet claimed
+                    _refuse_huge(path, ws.title, rows[-1][0], last)
                 return ws.title, r, columns, rows
+    except BranchBookError:
+        raise
+    except Exception as exc:
+        raise BranchBookError(f"无法读取“{path.name}”：文件内容已损坏或不是有效的 .xlsx 文件。") from exc
     finally:
         wb.close()
     raise BranchBookError(
         f"在“{path.name}”的前 {HEADER_SCAN_ROWS} 行中没有找到表头，请确认表格有“姓名”“入党时间”等列名。")
+
+
+def _refuse_huge(path: Path, sheet: str, rows: int | None, last: int) -> None:
+    """Refuse a sheet whose used range reaches past ``last`` (the header row + MAX_ROWS)."""
+    if rows is not None and rows > last:
+        raise BranchBookError(
+            f"“{path.name}”的工作表“{sheet}”用到了第 {rows} 行，党员名册最多 {MAX_ROWS} 行，未导入任何内容。"
+            "请删除表格末尾的空行或无关内容（或把名册复制到一个新的工作表），再导入。")
 
 
 def _category(text: str, full_member_on: date | None, today: date) -> MemberCategory | None:

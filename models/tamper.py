@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from models.entities import Attendance, Meeting
@@ -147,6 +148,8 @@ def inspect(path: Path, anchor: dict[str, Any] | None) -> Findings:
     try:
         with Session(engine) as session:
             found.problems += finalized_hash_problems(session)
+    except SQLAlchemyError:  # an older schema than these classes: checked after its upgrade
+        found.notes.append("数据版本较旧，已定稿会议的校验值将在用本软件打开（自动升级）后再检查。")
     finally:
         engine.dispose()
     return found

@@ -151,3 +151,23 @@ def test_backup_list_shows_only_this_databases_backups(tmp_path: Path, qtbot) ->
     finally:
         db.close()
 
+
+
+def test_startup_recovery_of_a_damaged_database_ignores_the_demos_backup(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.models.backup_support import file_sha
+    from ui import msgbox
+    from ui.startup_checks import open_for_gui
+
+    real, demo = _two_databases(tmp_path)
+    auto_backup(demo, now=datetime(2026, 11, 1, 18, 0))  # the only backup in the folder
+    _damage(real)
+    damaged = file_sha(real)
+    msgbox.AUTO_ANSWER, msgbox.ASKED[:] = QMessageBox.StandardButton.Yes, []
+    try:
+        assert open_for_gui(None, real) is None
+    finally:
+        msgbox.AUTO_ANSWER = None
+    assert "没有可用的自动备份" in msgbox.ASKED[-1] and "是否从最新的完好备份恢复" not in msgbox.ASKED[-1]
+    assert file_sha(real) == damaged  # the demo's 1 meeting never replaced the real 3
