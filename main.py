@@ -241,13 +241,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # databases, backups, logs and exports hold personal data: owner only, where modes exist
     old_umask = os.umask(0o077) if os.name != "nt" else None
     try:
-        return _run(args)
+        return _run_reporting(args)
     finally:
         if old_umask is not None:
             os.umask(old_umask)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run_reporting(args: argparse.Namespace) -> int:
+    """Run the command; every failure becomes a Chinese message (and a scrubbed log)."""
     try:
         return _run(args)
     except BranchBookError as exc:

@@ -30,7 +30,7 @@ from typing import Any
 from models import backup_format as fmt
 from models.backup_format import BackupFileError, Manifest
 from models.check import COUNTED_TABLES
-from models.db import APPLICATION_ID, copy_database, known_revisions
+from models.db import APPLICATION_ID, copy_database, known_revisions, readonly_uri
 from models.errors import os_error_text, require_file, sqlite_error_text
 from models.identity import audit_head_in, uuid_in
 from models.leftovers import partial_path, temp_prefix, work_prefix
@@ -238,7 +238,7 @@ def _memory_copy(db_path: Path, busy_timeout_ms: int = 30_000) -> sqlite3.Connec
     """The live database copied into memory with the backup API (inside a read transaction,
     waiting at most ``busy_timeout_ms`` for a writer elsewhere)."""
     try:
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
+        source = sqlite3.connect(readonly_uri(db_path), uri=True,
                                  timeout=busy_timeout_ms / 1000, isolation_level=None)
         try:
             source.execute("BEGIN")

@@ -18,6 +18,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.db import readonly_uri
+
 UUID_KEY = "database_uuid"
 
 
@@ -33,7 +35,7 @@ class AuditHead:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    return sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
 
 
 def uuid_in(con: sqlite3.Connection) -> str:

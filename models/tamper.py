@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from models.db import readonly_uri
 from models.entities import Attendance, Meeting
 from models.enums import MeetingStatus
 from models.validation import format_date, mask_id_number
@@ -34,7 +35,8 @@ class Findings:
 
 
 def _engine_ro(path: Path) -> Any:
-    return create_engine(f"sqlite:///{path.resolve().as_uri()}?mode=ro&uri=true")
+    uri = readonly_uri(path)
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 def finalized_hash_problems(session: Session) -> list[str]:
@@ -134,7 +136,7 @@ def open_conflict_notes(con: sqlite3.Connection) -> list[str]:
 def inspect(path: Path, anchor: dict[str, Any] | None) -> Findings:
     """Run every check above on the (sound) database file at ``path``, read-only."""
     found = Findings()
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con = sqlite3.connect(readonly_uri(path), uri=True)
     try:
         found.problems += trigger_problems(con)
         found.problems += anchor_problems(con, anchor)
