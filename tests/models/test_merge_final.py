@@ -187,3 +187,31 @@ def test_same_roster_on_two_pcs_is_reported(tmp_path: Path, capsys: pytest.Captu
     assert code == 1 and "检查结果：正常" not in text
     assert "10 个身份证号" in text and numbers[3] not in text
     assert json.dumps(numbers[3]) not in text
+
+
+def test_other_sides_deletion_keeps_what_is_still_used_here(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    here, other = _two_pcs(tmp_path)
+    db = open_database(other)
+    with db.transaction() as s:  # the other PC deletes meeting 3 and then a member no longer used there
+        delete_meeting(s, 3)
+        spare = create_member(s, 1, MemberInput("新党员", Gender.MALE, date(2000, 1, 1)))
+    db.close()
+    shutil.copy(other, here)  # both PCs know the new member …
+    db = open_database(here)
+    with db.transaction() as s:  # … who attends a meeting here
+        data = _meeting_input(here, 1)
+        data.attendance.append(AttendanceInput(spare, data.attendance[0].status))
+        update_meeting(s, 1, data)
+    db.close()
+    db = open_database(other)
+    with db.transaction() as s:
+        delete_member(s, spare)
+    db.close()
+    out = _merge(here, _backup(other, tmp_path / "usb", capsys), capsys)
+    assert "仍有出席记录" in out
+    con = sqlite3.connect(here)
+    try:
+        assert con.execute("SELECT count(*) FROM attendance WHERE member_id = ?", (spare,)).fetchone()[0] == 1
+    finally:
+        con.close()
