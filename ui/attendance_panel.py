@@ -36,6 +36,7 @@ from ui.table_base import RowsModel
 COL_NAME, COL_VOTE, COL_STATUS, COL_REASON, COL_NOTE = range(5)
 HEADERS = ("姓名", "表决权", "出席情况", "请假原因", "说明")
 NOTE_HINT = "原因说明、迟到早退等"
+UNRECORDED = "未登记"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -44,12 +45,14 @@ class AttendanceEntry:
     member_id: int
     name: str
     can_vote: bool
-    status: AttendanceStatus = AttendanceStatus.PRESENT
+    #: None: 未登记 — nobody is marked present by accident; such a row is not saved
+    status: AttendanceStatus | None = None
     leave_reason: LeaveReason | None = None
     note: str = ""
     late_note: str = ""
 
     def to_input(self) -> AttendanceInput:
+        assert self.status is not None, "未登记 rows are not saved"
         reason = self.leave_reason if self.status == AttendanceStatus.LEAVE else None
         return AttendanceInput(self.member_id, self.status, reason, self.note, self.late_note)
 
@@ -123,9 +126,10 @@ class AttendancePanel(QWidget):
         self.model.set_entries(entries)
         for row, entry in enumerate(entries):
             status = QComboBox()
+            status.addItem(UNRECORDED, "")
             for code, label in AttendanceStatus.choices():
                 status.addItem(label, code)
-            status.setCurrentIndex(status.findData(str(entry.status)))
+            status.setCurrentIndex(max(status.findData(str(entry.status) if entry.status else ""), 0))
             reason = QComboBox()
             reason.addItem("", None)
             for code, label in LeaveReason.choices():
@@ -148,7 +152,11 @@ class AttendancePanel(QWidget):
         return list(self.model.entries)
 
     def inputs(self) -> list[AttendanceInput]:
-        return [e.to_input() for e in self.model.entries]
+        """The rows to save: 未登记 members are left out (they count neither present nor absent)."""
+        return [e.to_input() for e in self.model.entries if e.status is not None]
+
+    def unrecorded_names(self) -> list[str]:
+        return [e.name for e in self.model.entries if e.status is None]
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -184,7 +192,8 @@ class AttendancePanel(QWidget):
     # --- reactions ----------------------------------------------------------------------------
     def _status_changed(self, row: int) -> None:
         entry = self.model.entries[row]
-        entry.status = AttendanceStatus(self.status_combo(row).currentData())
+        code = self.status_combo(row).currentData()
+        entry.status = AttendanceStatus(code) if code else None
         reason = self.reason_combo(row)
         reason.setEnabled(entry.status == AttendanceStatus.LEAVE and not self._read_only)
         if entry.status != AttendanceStatus.LEAVE:
@@ -223,8 +232,9 @@ class AttendancePanel(QWidget):
 
     def _update_counts(self) -> None:
         m = self.model
-        missing = self.missing_names()
-        gap = f"，未登记 {len(missing)} 人" if missing else ""
+        # 未登记: 应到 without a row, and rows whose status is still to be chosen
+        unrecorded = len(self.missing_names()) + len(self.unrecorded_names())
+        gap = f"，{UNRECORDED} {unrecorded} 人" if unrecorded else ""
         self.counts_label.setText(
             f"应到 {self.expected_count()} 人，实到 {m.count(AttendanceStatus.PRESENT)} 人，"
             f"请假 {m.count(AttendanceStatus.LEAVE)} 人，缺席 {m.count(AttendanceStatus.ABSENT)} 人{gap}"

@@ -193,8 +193,20 @@ class MeetingEditor(QDialog):
         self.minutes_edit.setPlainText(d.minutes)
         self.material_edit.setPlainText(d.study_material)
         self.attachments.load(d.id)
+        if d.status != MeetingStatus.FINAL:
+            self._add_unrecorded_from_roll()
         self._set_roll(d.meeting_type, d.held_on, d.group_id)
         self._show_state()
+
+    def _add_unrecorded_from_roll(self) -> None:
+        """A plan or draft lists every 应到 member of its date: those without a saved row appear
+        as 未登记 (a plan saved before the roll was filled shows its people, not 应到 0)."""
+        current = self.attendance.entries()
+        listed = {e.member_id for e in current}
+        expected = self.roster_snapshot.expected(self.form.meeting_type(), self.form.held_on(), self.form.group_id())
+        missing = [AttendanceEntry(m.id, m.name, m.can_vote) for m in expected if m.id not in listed]
+        if missing:
+            self.attendance.set_entries(current + missing)
 
     def _refresh_expected(self) -> None:
         """Recompute 应到 for the chosen type, date and group, keeping marks already made.
@@ -232,6 +244,8 @@ class MeetingEditor(QDialog):
         if kind != MeetingType.OTHER and not self.attendance.roll:
             found.append("当日没有应到人员（应到 0 人），这次会议不计入已召开的会议。请核对会议日期、类型或党员名册。")
         missing = self.attendance.missing_names()
+        if self.meeting_id is not None:  # a saved record: rows still 未登记 are missing too
+            missing += self.attendance.unrecorded_names()
         if missing:
             found.append(f"出席情况不完整：缺少{'、'.join(missing)}的出席情况，请在“出席情况”中补登；"
                          "出席情况不完整的会议不能认定达到法定人数。")
@@ -369,6 +383,14 @@ class MeetingEditor(QDialog):
         return self.meeting_id
 
     def finalize(self) -> None:
+        unrecorded = self.attendance.unrecorded_names()
+        if unrecorded and not self.read_only:
+            self.clear_errors()
+            names = "、".join(unrecorded[:5]) + ("等" if len(unrecorded) > 5 else "")
+            self.show_error(BranchBookError(
+                f"还有 {len(unrecorded)} 人未登记出席情况（{names}），请逐一选择出席、请假或缺席"
+                "（或点“全部出席”后再改个别人），然后定稿。", field="attendance"))
+            return
         if self._ensure_saved() is None:
             return
         self.clear_errors()

@@ -63,7 +63,13 @@ def set_date(editor: MeetingEditor, day: date) -> None:
     editor.form.date_edit.setDate(QDate(day.year, day.month, day.day))
 
 
+def all_present(qtbot: QtBot, editor: MeetingEditor) -> None:
+    """The bulk step: a new meeting's attendance starts 未登记."""
+    qtbot.mouseClick(editor.attendance.all_present_button, Qt.MouseButton.LeftButton)
+
+
 def fill_for_final(qtbot: QtBot, editor: MeetingEditor) -> None:
+    all_present(qtbot, editor)
     type_into(qtbot, editor.form.host_combo.lineEdit(), "王书记")
     type_into(qtbot, editor.form.recorder_combo.lineEdit(), "李组织")
     editor.tabs.setCurrentIndex(3)
@@ -82,6 +88,7 @@ def test_committee_meeting_with_leave_reasons_and_a_vote(qtbot: QtBot, db: Datab
 
     panel = editor.attendance
     assert [e.name for e in panel.entries()] == ["王书记", "李组织", "张宣传"]  # committee only
+    all_present(qtbot, editor)
     row = panel.row_of("张宣传")
     choose(panel.status_combo(row), str(AttendanceStatus.LEAVE))
     assert panel.reason_combo(row).isEnabled()
@@ -127,6 +134,7 @@ def test_every_type_saves_with_its_expected_members(qtbot: QtBot, db: Database, 
     if kind == MeetingType.PARTY_LECTURE:
         type_into(qtbot, editor.form.lecturer_combo.lineEdit(), "王书记")
         type_into(qtbot, editor.form.topic_edit, "学习党章")
+    all_present(qtbot, editor)
     assert editor.save(), [label.text() for label in editor.form.errors.values()]
     with db.reading() as s:
         d = meetings.get_meeting(s, editor.meeting_id)  # type: ignore[arg-type]
@@ -161,6 +169,7 @@ def test_general_assembly_shows_live_quorum_of_voting_members(qtbot: QtBot, db: 
     editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.GENERAL_ASSEMBLY, held_on=DAY)
     panel = editor.attendance
     assert not panel.quorum_label.isHidden()
+    all_present(qtbot, editor)
     # 8 expected, 7 with a vote (the 预备党员 has none): quorum needs 4 voting members present.
     assert panel.quorum_label.text() == "应到有表决权 7 人，实到 7 人，达到法定人数"
     for name in ("赵一", "钱二", "孙三"):
@@ -181,6 +190,7 @@ def test_election_needs_four_fifths_of_voting_members(qtbot: QtBot, db: Database
                                                        answer: list) -> None:
     editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.GENERAL_ASSEMBLY, held_on=DAY)
     panel = editor.attendance
+    all_present(qtbot, editor)
     for name in ("赵一", "钱二"):  # 5 of 7 voting members present: a majority, but not more than 4/5
         choose(panel.status_combo(panel.row_of(name)), str(AttendanceStatus.ABSENT))
     assert panel.quorum_label.text() == "应到有表决权 7 人，实到 5 人，达到法定人数"
@@ -249,6 +259,7 @@ def test_finalize_makes_it_read_only_and_unlock_is_logged(qtbot: QtBot, db: Data
 def test_finalize_refused_names_what_is_missing(qtbot: QtBot, db: Database, branch: SmallBranch,
                                                 answer: list) -> None:
     editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.PARTY_LECTURE, held_on=DAY)
+    all_present(qtbot, editor)
     qtbot.mouseClick(editor.finalize_button, Qt.MouseButton.LeftButton)
     assert not editor.errors["status"].isHidden()
     assert "主持人" in editor.errors["status"].text() and "授课人" in editor.errors["status"].text()
@@ -412,3 +423,34 @@ def test_half_width_punctuation_is_offered_full_width(qtbot: QtBot, db: Database
     assert not offer.isVisible()
     editor.minutes_edit.undo()  # one step back to what was typed
     assert editor.minutes_edit.toPlainText() == "会议指出,要加强学习;同时要抓落实!"
+
+
+def test_a_new_meeting_marks_nobody_present_by_accident(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                        answer: list) -> None:
+    editor = make_editor(qtbot, db, branch.branch_id, meeting_type=MeetingType.COMMITTEE, held_on=DAY)
+    panel = editor.attendance
+    assert [panel.status_combo(r).currentText() for r in range(3)] == ["未登记"] * 3
+    assert panel.counts_label.text() == "应到 3 人，实到 0 人，请假 0 人，缺席 0 人，未登记 3 人"
+    choose(panel.status_combo(panel.row_of("张宣传")), str(AttendanceStatus.ABSENT))
+    assert editor.save()  # a draft may wait for the rest: 未登记 rows are not written
+    with db.reading() as s:
+        d = meetings.get_meeting(s, editor.meeting_id)  # type: ignore[arg-type]
+    assert [(a.member_name, a.status) for a in d.attendance] == [("张宣传", AttendanceStatus.ABSENT)]
+
+    again = make_editor(qtbot, db, branch.branch_id, editor.meeting_id)  # reopened: still 未登记, not 出席
+    rows = {e.name: e.status for e in again.attendance.entries()}
+    assert rows == {"王书记": None, "李组织": None, "张宣传": AttendanceStatus.ABSENT}
+    assert not again.is_dirty()
+    fill_for_final(qtbot, again)  # clicks 全部出席: everyone, including 张宣传
+    choose(again.attendance.status_combo(again.attendance.row_of("张宣传")), str(AttendanceStatus.ABSENT))
+    choose(again.attendance.status_combo(again.attendance.row_of("李组织")), "")  # back to 未登记
+    qtbot.mouseClick(again.finalize_button, Qt.MouseButton.LeftButton)
+    assert again.status == MeetingStatus.DRAFT and again.tabs.currentIndex() == TAB_ATTENDANCE
+    assert "还有 1 人未登记出席情况（李组织）" in again.errors["attendance"].text()
+    choose(again.attendance.status_combo(again.attendance.row_of("李组织")), str(AttendanceStatus.PRESENT))
+    qtbot.mouseClick(again.finalize_button, Qt.MouseButton.LeftButton)
+    assert again.status == MeetingStatus.FINAL
+    with db.reading() as s:
+        d = meetings.get_meeting(s, again.meeting_id)  # type: ignore[arg-type]
+    assert sorted((a.member_name, a.status) for a in d.attendance) == [
+        ("张宣传", AttendanceStatus.ABSENT), ("李组织", AttendanceStatus.PRESENT), ("王书记", AttendanceStatus.PRESENT)]
