@@ -9,7 +9,7 @@ from typing import BinaryIO
 from reportlab.platypus import Flowable
 from sqlalchemy.orm import Session
 
-from models.enums import AttendanceStatus, MemberCategory
+from models.enums import AttendanceStatus, MeetingType, MemberCategory
 from models.meetings import MeetingDetail, get_meeting
 from models.roster import MemberRow, expected_attendees, list_members
 from reports import docmodel as dm
@@ -18,6 +18,8 @@ from reports.layout import Styles, build_pdf
 from reports.minutes import branch_header, time_text
 
 GUEST_ROWS = 5
+#: A sheet's title word where the type's own label reads oddly (“其他签到表”).
+SIGNIN_LABELS = {MeetingType.OTHER: "支部活动"}
 SIGN_ROW_MM = 10  # room to sign
 
 
@@ -50,7 +52,7 @@ def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]]) -> list[d
         table.append((str(n), "", "", "列席", "", ""))
     sheet = dm.Grid(("序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注"), tuple(table),
                     (12, 24, 30, 14, None, 30), name="签到表", small=False, row_height_mm=SIGN_ROW_MM)
-    return [dm.Title(f"{m.meeting_type.label}签到表"), info, sheet,
+    return [dm.Title(f"{SIGNIN_LABELS.get(m.meeting_type, m.meeting_type.label)}签到表"), info, sheet,
             dm.Text(f"应到 {len(rows)} 人，实到____人，请假____人，缺席____人；列席____人。", indent=False, small=True)]
 
 

@@ -34,6 +34,8 @@ from models.enums import MeetingType
 from models.periods import last_held_day
 from models.roster import default_branch
 from ui import msgbox
+from ui.empty_hint import EmptyHint
+from ui.help import ManualDialog, show_about, show_shortcuts
 from ui.look import NAV_STYLE, icon
 from ui.meetings_page import MeetingsPage
 from ui.period_dialog import PeriodDialog
@@ -56,6 +58,11 @@ if TYPE_CHECKING:  # the pages are imported when first built: the window paints 
 #: (key, label, icon) of the navigation entries, in order.
 VIEWS = (("meetings", "会议记录", "meetings"), ("roster", "党员名册", "roster"), ("notes", "学习笔记", "notes"),
          ("stats", "统计与提醒", "stats"), ("backup", "备份与恢复", "backup"))
+ROSTER_HINT = ("还没有党员。<br><br><a href=\"import\">导入名册</a>（Excel 党员名册；没有现成的表格可先"
+               "<a href=\"template\">下载名册模板</a>填写）<br>或<a href=\"new\">新建党员</a>逐个录入，"
+               "再<a href=\"groups\">建立党小组</a>并指定组长。")
+NOTES_HINT = ("还没有学习笔记。<br><br>在右侧填写学习日期、标题、学习材料和心得体会，点“保存”即可"
+              "（<a href=\"new\">开始填写</a>）。<br>关联会议和学时计入党员每年 32 学时。")
 PRINT_KINDS = (("minutes", "会议记录"), ("signin", "签到表"), ("monthly", "本月汇编"), ("annual", "年度台账"))
 
 
@@ -160,10 +167,38 @@ class MainWindow(QMainWindow):
         self.settings_action.setToolTip("党支部信息、打印字体和会议频次规则")
         self.settings_action.triggered.connect(self.open_settings)
         bar.addAction(self.settings_action)
+        self._build_menus()
         self.search_action = QAction(icon("search"), "搜索", self)
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
         self.search_action.triggered.connect(self.focus_search)
         self.addAction(self.search_action)
+
+    def _build_menus(self) -> None:
+        """视图 (the pages, Ctrl+1…5) and 帮助 (使用手册 F1, 键盘快捷键, 关于)."""
+        bar = self.menuBar()
+        views = bar.addMenu("视图(&V)")
+        self.view_actions: list[QAction] = []
+        for number, (key, label, icon_name) in enumerate(VIEWS, start=1):
+            action = views.addAction(icon(icon_name), label)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _c=False, k=key: self.show_view(k))
+            self.view_actions.append(action)
+        help_menu = bar.addMenu("帮助(&H)")
+        self.manual_action = help_menu.addAction("使用手册")
+        self.manual_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.manual_action.triggered.connect(lambda: self.open_manual())
+        self.shortcuts_action = help_menu.addAction("键盘快捷键")
+        self.shortcuts_action.triggered.connect(lambda: show_shortcuts(self))
+        help_menu.addSeparator()
+        self.about_action = help_menu.addAction("关于支部工作记录本")
+        self.about_action.triggered.connect(lambda: show_about(self, self.db.path))
+        self.help_menu = help_menu
+
+    def open_manual(self, anchor: str = "") -> ManualDialog:
+        dialog = ManualDialog(self, anchor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _build_pages(self) -> None:
         """Placeholders for every view, and the 会议记录 page itself; the rest are built when
@@ -221,6 +256,7 @@ class MainWindow(QMainWindow):
             backup.database_replaced.connect(self.reload_all)
             self.backup_label.setText(backup.last_backup_text())
             page = backup
+        self._add_empty_hint(key, page)
         index = [view for view, _label, _icon in VIEWS].index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
@@ -232,6 +268,26 @@ class MainWindow(QMainWindow):
         self._pages[key] = page
         self._size_to_current_page()
         return page
+
+    def _add_empty_hint(self, key: str, page: QWidget) -> None:
+        """An empty list says what to do next, with links that do it (a new branch's first steps)."""
+        if isinstance(page, MeetingsPage):
+            def meetings_text() -> str:
+                if page.search_box.text().strip() or page.type_filter.currentData() is not None:
+                    return "没有符合筛选条件的会议记录。可换一个类型或清除搜索内容。"
+                return ("这里还没有会议记录。<br><br><a href=\"new\">新建会议</a>（Ctrl+N），记录支委会、党小组会、"
+                        "党课等；还没有党员时，请先到<a href=\"roster\">党员名册</a>导入名册或新建党员，"
+                        "出席情况会自动列出应到人员。<br>查看其他年份请在上方选择年份。")
+            page.empty_hint = EmptyHint(page.table, meetings_text,
+                                        {"new": self.new_meeting, "roster": lambda: self.show_view("roster")})
+        elif key == "roster":  # pages other than 会议记录 are imported when first built (fast start)
+            roster: Any = page
+            roster.empty_hint = EmptyHint(roster.table, ROSTER_HINT, {
+                "import": roster.open_import, "template": roster.save_template,
+                "new": lambda: roster.open_member(None), "groups": roster.open_groups})
+        elif key == "notes":
+            notes: Any = page
+            notes.empty_hint = EmptyHint(notes.table, NOTES_HINT, {"new": notes.title_edit.setFocus})
 
     @property
     def meetings_page(self) -> MeetingsPage:
@@ -522,7 +578,7 @@ class MainWindow(QMainWindow):
             if editor.isVisible() and not editor.close():
                 event.ignore()
                 return
-        if not self.notes_page.confirm_leave():
+        if "notes" in self._pages and not self.notes_page.confirm_leave():
             self.show_view("notes")
             event.ignore()
             return

@@ -20,8 +20,8 @@ from ui.table_base import RowsModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-HEADERS = ("姓名", "性别", "党小组", "类别", "党籍状态", "支部职务", "入党时间", "联系电话", "身份证号")
-(COL_NAME, COL_GENDER, COL_GROUP, COL_CATEGORY, COL_STATE, COL_ROLE, COL_JOINED, COL_PHONE,
+HEADERS = ("姓名", "性别", "党小组", "类别", "党籍状态", "支部职务", "支委", "入党时间", "联系电话", "身份证号")
+(COL_NAME, COL_GENDER, COL_GROUP, COL_CATEGORY, COL_STATE, COL_ROLE, COL_COMMITTEE, COL_JOINED, COL_PHONE,
  COL_ID) = range(len(HEADERS))
 Index = QModelIndex | QPersistentModelIndex
 
@@ -67,7 +67,9 @@ class MembersTableModel(RowsModel):
         if col == COL_STATE:
             return row.state.label if row.state else ""
         if col == COL_ROLE:
-            return row.branch_role.label if row.branch_role.value != "none" else ("支委" if row.is_committee else "")
+            return row.branch_role.label if row.branch_role.value != "none" else ""
+        if col == COL_COMMITTEE:
+            return "支委" if row.is_committee else ""
         if col == COL_JOINED:
             return row.joined_on.isoformat()
         if col == COL_PHONE:

@@ -188,6 +188,23 @@ class RosterPage(QWidget):
         dialog.imported.connect(lambda _n: self._changed())
         dialog.exec()
 
+    def save_template(self, path: Path | None = None) -> Path | None:
+        """名册模板: an empty roster (.xlsx) with the columns the import reads and an example row;
+        asks where unless ``path`` is given."""
+        from reports.xlsx_roster_template import write_roster_template
+
+        if path is None:
+            name, _f = QFileDialog.getSaveFileName(self, "保存名册模板", str(Path.home() / "党员名册模板.xlsx"),
+                                                   "Excel 工作簿 (*.xlsx)")
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            return write_roster_template(path)
+        except BranchBookError as exc:
+            msgbox.warn(self, "保存名册模板", exc.message)
+            return None
+
     def _choose_export(self) -> None:
         name, _f = QFileDialog.getSaveFileName(self, "导出党员名册", str(Path.home() / "党员名册.xlsx"),
                                                "Excel 工作簿 (*.xlsx)")

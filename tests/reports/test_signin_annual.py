@@ -104,3 +104,16 @@ def test_annual_ledger_marks_months_before_the_start_of_records(db: Database, sa
     flat = re.sub(r"\s+", "", pdf_text(out))
     assert "“未建账”为建账日期（2025年3月1日）之前的月份" in flat
     assert "2025年2月支部委员会" not in flat and "2025年4月支部委员会应召开1次" in flat
+
+
+def test_signin_of_an_other_meeting_is_titled_as_a_branch_activity(db: Database, sample: Sample,
+                                                                    tmp_path: Path) -> None:
+    from models.enums import MeetingType
+    from models.meetings import MeetingInput, create_meeting
+
+    with db.transaction() as s:
+        mid = create_meeting(s, sample.branch_id, MeetingInput(meeting_type=MeetingType.OTHER, title="共建活动",
+                                                               held_on=date(2025, 3, 8)))
+    out = write_document(db, "signin", tmp_path / "o.pdf", branch_id=sample.branch_id, meeting_id=mid)
+    flat = re.sub(r"\s+", "", pdf_text(out))
+    assert "支部活动签到表" in flat and "其他签到表" not in flat

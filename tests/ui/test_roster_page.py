@@ -266,3 +266,11 @@ def test_cancelling_a_typed_member_form_asks_first(qtbot: QtBot, page: RosterPag
     assert not editor.isVisible()
     with db.reading() as s:
         assert roster.get_member(s, branch.members["赵一"]).row.name == "赵一改"
+
+
+def test_the_roster_shows_who_sits_on_the_committee(page: RosterPage, branch: SmallBranch) -> None:
+    from ui.members_model import COL_COMMITTEE
+
+    assert page.model.headerData(COL_COMMITTEE, Qt.Orientation.Horizontal) == "支委"
+    assert {n: _cell(page, n, COL_COMMITTEE) for n in ("王书记", "李组织", "张宣传", "赵一")} == {
+        "王书记": "支委", "李组织": "支委", "张宣传": "支委", "赵一": ""}
