@@ -109,9 +109,15 @@ def list_notes(
     member_id: int | None = None,
     meeting_id: int | None = None,
     text: str | None = None,
+    limit: int | None = None,
 ) -> list[NoteRow]:
+    """Study notes newest first; ``limit`` keeps only the newest rows, in SQL (a search for a
+    common word matches thousands of notes, of which a list shows a few hundred)."""
     stmt = (
-        select(StudyNote, func.coalesce(Member.name, ""), func.coalesce(Meeting.title, ""))
+        # columns, not entities: a list of a few hundred notes is read without building objects
+        select(StudyNote.id, StudyNote.studied_on, StudyNote.title, StudyNote.material, StudyNote.content,
+               StudyNote.hours, StudyNote.member_id, func.coalesce(Member.name, ""), StudyNote.meeting_id,
+               func.coalesce(Meeting.title, ""))
         .outerjoin(Member, Member.id == StudyNote.member_id)
         .outerjoin(Meeting, Meeting.id == StudyNote.meeting_id)
         .where(StudyNote.branch_id == branch_id)
@@ -127,11 +133,11 @@ def list_notes(
         pattern = like_pattern(text.strip())
         stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in
                                 (StudyNote.title, StudyNote.content, StudyNote.material))))
-    return [
-        NoteRow(n.id, n.studied_on, n.title, n.material, n.content, n.hours, n.member_id, member,
-                n.meeting_id, meeting)
-        for n, member, meeting in session.execute(stmt)
-    ]
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [NoteRow(nid, on, title, material, content, hours, member_id, member, meeting_id, meeting)
+            for nid, on, title, material, content, hours, member_id, member, meeting_id, meeting
+            in session.execute(stmt)]
 
 
 def study_hours_by_member(session: Session, branch_id: int, year: int) -> dict[int, float]:

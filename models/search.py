@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.meetings import list_meetings
+from models.entities import Meeting
+from models.meetings import _list_conditions
 from models.notes import list_notes
 
 
@@ -33,9 +35,14 @@ def search(session: Session, branch_id: int, text: str, *, limit: int = 200) -> 
     needle = text.strip()
     if not needle:
         return []
-    hits = [SearchHit("meeting", m.id, m.held_on, m.title, "") for m in
-            list_meetings(session, branch_id, text=needle, limit=limit)]
+    # Only what a hit shows, newest first and limited in SQL: a common word (学习) matches
+    # thousands of meetings and notes, of which ``limit`` are kept.
+    meetings = session.execute(
+        select(Meeting.id, Meeting.held_on, Meeting.title)
+        .where(*_list_conditions(branch_id, None, None, None, needle))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit))
+    hits = [SearchHit("meeting", mid, on, title, "") for mid, on, title in meetings]
     hits += [SearchHit("note", n.id, n.studied_on, n.title, _snippet(n.content, needle))
-             for n in list_notes(session, branch_id, text=needle)[:limit]]
+             for n in list_notes(session, branch_id, text=needle, limit=limit)]  # limited in SQL
     hits.sort(key=lambda h: h.on, reverse=True)
     return hits[:limit]

@@ -24,3 +24,23 @@ def test_overlong_search_gets_a_chinese_message(db: Database, branch_id: int) ->
         with pytest.raises(BranchBookError) as caught:
             search(s, branch_id, "党" * 100_000)
     assert "搜索内容太长" in caught.value.message and caught.value.field == "text"
+
+
+def test_a_common_word_keeps_only_the_newest_hits_read_in_sql(db: Database, branch_id: int) -> None:
+    from models.notes import NoteInput, create_note, list_notes
+
+    with db.transaction() as s:
+        for day in range(1, 21):
+            create_note(s, branch_id, NoteInput(studied_on=date(2025, 3, day), title=f"学习笔记{day}",
+                                                material="", content=f"第{day}天学习心得", hours=1.0,
+                                                member_id=None, meeting_id=None))
+            create_meeting(s, branch_id, MeetingInput(MeetingType.OTHER, f"集中学习{day}", date(2025, 4, day)))
+    with db.reading() as s:
+        assert [n.title for n in list_notes(s, branch_id, text="学习", limit=3)] == [
+            "学习笔记20", "学习笔记19", "学习笔记18"]
+        hits = search(s, branch_id, "学习", limit=5)
+    assert [(h.kind, h.title) for h in hits] == [("meeting", f"集中学习{d}") for d in (20, 19, 18, 17, 16)]
+    with db.reading() as s:
+        notes_only = [h for h in search(s, branch_id, "心得", limit=4)]
+    assert [h.title for h in notes_only] == ["学习笔记20", "学习笔记19", "学习笔记18", "学习笔记17"]
+    assert notes_only[0].snippet == "第20天学习心得"
