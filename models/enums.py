@@ -119,6 +119,7 @@ class AuditAction(_Labelled):
     BACKUP = "backup"
     RESTORE = "restore"
     MERGE = "merge"
+    VIEW = "view"  # a full ID number shown on request
 
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -167,6 +168,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "backup": "备份",
         "restore": "恢复",
         "merge": "合并",
+        "view": "查看",
     },
 }
 

@@ -618,3 +618,12 @@ class RosterSnapshot:
 def read_roster(session: Session, branch_id: int) -> RosterSnapshot:
     """Members with their status history and exemptions, and the group names (four queries)."""
     return RosterSnapshot(tuple(load_members(session, branch_id)), _group_names(session, branch_id))
+
+
+def reveal_id_number(session: Session, member_id: int) -> str:
+    """The member's full 身份证号, shown on request while numbers are masked; the request is
+    written to the 操作日志 (SPEC §5: personal data masked unless asked)."""
+    member = session.get_one(Member, member_id)
+    audit.record(session, AuditAction.VIEW, "member", entity_uuid=member.uuid,
+                 summary=f"查看党员“{member.name}”的完整身份证号", branch_id=member.branch_id)
+    return member.id_number

@@ -30,11 +30,11 @@ from models.db import Database
 from models.enums import BranchRole, Gender, MemberCategory, MembershipState
 from models.errors import BranchBookError
 from models.roster import MemberInput
-from models.validation import format_date
+from models.validation import format_date, mask_id_number
 from ui import msgbox
 from ui.look import error_label
 from ui.screen_fit import open_fitted, scrolling
-from ui.settings import MEMBER_GEOMETRY
+from ui.settings import MEMBER_GEOMETRY, SHOW_FULL_NUMBERS, Settings
 from ui.terms_box import TermsBox
 from ui.widgets import DateEdit, with_error
 
@@ -65,6 +65,16 @@ class MemberEditor(QDialog):
         self.phone_edit = QLineEdit()
         self.id_edit = QLineEdit()
         self.id_edit.setMaxLength(18)
+        self.full_id: str | None = None  # the stored number while the field shows it masked
+        self.show_id_button = QPushButton("显示完整号码")
+        self.show_id_button.setToolTip("显示完整身份证号（将记入操作日志）")
+        self.show_id_button.hide()
+        self.show_id_button.clicked.connect(self.reveal_id_number)
+        id_row = QWidget()
+        id_layout = QHBoxLayout(id_row)
+        id_layout.setContentsMargins(0, 0, 0, 0)
+        id_layout.addWidget(self.id_edit, 1)
+        id_layout.addWidget(self.show_id_button)
         self.joined_edit = DateEdit(optional=True)  # unknown stays empty: never today by accident
         self.full_edit = DateEdit(optional=True)
         self.category_combo = _combo(MemberCategory.choices())
@@ -79,7 +89,7 @@ class MemberEditor(QDialog):
         for label, widget, name in (
             ("姓名", self.name_edit, "name"), ("性别", self.gender_combo, "gender"),
             ("出生日期", self.birth_edit, "birth_date"), ("民族", self.ethnicity_edit, "ethnicity"),
-            ("联系电话", self.phone_edit, "phone"), ("身份证号", self.id_edit, "id_number"),
+            ("联系电话", self.phone_edit, "phone"), ("身份证号", id_row, "id_number"),
             ("入党时间", self.joined_edit, "joined_on"), ("转正时间", self.full_edit, "full_member_on"),
             ("党员类别", self.category_combo, "category"), ("党小组", self.group_combo, "group_id"),
             ("支部职务", self.role_combo, "branch_role"),
@@ -194,7 +204,7 @@ class MemberEditor(QDialog):
         self.birth_edit.set_value(r.birth_date)
         self.ethnicity_edit.setText(r.ethnicity)
         self.phone_edit.setText(r.phone)
-        self.id_edit.setText(r.id_number)
+        self._show_id_number(r.id_number)
         self.joined_edit.set_value(r.joined_on)
         self.full_edit.set_value(r.full_member_on)
         self.category_combo.setCurrentIndex(self.category_combo.findData(str(r.category)))
@@ -202,6 +212,28 @@ class MemberEditor(QDialog):
         self.role_combo.setCurrentIndex(self.role_combo.findData(str(r.branch_role)))
         self.committee_check.setChecked(r.is_committee)
         self.note_edit.setText(r.note)
+
+    def _show_id_number(self, number: str) -> None:
+        """Masked (110105********002X) unless the roster shows full numbers; 显示完整号码 asks."""
+        if number and not Settings().get(SHOW_FULL_NUMBERS):
+            self.full_id = number
+            self.id_edit.setText(mask_id_number(number))
+            self.id_edit.setReadOnly(True)
+            self.show_id_button.show()
+        else:
+            self.full_id = None
+            self.id_edit.setText(number)
+
+    def reveal_id_number(self) -> None:
+        """The full number, for editing; the request is recorded in the 操作日志."""
+        if self.member_id is None or self.full_id is None:
+            return
+        with self.db.transaction() as s:
+            number = roster.reveal_id_number(s, self.member_id)
+        self.full_id = None
+        self.id_edit.setReadOnly(False)
+        self.id_edit.setText(number)
+        self.show_id_button.hide()
 
     def _load_history(self) -> roster.MemberDetail:
         """Reload the status and exemption lists only (unsaved edits in the form stay)."""
@@ -240,7 +272,7 @@ class MemberEditor(QDialog):
             name=self.name_edit.text(), gender=Gender(self.gender_combo.currentData()),
             joined_on=self.joined_edit.value(), category=MemberCategory(self.category_combo.currentData()),
             birth_date=self.birth_edit.value(), ethnicity=self.ethnicity_edit.text(), phone=self.phone_edit.text(),
-            id_number=self.id_edit.text(), full_member_on=self.full_edit.value(),
+            id_number=self.full_id if self.full_id is not None else self.id_edit.text(), full_member_on=self.full_edit.value(),
             group_id=self.group_combo.currentData(), branch_role=BranchRole(self.role_combo.currentData()),
             is_committee=self.committee_check.isChecked(), note=self.note_edit.text(),
         )

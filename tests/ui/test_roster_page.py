@@ -274,3 +274,31 @@ def test_the_roster_shows_who_sits_on_the_committee(page: RosterPage, branch: Sm
     assert page.model.headerData(COL_COMMITTEE, Qt.Orientation.Horizontal) == "支委"
     assert {n: _cell(page, n, COL_COMMITTEE) for n in ("王书记", "李组织", "张宣传", "赵一")} == {
         "王书记": "支委", "李组织": "支委", "张宣传": "支委", "赵一": ""}
+
+
+def test_the_member_form_masks_the_id_number_until_asked_and_logs_the_request(
+        qtbot: QtBot, page: RosterPage, db: Database, branch: SmallBranch, answer: list) -> None:
+    mid = branch.members["赵一"]
+    with db.transaction() as s:
+        detail = roster.get_member(s, mid).row
+        roster.update_member(s, mid, roster.MemberInput(
+            name=detail.name, gender=detail.gender, joined_on=detail.joined_on, category=detail.category,
+            group_id=detail.group_id, id_number=VALID_ID))
+    editor = _editor(qtbot, page, mid)
+    assert editor.id_edit.text() == "110105********002X" and editor.id_edit.isReadOnly()
+    assert editor.show_id_button.isVisible()
+    retype(editor.note_edit, "调整备注")
+    assert editor.save()  # saving without looking keeps the stored number
+    with db.reading() as s:
+        assert roster.get_member(s, mid).row.id_number == VALID_ID
+        assert not any(e.action == AuditAction.VIEW for e in list_entries(s, limit=20))
+    editor = _editor(qtbot, page, mid)
+    qtbot.mouseClick(editor.show_id_button, Qt.MouseButton.LeftButton)
+    assert editor.id_edit.text() == VALID_ID and not editor.id_edit.isReadOnly()
+    assert not editor.show_id_button.isVisible()
+    with db.reading() as s:
+        viewed = [e for e in list_entries(s, limit=20) if e.action == AuditAction.VIEW]
+    assert len(viewed) == 1 and "赵一" in viewed[0].summary and VALID_ID not in viewed[0].summary
+    page.full_numbers.setChecked(True)  # numbers shown everywhere: the form shows it too
+    editor = _editor(qtbot, page, mid)
+    assert editor.id_edit.text() == VALID_ID and not editor.show_id_button.isVisible()
