@@ -158,6 +158,10 @@ class AttendancePanel(QWidget):
     def unrecorded_names(self) -> list[str]:
         return [e.name for e in self.model.entries if e.status is None]
 
+    def incomplete(self) -> bool:
+        """Somebody 应到 has no row, or a row still 未登记: no quorum can be claimed."""
+        return bool(self.missing_names() or self.unrecorded_names())
+
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
         self.all_present_button.setEnabled(not read_only)
@@ -266,7 +270,7 @@ class AttendancePanel(QWidget):
             return None
         expected, present = self.voting_counts()
         met = quorum_met(expected, present, election=self.election)
-        return False if met is not None and self.missing_names() else met
+        return False if met is not None and self.incomplete() else met
 
     def summary_text(self) -> str:
         text = self.counts_label.text()
@@ -282,7 +286,7 @@ class AttendancePanel(QWidget):
         ok = met is not False
         if met is None:
             verdict = "无需核算到会人数"
-        elif self.missing_names():
+        elif self.incomplete():
             verdict = "出席情况未登记完整，不能认定达到法定人数"
         elif self.election:
             verdict = "达到选举所需人数" if ok else "未达到选举所需人数（须超过五分之四）"
