@@ -14,6 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from ui.refcount_guard import pin_singletons
+
+pin_singletons()  # a long GUI test run on Python 3.11 would otherwise abort at exit (see the module)
+
 from models import paths
 from models.db import Database, open_database
 

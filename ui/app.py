@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication
 from models.paths import default_db_path, resource
 from ui import window_probe
 from ui.look import apply_look, install_excepthook
+from ui.refcount_guard import pin_singletons
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    pin_singletons()  # PySide6 on Python 3.11: see ui.refcount_guard
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("BranchBook")
