@@ -22,9 +22,14 @@ from models.meetings import MeetingRow, list_meetings
 from models.notes import YEARLY_STUDY_HOURS
 from models.records_start import UNRECORDED_LABEL
 from models.validation import format_date
+from reports import docmodel as dm
+from reports import pdf_render
 from reports.layout import BODY_WIDTH, Styles, build_pdf, grid, heading, para, spacer
 from reports.minutes import BranchHeader, branch_header
 from reports.monthly import cover_table
+
+# The ledger ends with the secretary's signature, the date and the reviewer's (审核) signature.
+SIGN_OFF = dm.Signatures(("书记（签字）：", "审核（签字）："))
 
 # What a grid cell says (besides held/required) and its shade on a black-and-white printer.
 CELL_MARKS = {"done": "", "missing": "缺", "upcoming": "待", "failed_quorum": "未"}
@@ -172,7 +177,8 @@ def alert_list(d: YearData, s: Styles) -> list[Flowable]:
 def year_story(d: YearData, s: Styles) -> list[Flowable]:
     return [*_cover(d, s), PageBreak(), *compliance_grid(d, s), *type_summary(d, s), PageBreak(),
             *meeting_list(d, s),
-            PageBreak(), *attendance_list(d, s), PageBreak(), *study_list(d, s), spacer(4), *alert_list(d, s)]
+            PageBreak(), *attendance_list(d, s), PageBreak(), *study_list(d, s), spacer(4), *alert_list(d, s),
+            pdf_render.signatures(SIGN_OFF, s)]
 
 
 def write_annual(session: Session, branch_id: int, year: int, out: str | Path | BinaryIO, styles: Styles,

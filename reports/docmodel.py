@@ -82,6 +82,8 @@ class MeetingStart:
 
     label: str
     key: int
+    running: str = ""  # named in the running header of the compilation
+    draft: bool = False  # 草稿: watermarked
 
 
 Block = Title | FieldTable | Heading | Text | Grid | Signatures | PageBreak | MeetingStart

@@ -49,6 +49,8 @@ SIZE_TITLE = 22  # 二号: document title (小标宋)
 SIZE_BODY = 16  # 三号: body text (仿宋)
 SIZE_TABLE = 12  # 小四: table text
 SIZE_SMALL = 10.5  # 五号: dense tables, header and footer
+SIZE_PAGE_NUMBER = 14  # 四号: page numbers
+DRAFT_MARK = "草稿"
 
 CREATOR = "支部工作记录本"
 RULE_COLOR = colors.black
@@ -284,24 +286,48 @@ def _canvas_maker(font: str, header: str, cover: bool, numbers: PageNumbers | No
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                self.bb_page = state  # update() keeps keys a page did not have yet: read its own
                 self._decorate(total)
                 Canvas.showPage(self)
             Canvas.save(self)
 
         def _decorate(self, total: int) -> None:
             self.saveState()
+            self.setFillColor(colors.black)
+            on_cover = cover and self._pageNumber == 1
+            if self.bb_page.get("bb_draft", False) and not on_cover:
+                self._watermark(DRAFT_MARK)
             self.setFont(font, SIZE_SMALL)
             self.setFillColor(colors.black)
-            if header and not (cover and self._pageNumber == 1):
+            if header and not on_cover:
                 y = PAGE_HEIGHT - MARGIN_TOP + 10 * mm
                 self.drawString(MARGIN_LEFT, y, header)
+                running = self.bb_page.get("bb_running", "")
+                if running:  # the compilation names the meeting on each of its pages
+                    self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, running)
                 self.setLineWidth(0.6)
                 self.line(MARGIN_LEFT, y - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, y - 2.5 * mm)
             if numbers is not None:
                 numbers.draw_refs(self, self._pageNumber, font)
-            self.setFont(font, 12)
-            self.drawCentredString(PAGE_WIDTH / 2, MARGIN_BOTTOM - 14 * mm,
-                                   f"第 {self._pageNumber} 页  共 {total} 页")
+            if not on_cover:
+                # GB/T 9704: "— 1 —" in 4号, 7 mm under the text block, on the outer side one
+                # character in (odd pages right, even pages left: double-sided binding)
+                self.setFont(font, SIZE_PAGE_NUMBER)
+                label, y = f"— {self._pageNumber} —", MARGIN_BOTTOM - 7 * mm - SIZE_PAGE_NUMBER
+                if self._pageNumber % 2:
+                    self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT - SIZE_PAGE_NUMBER, y, label)
+                else:
+                    self.drawString(MARGIN_LEFT + SIZE_PAGE_NUMBER, y, label)
+            self.restoreState()
+
+        def _watermark(self, text: str) -> None:
+            """A light diagonal 草稿 across the page: a draft is never mistaken for the record."""
+            self.saveState()
+            self.setFillColor(colors.Color(0.5, 0.5, 0.5, alpha=0.18))
+            self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            self.rotate(35)
+            self.setFont(font, 120)
+            self.drawCentredString(0, -40, text)
             self.restoreState()
 
     return NumberedCanvas
@@ -348,20 +374,24 @@ def tag(flowables: list[Flowable], *, field: str) -> list[Flowable]:
 class _MeetingMark(Flowable):
     """Zero-size marker: the flowables after it belong to meeting ``label`` (for messages)."""
 
-    def __init__(self, label: str, key: object = None) -> None:
+    def __init__(self, label: str, key: object = None, running: str = "", draft: bool = False) -> None:
         super().__init__()
         self.bb_meeting, self.bb_key = label, key
+        self.running, self.draft = running, draft
         self.width = self.height = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
-        pass
+        self.canv.bb_running = self.running  # type: ignore[attr-defined]
+        self.canv.bb_draft = self.draft  # type: ignore[attr-defined]
 
 
-def meeting_mark(label: str, key: object = None) -> Flowable:
-    return _MeetingMark(label, key)
+def meeting_mark(label: str, key: object = None, running: str = "", draft: bool = False) -> Flowable:
+    """``running``: what the running header names from this page on; ``draft``: its pages carry
+    the 草稿 watermark."""
+    return _MeetingMark(label, key, running, draft)
 
 
 class LayoutProblem(BranchBookError):

@@ -191,7 +191,7 @@ def header_fields(m: MeetingDetail) -> dm.FieldTable:
 
 def minutes_blocks(m: MeetingDetail) -> list[dm.Block]:
     """One meeting's record as a neutral description: the PDF and the Word file draw it."""
-    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id),
+    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id, running_label(m), m.status == MeetingStatus.DRAFT),
                               dm.Title(document_title(m), sequence_text(m)), header_fields(m)]
     if m.agenda:
         blocks += [dm.Heading("议题"),
@@ -245,7 +245,8 @@ def plain_minutes_story(m: MeetingDetail, s: Styles) -> list[Flowable]:
                                                                         item.resolution) if x.strip())))
     for n, a in enumerate(m.actions, 1):
         lines.append((f"落实事项{n}", f"{a.title}（{a.owner}，{format_date(a.due_on)}，{a.status.label}）"))
-    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id), dm.Title(document_title(m), sequence_text(m))]
+    blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id, running_label(m),
+                                              m.status == MeetingStatus.DRAFT), dm.Title(document_title(m), sequence_text(m))]
     for label, value in lines:
         if value and value.strip():
             blocks += [dm.Text(f"{label}：", name=label, indent=False), dm.Text(value, name=label)]
@@ -258,6 +259,12 @@ def people(m: MeetingDetail) -> set[str]:
     names = {a.member_name for a in m.attendance} | {g.name for g in m.guests}
     names |= {m.host, m.recorder, m.lecturer} | {a.owner for a in m.actions}
     return {n for n in names if n}
+
+
+def running_label(m: MeetingDetail) -> str:
+    """The meeting as the compilation's running header names it: 3月20日 支部党员大会 讨论接收预备党员."""
+    title = m.title if len(m.title) <= 16 else m.title[:15] + "…"
+    return f"{m.held_on.month}月{m.held_on.day}日 {m.meeting_type.label} {title}"
 
 
 def meeting_label(m: MeetingDetail) -> str:

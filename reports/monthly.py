@@ -25,6 +25,7 @@ from reports.layout import (
     Styles,
     build_pdf,
     grid,
+    meeting_mark,
     para,
     plain_table,
     spacer,
@@ -211,7 +212,8 @@ def month_story(d: MonthData, s: Styles, numbers: PageNumbers, plain: frozenset[
     for m in d.meetings:
         body = plain_minutes_story(m, s) if m.id in plain else minutes_story(m, s)
         story += [PageBreak(), numbers.marker(m.id), *body]
-    story += [PageBreak(), numbers.marker(ATTENDANCE_KEY), *attendance_table(d, s)]
+    story += [PageBreak(), meeting_mark("出勤情况表", running=f"{d.label}党员出勤情况表"), numbers.marker(ATTENDANCE_KEY),
+              *attendance_table(d, s)]
     return story
 
 

@@ -61,7 +61,7 @@ def _draw(block: dm.Block, s: Styles) -> list[Flowable]:
         return [signatures(block, s)]
     if isinstance(block, dm.PageBreak):
         return [PageBreak()]
-    return [meeting_mark(block.label, block.key)]
+    return [meeting_mark(block.label, block.key, block.running, block.draft)]
 
 
 def field_table(t: dm.FieldTable, s: Styles) -> list[Flowable]:

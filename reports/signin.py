@@ -47,9 +47,11 @@ def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]]) -> list[d
     for n, (member, note) in enumerate(rows, 1):
         category = "预备" if member.category == MemberCategory.PROBATIONARY else "正式"
         table.append((str(n), member.name, member.group_name, category, "", note))
-    # blank rows for 列席人员 (guests write their name and unit themselves)
-    for n in range(len(rows) + 1, len(rows) + GUEST_ROWS + 1):
-        table.append((str(n), "", "", "列席", "", ""))
+    # 列席人员 already recorded sign beside their name; blank rows for the others
+    for g in m.guests:
+        table.append((str(len(table) + 1), g.name, g.unit, "列席", "", g.role))
+    for _ in range(max(GUEST_ROWS - len(m.guests), 2)):
+        table.append((str(len(table) + 1), "", "", "列席", "", ""))
     sheet = dm.Grid(("序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注"), tuple(table),
                     (12, 24, 30, 14, None, 30), name="签到表", small=False, row_height_mm=SIGN_ROW_MM)
     return [dm.Title(f"{SIGNIN_LABELS.get(m.meeting_type, m.meeting_type.label)}签到表"), info, sheet,
@@ -65,7 +67,8 @@ def signin_document(session: Session, meeting_id: int) -> dm.Document:
     branch = branch_header(session, m.branch_id)
     rows = signin_rows(session, m)
     return dm.Document(title=f"{m.title}（签到表）", header=f"{branch.name}工作记录", author=branch.name,
-                       blocks=signin_blocks(m, rows), names={member.name for member, _note in rows} | {m.host})
+                       blocks=signin_blocks(m, rows),
+                       names={member.name for member, _note in rows} | {m.host} | {g.name for g in m.guests})
 
 
 def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:

@@ -67,12 +67,34 @@ def test_lecture_shows_lecturer_and_topic(db: Database, sample: Sample, tmp_path
     assert "（2025年第1次，草稿）" in flat
 
 
-def test_page_numbers_say_page_of_total(db: Database, sample: Sample, tmp_path: Path) -> None:
-    pages = pdf_pages(_minutes(db, sample, sample.assembly_id, tmp_path))
+def test_page_numbers_are_dashed_on_the_outer_side(db: Database, sample: Sample, tmp_path: Path) -> None:
+    pdf = _minutes(db, sample, sample.assembly_id, tmp_path)
+    pages = pdf_pages(pdf)
     assert len(pages) >= 2
     for n, text in enumerate(pages, 1):
-        assert f"第 {n} 页  共 {len(pages)} 页" in text
+        assert f"— {n} —" in text
         assert "测试第一党支部工作记录" in text
+    from pypdf import PdfReader
+
+    for n, page in enumerate(PdfReader(pdf).pages, 1):
+        footer: list[tuple[float, str]] = []  # below the text block (a run per font)
+
+        def visit(t: str, cm: list[float], tm: list[float], *_: object,
+                  footer: list[tuple[float, str]] = footer) -> None:
+            if t.strip() and tm[5] * cm[3] + cm[5] < 90:
+                footer.append((tm[4] * cm[0] + cm[4], t))
+
+        page.extract_text(visitor_text=visit)
+        assert "".join(t for _x, t in footer).strip() == f"— {n} —"
+        width = float(page.mediabox.width)
+        assert (footer[0][0] > width / 2) == (n % 2 == 1), (n, footer)  # odd right, even left
+
+
+def test_a_draft_is_watermarked(db: Database, sample: Sample, tmp_path: Path) -> None:
+    draft = pdf_text(_minutes(db, sample, sample.committee_id, tmp_path))  # 草稿
+    final = pdf_text(_minutes(db, sample, sample.assembly_id, tmp_path))  # 定稿
+    assert draft.count("草稿") >= 2  # the subtitle and the watermark
+    assert "草稿" not in final
 
 
 def test_election_needs_four_fifths_present(db: Database, sample: Sample, tmp_path: Path) -> None:

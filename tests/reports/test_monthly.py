@@ -41,14 +41,22 @@ def test_cover_names_branch_month_and_superior(month_pages: list[str]) -> None:
     assert "1次计划中的会议尚未召开" in cover
 
 
-def test_every_page_says_page_of_total(month_pages: list[str]) -> None:
+def test_every_page_but_the_cover_is_numbered(month_pages: list[str]) -> None:
     total = len(month_pages)
     assert total >= 6  # cover, contents, three meetings, attendance
-    for n, text in enumerate(month_pages, 1):
-        assert f"第 {n} 页  共 {total} 页" in text
-        assert "共" in text and f"共 {total} 页" in text
+    assert "— 1 —" not in month_pages[0]  # no number on the cover
+    for n, text in enumerate(month_pages[1:], 2):
+        assert f"— {n} —" in text
     assert "测试第一党支部工作记录" not in month_pages[0]  # no running header on the cover
     assert "测试第一党支部工作记录" in month_pages[1]
+
+
+def test_running_header_names_the_meeting(month_pages: list[str]) -> None:
+    on_page = {n: text for n, text in enumerate(month_pages, 1)}
+    assert any("3月20日 支部党员大会 讨论接收预备党员" in t for t in on_page.values())
+    assert any("3月5日 支部委员会 研究发展党员工作" in t for t in on_page.values())
+    assert "党员出勤情况表" in month_pages[-1].splitlines()[-1] or "党员出勤情况表" in month_pages[-1]
+    assert "研究发展党员工作" not in month_pages[-1]
 
 
 def test_contents_page_numbers_match_where_each_meeting_starts(month_pdf: Path, month_pages: list[str]) -> None:

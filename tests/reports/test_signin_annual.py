@@ -27,7 +27,7 @@ def test_signin_for_planned_meeting_lists_expected_members(db: Database, sample:
     assert all(len(r) == 4 for r in member_rows)  # signature and 备注 left blank
     assert "应到8人，实到____人，请假____人，缺席____人；列席____人。" in flat
     guest_rows = [line for line in rows if re.fullmatch(r"\d+ 列席", line)]
-    assert guest_rows == [f"{n} 列席" for n in range(9, 14)]  # blank rows for guests
+    assert guest_rows == [f"{n} 列席" for n in range(9, 14)]  # blank rows for guests (none recorded)
 
 
 def test_signin_for_held_meeting_notes_known_leave(db: Database, sample: Sample, tmp_path: Path) -> None:
@@ -117,3 +117,16 @@ def test_signin_of_an_other_meeting_is_titled_as_a_branch_activity(db: Database,
     out = write_document(db, "signin", tmp_path / "o.pdf", branch_id=sample.branch_id, meeting_id=mid)
     flat = re.sub(r"\s+", "", pdf_text(out))
     assert "支部活动签到表" in flat and "其他签到表" not in flat
+
+
+def test_recorded_guests_print_on_the_signin_sheet(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "signin", tmp_path / "a.pdf", branch_id=sample.branch_id, meeting_id=sample.assembly_id)
+    rows = [line for page in pdf_rows(out) for line in page]
+    assert "9 刘敏 街道党工委 列席 组织员" in rows
+    assert [line for line in rows if re.fullmatch(r"\d+ 列席", line)] == [f"{n} 列席" for n in range(10, 14)]
+
+
+def test_annual_ledger_ends_with_signatures_and_date(db: Database, sample: Sample, tmp_path: Path) -> None:
+    out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
+    last = re.sub(r"\s+", "", "".join(pdf_rows(out)[-1]))
+    assert "书记（签字）：" in last and "审核（签字）：" in last and "日期：年月日" in last

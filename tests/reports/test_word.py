@@ -65,8 +65,9 @@ def test_signin_and_monthly_as_word(db: Database, sample: Sample, tmp_path: Path
     d = docx.Document(str(signin))
     sheet = d.tables[1]
     assert [c.text for c in sheet.rows[0].cells] == ["序号", "姓　名", "党小组/单位", "类别", "本人签名", "备　注"]
-    names = [row.cells[1].text for row in sheet.rows[1:] if row.cells[1].text]
+    names = [row.cells[1].text for row in sheet.rows[1:] if row.cells[1].text and row.cells[3].text != "列席"]
     assert len(names) == 8 and "周平" in names
+    assert ["刘敏", "街道党工委", "列席"] in [[c.text for c in row.cells[1:4]] for row in sheet.rows]
     assert sheet.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
     month = write_document(db, "monthly", tmp_path / "m.docx", branch_id=sample.branch_id, month="2025-03")
     text = _all_text(month)
