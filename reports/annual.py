@@ -19,6 +19,7 @@ from models.compliance import YearCompliance, compliance_for_year
 from models.compliance_grid import GridRow, grid_rows
 from models.enums import MeetingStatus, MeetingType
 from models.meetings import MeetingRow, list_meetings
+from models.name_order import group_key, name_key
 from models.notes import YEARLY_STUDY_HOURS
 from models.records_start import UNRECORDED_LABEL
 from models.validation import format_date
@@ -141,10 +142,15 @@ def meeting_list(d: YearData, s: Styles) -> list[Flowable]:
             grid(s, rows, widths, extra=extra, padding=2)]
 
 
+def members_in_order(d: YearData) -> list[Any]:
+    """The year's members in the one order of every document: groups in their order, then 姓氏笔画."""
+    return sorted(d.compliance.attendance, key=lambda a: (group_key(a.group_name), name_key(a.member)))
+
+
 def attendance_list(d: YearData, s: Styles) -> list[Flowable]:
     head = [para(h, s.small_label) for h in ("序号", "姓名", "党小组", "应到", "出席", "请假", "缺席", "出勤率")]
     rows: list[list[Any]] = [head]
-    for n, a in enumerate(d.compliance.attendance, 1):
+    for n, a in enumerate(members_in_order(d), 1):
         rate = f"{a.rate * 100:.1f}%" if a.expected else "—"
         rows.append([str(n), a.member, a.group_name, a.expected, a.present, a.leave, a.absent, rate])
     widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 90 * mm) / 5] * 4 + [(BODY_WIDTH - 90 * mm) / 5 + 20 * mm]
@@ -155,7 +161,7 @@ def attendance_list(d: YearData, s: Styles) -> list[Flowable]:
 def study_list(d: YearData, s: Styles) -> list[Flowable]:
     head = [para(h, s.small_label) for h in ("序号", "姓名", "党小组", "全年学时", "要求学时", "是否达标")]
     rows: list[list[Any]] = [head]
-    for n, a in enumerate(d.compliance.attendance, 1):
+    for n, a in enumerate(members_in_order(d), 1):
         ok = "达标" if a.study_hours >= YEARLY_STUDY_HOURS else f"差 {YEARLY_STUDY_HOURS - a.study_hours:g}"
         rows.append([str(n), a.member, a.group_name, f"{a.study_hours:g}", f"{YEARLY_STUDY_HOURS:g}", ok])
     widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 70 * mm) / 3] * 3

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import struct
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -155,7 +156,7 @@ def resolve(ch: str, font_name: str) -> tuple[str, str]:
         with _lock:
             _reset_if_fonts_moved()
             hit = _resolved[key] = _resolve(ch, font_name)
-    if hit[1] and hit[1] != ch:  # printed as the placeholder
+    if hit[1] != ch and hit[1] and hit[1] in PLACEHOLDERS:  # printed as the placeholder
         found = _missing.get()
         if found is not None:
             found.add(ch)
@@ -165,10 +166,14 @@ def resolve(ch: str, font_name: str) -> tuple[str, str]:
 def _resolve(ch: str, font_name: str) -> tuple[str, str]:
     code = ord(ch)
     own = _font_codes(font_name)
-    if own is None or code in own or ch in "\n\r\t " or code < 0x20:
+    if own is None or ch in "\n\r\t " or code < 0x20:
         return font_name, ch
-    if code in _IGNORABLE:
-        return "", ""
+    if code in _IGNORABLE or unicodedata.category(ch) in ("Cf", "Cc"):
+        return "", ""  # format and control characters (soft hyphen, joiners) print nothing
+    if code in own:
+        return font_name, ch
+    if ch.isspace():
+        return font_name, " "  # no-break, ideographic or thin space pasted from a web page
     for path, subfont, codes in _candidates():
         if code in codes:
             name = _fallback_font(path, subfont)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.entities import Branch
 from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.meetings import AgendaRow, MeetingDetail, get_meeting
+from models.roster import expected_attendees
 from models.rules import quorum_met, vote_passes
 from models.validation import format_date
 from reports import docmodel as dm
@@ -154,8 +155,10 @@ def quorum_text(m: MeetingDetail) -> str:
     return f"应到会有表决权的党员 {m.voting_expected} 人，实到 {m.voting_present} 人，{verdict}"
 
 
-def header_fields(m: MeetingDetail) -> dm.FieldTable:
-    """The header table of the record page (名称、类型、时间、地点、主持人、记录人、应到/实到 …)."""
+def header_fields(m: MeetingDetail, expected_before: int | None = None) -> dm.FieldTable:
+    """The header table of the record page (名称、类型、时间、地点、主持人、记录人、应到/实到 …).
+    ``expected_before``: 应到 of a meeting whose attendance is not taken yet (the count its
+    sign-in sheet prints)."""
     rows: list[dm.FieldRow] = []
 
     def full(label: str, value: str, items: list[str] | None = None) -> None:
@@ -173,7 +176,7 @@ def header_fields(m: MeetingDetail) -> dm.FieldTable:
     if m.meeting_type == MeetingType.PARTY_LECTURE:
         pair("授 课 人", m.lecturer, "党课题目", m.lecture_topic)
     if not m.attendance:  # not yet taken (a planned meeting): blanks, not "0 人" and "无"
-        pair("应到人数", "", "实到人数", "")
+        pair("应到人数", f"{expected_before} 人" if expected_before is not None else "", "实到人数", "")
         full("出席人员", "（尚未登记出席情况）")
         full("缺席人员\n及原因", "")
     else:
@@ -189,10 +192,10 @@ def header_fields(m: MeetingDetail) -> dm.FieldTable:
     return dm.FieldTable(tuple(rows))
 
 
-def minutes_blocks(m: MeetingDetail) -> list[dm.Block]:
+def minutes_blocks(m: MeetingDetail, expected_before: int | None = None) -> list[dm.Block]:
     """One meeting's record as a neutral description: the PDF and the Word file draw it."""
     blocks: list[dm.Block] = [dm.MeetingStart(meeting_label(m), m.id, running_label(m), m.status == MeetingStatus.DRAFT),
-                              dm.Title(document_title(m), sequence_text(m)), header_fields(m)]
+                              dm.Title(document_title(m), sequence_text(m)), header_fields(m, expected_before)]
     if m.agenda:
         blocks += [dm.Heading("议题"),
                    dm.Text("\n".join(f"{chinese_number(n)}、{item.title}" for n, item in enumerate(m.agenda, 1)),
@@ -275,8 +278,11 @@ def meeting_label(m: MeetingDetail) -> str:
 def minutes_document(session: Session, meeting_id: int) -> tuple[MeetingDetail, dm.Document]:
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
+    # not taken yet: 应到 as the sign-in sheet counts it (the members expected on that date)
+    expected = None if m.attendance else len(
+        expected_attendees(session, m.branch_id, m.meeting_type, m.held_on, m.group_id))
     return m, dm.Document(title=f"{m.title}（{document_title(m)}）", header=f"{branch.name}工作记录",
-                          author=branch.name, blocks=minutes_blocks(m), names=people(m))
+                          author=branch.name, blocks=minutes_blocks(m, expected), names=people(m))
 
 
 def write_minutes(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles,

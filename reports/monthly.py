@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.errors import BranchBookError
 from models.meetings import MeetingDetail, get_meetings, list_meetings
+from models.name_order import name_key
 from reports import docmodel as dm
 from reports.layout import (
     BODY_WIDTH,
@@ -135,6 +136,7 @@ def attendance_grids(d: MonthData) -> list[dm.Grid]:
     for m in d.meetings:
         for a in m.attendance:
             names.setdefault(a.member_id, a.member_name)
+    names = dict(sorted(names.items(), key=lambda item: name_key(item[1])))  # 姓氏笔画
     marks = {(m.id, a.member_id): MARKS[a.status] for m in d.meetings for a in m.attendance}
     totals: dict[int, str] = {}
     for mid in names:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.enums import AttendanceStatus, MeetingType, MemberCategory
 from models.meetings import MeetingDetail, get_meeting
+from models.name_order import group_key, name_key
 from models.roster import MemberRow, expected_attendees, list_members
 from reports import docmodel as dm
 from reports import pdf_render
@@ -25,13 +26,15 @@ SIGN_ROW_MM = 10  # room to sign
 
 def signin_rows(session: Session, m: MeetingDetail) -> list[tuple[MemberRow, str]]:
     """(member, 备注) for everyone 应到: the meeting's attendance rows when there are any
-    (请假 already known goes into 备注), else the members expected on the meeting's date."""
+    (请假 already known goes into 备注), else the members expected on the meeting's date; in
+    the one order of every document: party groups in their order, then 姓氏笔画."""
     if not m.attendance:
-        return [(r, "") for r in expected_attendees(session, m.branch_id, m.meeting_type, m.held_on, m.group_id)]
-    notes = {a.member_id: f"请假（{a.leave_reason.label if a.leave_reason else '其他'}）"
-             if a.status == AttendanceStatus.LEAVE else "" for a in m.attendance}
-    # in roster order (党小组, then 党龄), as for a meeting not yet held
-    return [(r, notes[r.id]) for r in list_members(session, m.branch_id, on=m.held_on) if r.id in notes]
+        rows = [(r, "") for r in expected_attendees(session, m.branch_id, m.meeting_type, m.held_on, m.group_id)]
+    else:
+        notes = {a.member_id: f"请假（{a.leave_reason.label if a.leave_reason else '其他'}）"
+                 if a.status == AttendanceStatus.LEAVE else "" for a in m.attendance}
+        rows = [(r, notes[r.id]) for r in list_members(session, m.branch_id, on=m.held_on) if r.id in notes]
+    return sorted(rows, key=lambda row: (group_key(row[0].group_name), name_key(row[0].name)))
 
 
 def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]]) -> list[dm.Block]:

@@ -116,3 +116,11 @@ def test_planned_meeting_shows_blank_attendance_not_zero(db: Database, sample: S
     assert "（2025年，计划）" in flat
     assert "尚未登记出席情况" in flat
     assert "应到人数0人" not in flat and "实到人数0人" not in flat
+
+
+def test_an_empty_meeting_expects_what_its_signin_sheet_expects(db: Database, sample: Sample, tmp_path: Path) -> None:
+    minutes = re.sub(r"\s+", "", pdf_text(_minutes(db, sample, sample.planned_id, tmp_path)))
+    signin = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.planned_id)
+    expected = re.search(r"应到(\d+)人，实到____人", re.sub(r"\s+", "", pdf_text(signin)))
+    assert expected is not None
+    assert f"应到人数{expected.group(1)}人实到人数" in minutes

@@ -130,3 +130,22 @@ def test_annual_ledger_ends_with_signatures_and_date(db: Database, sample: Sampl
     out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
     last = re.sub(r"\s+", "", "".join(pdf_rows(out)[-1]))
     assert "书记（签字）：" in last and "审核（签字）：" in last and "日期：年月日" in last
+
+
+def test_signin_and_ledger_list_groups_in_order_and_people_by_strokes(
+    db: Database, sample: Sample, tmp_path: Path
+) -> None:
+    from models.name_order import name_key
+
+    out = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.planned_id)
+    rows = [line.split() for page in pdf_rows(out) for line in page if re.match(r"^\d+ \S+ 第.党小组", line)]
+    first = [r[1] for r in rows if r[2] == "第一党小组"]
+    second = [r[1] for r in rows if r[2] == "第二党小组"]
+    assert [r[1] for r in rows] == first + second  # 第一 before 第二
+    assert first == ["王建华", "李明", "周平", "赵强"]  # 王4 李7 周8 赵9
+    assert second == ["孙晓", "吴刚", "张丽", "钱芳"]  # 孙6 吴7 (wu) 张7 (zhang) 钱10
+    assert first == sorted(first, key=name_key)
+    ledger = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
+    listed = [line.split() for page in pdf_rows(ledger) for line in page if re.match(r"^\d+ \S+ 第.党小组 \d", line)]
+    names = [r[1] for r in listed[:8]]
+    assert names == first + second
