@@ -68,7 +68,8 @@ class Grid:
 @dataclass(frozen=True)
 class Signatures:
     labels: tuple[str, ...] = ("主持人（签字）：", "记录人（签字）：")
-    date_line: str = "日期：　　　　年　　月　　日"  # beside the signatures, filled in by hand
+    # beside the signatures, filled in by hand (underlines: a paragraph collapses runs of blanks)
+    date_line: str = "日期：________年_____月_____日"
 
 
 @dataclass(frozen=True)

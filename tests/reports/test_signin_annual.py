@@ -129,7 +129,7 @@ def test_recorded_guests_print_on_the_signin_sheet(db: Database, sample: Sample,
 def test_annual_ledger_ends_with_signatures_and_date(db: Database, sample: Sample, tmp_path: Path) -> None:
     out = write_document(db, "annual", tmp_path / "y.pdf", branch_id=sample.branch_id, year=2025)
     last = re.sub(r"\s+", "", "".join(pdf_rows(out)[-1]))
-    assert "书记（签字）：" in last and "审核（签字）：" in last and "日期：年月日" in last
+    assert "书记（签字）：" in last and "审核（签字）：" in last and "日期：________年_____月_____日" in last
 
 
 def test_signin_and_ledger_list_groups_in_order_and_people_by_strokes(
