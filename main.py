@@ -75,6 +75,14 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+BRANCH_HELP = "党支部名称或编号（数据库中有多个党支部时必填；名称可只写其中能区分的一部分）"
+WHOLE_DB_HELP = "（备份/检查针对整个数据库的全部党支部，指定党支部不影响结果）"
+
+
+def _branch_arg(p: argparse.ArgumentParser, help_text: str = BRANCH_HELP) -> None:
+    p.add_argument("--branch", metavar="名称或编号", help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "数据库文件路径（默认：用户数据文件夹中的记录本）"
     parser = argparse.ArgumentParser(prog="main.py", description="支部工作记录本")
@@ -106,22 +114,29 @@ def build_parser() -> argparse.ArgumentParser:
         k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
         k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
         k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
+        _branch_arg(k)
     k = kinds.add_parser("monthly", help="月度汇编", description="月度汇编")
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--month", type=_month, required=True, metavar="年-月", help="月份，如 2026-03")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
+    _branch_arg(k)
     k = kinds.add_parser("annual", help="年度台账", description="年度台账")
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
+    _branch_arg(k)
 
     p = command("stats", "统计：应开会议、提醒、出勤率", cmd_stats)
     p.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--branch", metavar="名称或编号", help=BRANCH_HELP)
+    which.add_argument("--all-branches", action="store_true", help="党委工作台：各党支部并列对比")
 
     p = command("backup", "备份数据库到指定文件夹（如U盘）", cmd_backup)
     p.add_argument("--to", type=Path, required=True, metavar="文件夹", help="目标文件夹")
     p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件（加密备份）")
+    _branch_arg(p, "党支部名称或编号" + WHOLE_DB_HELP)
 
     for name, text, handler, writes in (
         ("verify", "检查备份文件是否完好（不改动任何数据库）", cmd_verify, None),
@@ -140,12 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     k.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
+    _branch_arg(k)
     k.set_defaults(writes=Writes("members import"))
     k = actions.add_parser("export", help="导出党员名册到 Excel", description="导出党员名册到 Excel")
     k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
+    _branch_arg(k)
 
-    command("check", "检查数据库的完整性和数据版本", cmd_check)
+    p = command("check", "检查数据库的完整性和数据版本", cmd_check)
+    _branch_arg(p, "党支部名称或编号" + WHOLE_DB_HELP)
     return parser
 
 
@@ -182,10 +200,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_database_note(args: argparse.Namespace, what: str) -> None:
+    if getattr(args, "branch", None):
+        print(f"注意：{what}针对整个数据库（全部党支部），--branch 不影响结果。", file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from models.check import check_database
     from models.paths import default_db_path
 
+    _whole_database_note(args, "检查")
     report = check_database(args.db or default_db_path())
     print(report.describe())
     return 0 if report.ok else 1
@@ -212,6 +236,7 @@ def cmd_members(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.cli_backup import run_backup
 
+    _whole_database_note(args, "备份")
     return run_backup(args)
 
 

@@ -10,7 +10,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from models import paths, roster
+from models import paths
+from models.branches import resolve_branch
 from models.compliance import (
     STATUS_LABELS,
     YearCompliance,
@@ -31,13 +32,15 @@ def open_from_args(args: argparse.Namespace) -> Database:
     return open_database(path)
 
 
-def default_branch_id(db: Database) -> int:
-    """The branch a subcommand reports on (the database's first one)."""
+def default_branch_id(db: Database, choice: str | None = None) -> int:
+    """The branch a subcommand works on: ``--branch`` (编号, 全称 or a unique part of it),
+    which may be left out only when the database holds one branch (models.branches)."""
     with db.reading() as session:
-        branch = roster.default_branch(session)
-    if branch is None:
-        raise BranchBookError("数据库中还没有党支部，请先在程序中建立党支部或导入数据。")
-    return branch.id
+        return resolve_branch(session, choice).id
+
+
+def branch_id_from_args(db: Database, args: argparse.Namespace) -> int:
+    return default_branch_id(db, getattr(args, "branch", None))
 
 
 def as_json(data: YearCompliance) -> dict[str, Any]:
@@ -93,7 +96,7 @@ def describe(data: YearCompliance) -> str:
 def run_stats(args: argparse.Namespace) -> int:
     db = open_from_args(args)
     try:
-        branch_id = default_branch_id(db)
+        branch_id = branch_id_from_args(db, args)
         with db.reading() as session:
             data = compliance_for_year(session, branch_id, int(args.year))
     finally:
@@ -114,7 +117,7 @@ def run_members(args: argparse.Namespace) -> int:
 
         db = open_from_args(args)
         try:
-            branch_id = default_branch_id(db)
+            branch_id = branch_id_from_args(db, args)
             with db.transaction() as session:
                 count = export_roster(session, branch_id, file)
         finally:
@@ -123,7 +126,7 @@ def run_members(args: argparse.Namespace) -> int:
         return 0
     db = open_from_args(args)
     try:
-        branch_id = default_branch_id(db)
+        branch_id = branch_id_from_args(db, args)
         with db.reading() as session:
             preview = read_roster(session, branch_id, file)
         if preview.problems:
