@@ -94,6 +94,8 @@ def describe(data: YearCompliance) -> str:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    if getattr(args, "all_branches", False):
+        return _run_overview(args)
     db = open_from_args(args)
     try:
         branch_id = branch_id_from_args(db, args)
@@ -105,6 +107,24 @@ def run_stats(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(data), ensure_ascii=False, indent=2))
     else:
         print(describe(data))
+    return 0
+
+
+def _run_overview(args: argparse.Namespace) -> int:
+    from models.overview import committee_overview, describe_overview, overview_json
+
+    db = open_from_args(args)
+    try:
+        with db.reading() as session:
+            data = committee_overview(session, int(args.year))
+    finally:
+        db.close()
+    if not data.branches:
+        raise BranchBookError("数据库中还没有党支部，请先在程序中建立党支部或合并各支部的备份。")
+    if args.json:
+        print(json.dumps(overview_json(data), ensure_ascii=False, indent=2))
+    else:
+        print(describe_overview(data))
     return 0
 
 

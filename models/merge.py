@@ -416,4 +416,20 @@ def merge_checked(db: Database, checked: tuple[Path, BackupInfo]) -> MergeSummar
     m = info.manifest
     origin = (f"备份“{info.path.name}”（党支部：{'、'.join(m.branches) or '无'}，"
               f"备份时间：{m.created_at.replace('T', ' ')}）")
-    return merge_file(db, extracted, info.path.name, origin)
+    summary = merge_file(db, extracted, info.path.name, origin)
+    _note_backup_date(db, extracted, m.created_at)
+    return summary
+
+
+def _note_backup_date(db: Database, extracted: Path, created_at: str) -> None:
+    """The 党委工作台 shows, per branch, when its newest merged backup was made."""
+    from models.db import readonly_uri
+    from models.overview import note_backup_date
+
+    theirs = sqlite3.connect(readonly_uri(extracted), uri=True)
+    try:
+        uuids = [uuid for (uuid,) in theirs.execute("SELECT uuid FROM branch")]
+    finally:
+        theirs.close()
+    with db.transaction() as session:
+        note_backup_date(session, uuids, created_at)
