@@ -70,3 +70,16 @@ def branch_for_meeting(session: Session, meeting_id: int, choice: str | None) ->
                 f"编号为 {meeting_id} 的会议不属于党支部“{chosen.name}”，请检查 --meeting 或 --branch。",
                 field="meeting")
     return meeting.branch_id
+
+
+def database_identity(session: Session) -> str:
+    """The database's own uuid (stamped at creation, kept across restore); "" when missing.
+    The window remembers the chosen branch per database under it."""
+    from models.entities import StoreInfo
+
+    row = session.get(StoreInfo, "database_uuid")
+    return row.value if row is not None else ""
+
+
+def branch_exists(session: Session, branch_id: int) -> bool:
+    return any(b.id == branch_id for b in list_branches(session))

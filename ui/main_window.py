@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.branches import branch_exists, database_identity
 from models.db import Database
 from models.enums import MeetingType
 from models.periods import last_held_day
-from models.roster import default_branch
+from models.roster import default_branch, list_branches
 from ui import msgbox
+from ui.branch_switcher import BranchSwitcher
 from ui.empty_hint import EmptyHint
 from ui.help import ManualDialog, show_about, show_shortcuts
 from ui.look import NAV_STYLE, icon
@@ -75,14 +77,11 @@ class MainWindow(QMainWindow):
         self.db = db
         self.settings = settings or Settings()
         if branch_id is None:
-            with db.reading() as s:
-                branch = default_branch(s)
-            if branch is None:
+            branch_id = self._remembered_branch()
+            if branch_id is None:
                 from ui.first_run import ensure_branch
 
                 branch_id = ensure_branch(db, self)
-            else:
-                branch_id = branch.id
         if branch_id is None:
             raise RuntimeError("no branch")  # run_gui asks first; this is a programming error
         self.branch_id = branch_id
@@ -168,6 +167,10 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         bar.addAction(self.settings_action)
         self._build_menus()
+        self.branch_switcher = BranchSwitcher(self)
+        self.branch_switcher.chosen.connect(self.switch_branch)
+        self.switcher_action = bar.addWidget(self.branch_switcher)
+        self.switcher_action.setVisible(False)  # shown by _update_title when there are several
         self.search_action = QAction(icon("search"), "搜索", self)
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
         self.search_action.triggered.connect(self.focus_search)
@@ -384,8 +387,40 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         with self.db.reading() as s:
-            branch = default_branch(s)
+            branch = next((b for b in list_branches(s) if b.id == self.branch_id), None)
         self.setWindowTitle(f"支部工作记录本 — {branch.name if branch else '未设置党支部'}")
+        self.switcher_action.setVisible(self.branch_switcher.reload(self.db, self.branch_id) > 1)
+
+    # --- the branch on show (a committee's database holds several) ---------------------------------
+    def _database_key(self) -> str:
+        with self.db.reading() as s:
+            return database_identity(s) or str(self.db.path)
+
+    def _remembered_branch(self) -> int | None:
+        """The branch chosen last time in this database, else its first one."""
+        remembered = self.settings.chosen_branch(self._database_key())
+        with self.db.reading() as s:
+            if remembered is not None and branch_exists(s, remembered):
+                return remembered
+            branch = default_branch(s)
+        return branch.id if branch is not None else None
+
+    def switch_branch(self, branch_id: int) -> bool:
+        """Show ``branch_id`` on every page (meetings, roster, notes, statistics, documents,
+        exports); remembered for this database. False when an open editor keeps its changes."""
+        if branch_id == self.branch_id:
+            return True
+        for editor in list(self.editors.values()):
+            if editor.isVisible() and not editor.close():
+                self.branch_switcher.reload(self.db, self.branch_id)
+                return False
+        if "notes" in self._pages and not self.notes_page.confirm_leave():
+            self.branch_switcher.reload(self.db, self.branch_id)
+            return False
+        self.branch_id = branch_id
+        self.settings.set_chosen_branch(self._database_key(), branch_id)
+        self.reload_all()
+        return True
 
     # --- navigation -------------------------------------------------------------------------------
     def show_view(self, key: str) -> None:
@@ -537,9 +572,9 @@ class MainWindow(QMainWindow):
             editor.snapshot = editor.collect()  # the records under it changed: drop, don't ask
             editor.close()
         with self.db.reading() as s:
-            branch = default_branch(s)
-        if branch is not None:
-            self.branch_id = branch.id
+            still_there = branch_exists(s, self.branch_id)
+        if not still_there:
+            self.branch_id = self._remembered_branch() or self.branch_id
         view = self.current_view()
         self._build_pages()
         self.show_view(view)

@@ -74,6 +74,22 @@ class Settings:
             raise KeyError(option.key)
         self.q.setValue(option.key, value)
 
+    def chosen_branch(self, database: str) -> int | None:
+        """The branch last chosen in the database ``database`` (its uuid, or its path)."""
+        raw = self.q.value(self._branch_key(database), None)
+        try:
+            return int(raw) if raw is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def set_chosen_branch(self, database: str, branch_id: int) -> None:
+        self.q.setValue(self._branch_key(database), branch_id)
+
+    @staticmethod
+    def _branch_key(database: str) -> str:
+        # QSettings keys must not hold '/' or '\\' (a path): keep letters, digits and '-'
+        return "branches/" + "".join(ch if ch.isalnum() or ch == "-" else "_" for ch in database)
+
     def sync(self) -> None:
         self.q.sync()
 

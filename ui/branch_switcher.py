@@ -1,0 +1,61 @@
+"""The window's branch switcher (当前党支部): shown when the database holds several branches
+(a committee's database merged from its branches' backups). The choice is remembered per
+database, keyed by its uuid (ui.settings)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from models.db import Database
+from models.roster import list_branches
+
+
+class BranchSwitcher(QWidget):
+    """「当前党支部」 combo; ``chosen`` carries the branch id the user picked."""
+
+    chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 0, 4, 0)
+        self.label = QLabel("当前党支部：")
+        self.combo = QComboBox()
+        self.combo.setObjectName("branch_switcher")
+        self.combo.setMinimumContentsLength(16)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setToolTip("数据库中有多个党支部：选择要查看和记录的党支部")
+        row.addWidget(self.label)
+        row.addWidget(self.combo)
+        self.combo.activated.connect(self._activated)
+
+    def reload(self, db: Database, current: int) -> int:
+        """List the database's branches with ``current`` selected; returns how many there are."""
+        with db.reading() as s:
+            branches = list_branches(s)
+        names = [b.name for b in branches]
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for b in branches:  # same-name branches (two PCs typed one in) are told apart by number
+            self.combo.addItem(b.name if names.count(b.name) == 1 else f"{b.name}（编号 {b.id}）", b.id)
+        index = self.combo.findData(current)
+        self.combo.setCurrentIndex(max(index, 0))
+        self.combo.blockSignals(False)
+        return len(branches)
+
+    def current_branch(self) -> int | None:
+        data = self.combo.currentData()
+        return int(data) if data is not None else None
+
+    def choose(self, branch_id: int) -> None:
+        """Select ``branch_id`` as a person would (the window switches)."""
+        index = self.combo.findData(branch_id)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+            self._activated(index)
+
+    def _activated(self, index: int) -> None:
+        data = self.combo.itemData(index)
+        if data is not None:
+            self.chosen.emit(int(data))
