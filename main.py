@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
     _branch_arg(k)
+    k = kinds.add_parser("committee", help="党委汇总（各党支部并列对比）", description="党委汇总（各党支部并列对比）")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
+    k.add_argument("--out", type=Path, required=True, metavar="PDF文件",
+                   help="输出文件：.pdf 为党委汇总 PDF，.xlsx 为 Excel")
 
     p = command("stats", "统计：应开会议、提醒、出勤率", cmd_stats)
     p.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")

@@ -59,7 +59,8 @@ if TYPE_CHECKING:  # the pages are imported when first built: the window paints 
 
 #: (key, label, icon) of the navigation entries, in order.
 VIEWS = (("meetings", "会议记录", "meetings"), ("roster", "党员名册", "roster"), ("notes", "学习笔记", "notes"),
-         ("stats", "统计与提醒", "stats"), ("backup", "备份与恢复", "backup"))
+         ("stats", "统计与提醒", "stats"), ("backup", "备份与恢复", "backup"),
+         ("committee", "党委工作台", "stats"))  # the last: shown only when there are several branches
 ROSTER_HINT = ("还没有党员。<br><br><a href=\"import\">导入名册</a>（Excel 党员名册；没有现成的表格可先"
                "<a href=\"template\">下载名册模板</a>填写）<br>或<a href=\"new\">新建党员</a>逐个录入，"
                "再<a href=\"groups\">建立党小组</a>并指定组长。")
@@ -251,6 +252,12 @@ class MainWindow(QMainWindow):
             # The page computed this year's figures when it was built; only the badge is still to show.
             self.set_alert_badge(stats.alert_count())
             page = stats
+        elif key == "committee":
+            from ui.committee_page import CommitteePage
+
+            committee = CommitteePage(self.db, self)
+            committee.branch_chosen.connect(self._open_branch)
+            page = committee
         else:
             from ui.backup_page import BackupPage
 
@@ -389,7 +396,10 @@ class MainWindow(QMainWindow):
         with self.db.reading() as s:
             branch = next((b for b in list_branches(s) if b.id == self.branch_id), None)
         self.setWindowTitle(f"支部工作记录本 — {branch.name if branch else '未设置党支部'}")
-        self.switcher_action.setVisible(self.branch_switcher.reload(self.db, self.branch_id) > 1)
+        several = self.branch_switcher.reload(self.db, self.branch_id) > 1
+        self.switcher_action.setVisible(several)
+        self.nav.item(len(VIEWS) - 1).setHidden(not several)  # 党委工作台
+        self.view_actions[-1].setVisible(several)
 
     # --- the branch on show (a committee's database holds several) ---------------------------------
     def _database_key(self) -> str:
@@ -404,6 +414,11 @@ class MainWindow(QMainWindow):
                 return remembered
             branch = default_branch(s)
         return branch.id if branch is not None else None
+
+    def _open_branch(self, branch_id: int) -> None:
+        """From a row of the 党委工作台: that branch's meetings."""
+        if self.switch_branch(branch_id):
+            self.show_view("meetings")
 
     def switch_branch(self, branch_id: int) -> bool:
         """Show ``branch_id`` on every page (meetings, roster, notes, statistics, documents,

@@ -108,3 +108,23 @@ def test_all_branches_and_branch_are_exclusive(committee: Path, capsys: pytest.C
     with pytest.raises(SystemExit) as exited:
         main.main(["stats", "--db", str(committee), "--year", "2026", "--all-branches", "--branch", "1"])
     assert exited.value.code == 2
+
+
+def test_report_committee_writes_the_summary_pdf_and_workbook(
+        committee: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    _silence(committee, STREET, 80)
+    pdf, xlsx = tmp_path / "汇总.pdf", tmp_path / "汇总.xlsx"
+    for out in (pdf, xlsx):
+        assert main.main(["report", "committee", "--db", str(committee), "--year", str(TODAY.year),
+                          "--out", str(out)]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "党委汇总" in text and "静默支部" in text and STREET in text and FINANCE in text
+    sheet = load_workbook(xlsx)["完成情况排名"]
+    rows = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=8).value for r in range(3, 6)}
+    assert rows[STREET] == "静默支部" and not rows[FINANCE]
+    assert main.main(["report", "committee", "--db", str(committee), "--year", "2026",
+                      "--out", str(tmp_path / "nowhere" / "x.pdf")]) == 1
+    assert "不存在" in capsys.readouterr().err

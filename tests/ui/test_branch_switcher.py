@@ -87,3 +87,52 @@ def test_a_remembered_branch_that_is_gone_falls_back(qtbot: QtBot, committee: Pa
         win.close()
     finally:
         db.close()
+
+
+def test_committee_page_ranks_branches_exports_and_opens_a_branch(
+        qtbot: QtBot, committee: Path, tmp_path: Path, answer: list) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.committee_page import CommitteePage
+
+    db = open_database(committee)
+    try:
+        ids = _ids(db)
+        win = _window(qtbot, db)
+        item = win.nav.item(win.nav.count() - 1)
+        assert item.text() == "党委工作台" and not item.isHidden()
+        win.show_view("committee")
+        page = win.stack.currentWidget()
+        assert isinstance(page, CommitteePage)
+        assert page.proxy.rowCount() == 3
+        names = {page.proxy.index(r, 1).data() for r in range(3)}
+        assert names == set(ids)
+        assert all(page.proxy.index(r, 6).data().endswith("%") for r in range(3))
+
+        assert page.export_to(tmp_path / "汇总.xlsx")
+        sheet = load_workbook(tmp_path / "汇总.xlsx")["完成情况排名"]
+        assert {sheet.cell(row=r, column=2).value for r in range(3, 6)} == set(ids)
+        assert page.export_to(tmp_path / "汇总.pdf")
+        text = "".join(p.extract_text() for p in PdfReader(tmp_path / "汇总.pdf").pages)
+        assert "党委汇总" in text and all(name in text for name in ids)
+
+        street = ids["城关街道幸福社区党支部"]
+        row = next(r for r in range(3) if page.branch_at(r) == street)
+        qtbot.waitExposed(page.table)
+        rect = page.table.visualRect(page.proxy.index(row, 1))
+        assert rect.isValid(), rect
+        QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert win.branch_id == street and win.current_view() == "meetings"
+        assert win.meetings_page.branch_id == street
+        win.close()
+    finally:
+        db.close()
+
+
+def test_one_branch_hides_the_committee_page(qtbot: QtBot, db: Database, branch_id: int, answer: list) -> None:
+    win = _window(qtbot, db)
+    assert win.nav.item(win.nav.count() - 1).isHidden()
