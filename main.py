@@ -167,6 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     _branch_arg(k)
 
+    p = command("branches", "党委：查看党支部编号、合并同名党支部", cmd_branches)
+    actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
+    k = actions.add_parser("list", help="列出数据库中的党支部及编号", description="列出数据库中的党支部及编号")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k = actions.add_parser("join", help="把一个党支部（如同名党支部）并入另一个",
+                           description="把一个党支部（如同名党支部）并入另一个：党员按身份证号或姓名+出生日期对应")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("keep", type=_positive, metavar="保留编号", help="保留的党支部编号")
+    k.add_argument("other", type=_positive, metavar="并入编号", help="并入（随后删除）的党支部编号")
+    k.set_defaults(writes=Writes("branches join"))
+
     p = command("check", "检查数据库的完整性和数据版本", cmd_check)
     _branch_arg(p, "党支部名称或编号" + WHOLE_DB_HELP)
     return parser
@@ -236,6 +247,12 @@ def cmd_members(args: argparse.Namespace) -> int:
     from models.cli_stats import run_members
 
     return run_members(args)
+
+
+def cmd_branches(args: argparse.Namespace) -> int:
+    from models.cli_stats import run_branches
+
+    return run_branches(args)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

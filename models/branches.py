@@ -83,3 +83,17 @@ def database_identity(session: Session) -> str:
 
 def branch_exists(session: Session, branch_id: int) -> bool:
     return any(b.id == branch_id for b in list_branches(session))
+
+
+def same_name_branches(session: Session) -> dict[str, list[int]]:
+    """同名党支部: names held by more than one branch record (different uuids), with their numbers."""
+    found: dict[str, list[int]] = {}
+    for b in list_branches(session):
+        found.setdefault(b.name, []).append(b.id)
+    return {name: ids for name, ids in found.items() if len(ids) > 1}
+
+
+def same_name_text(twins: dict[str, list[int]]) -> str:
+    parts = [f"“{name}”（编号 {'、'.join(map(str, ids))}）" for name, ids in twins.items()]
+    return ("注意：数据库中有同名党支部 " + "，".join(parts) + "，可能是同一支部在两台电脑上各建了一次。"
+            "核对无误后可用 branches join 保留编号 并入编号 合并。")

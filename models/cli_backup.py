@@ -93,13 +93,19 @@ def run_restore(args: argparse.Namespace) -> int:
 
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
+    from models.branches import same_name_branches, same_name_text
     from models.merge import merge_backup
 
     db_path, passphrase = _prepare(args)
     db = open_database(db_path)
     try:
         summary = merge_backup(db, Path(args.file), passphrase)
+        with db.reading() as session:
+            twins = same_name_branches(session)
     finally:
         db.close()
-    print(summary.describe())
+    text = summary.describe()
+    print(text)
+    if twins and "同名党支部" not in text:  # merge's own summary may already say so
+        print(same_name_text(twins))
     return 0

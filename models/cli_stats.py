@@ -163,3 +163,28 @@ def run_members(args: argparse.Namespace) -> int:
         db.close()
     print(f"已导入 {count} 名党员。")
     return 0
+
+
+def run_branches(args: argparse.Namespace) -> int:
+    """``branches list`` and ``branches join KEEP OTHER`` (合并同名党支部)."""
+    from models.branch_join import join_branches
+    from models.branches import branch_list_text
+    from models.roster import list_branches
+
+    db = open_from_args(args)
+    try:
+        if args.action == "list":
+            with db.reading() as session:
+                branches = list_branches(session)
+            names = [b.name for b in branches]
+            print(branch_list_text(branches) or "（数据库中还没有党支部）")
+            twins = sorted({n for n in names if names.count(n) > 1})
+            if twins:
+                print(f"同名党支部：{'、'.join(twins)}。核对无误后可用 branches join 保留编号 并入编号 合并。")
+            return 0
+        with db.transaction() as session:
+            summary = join_branches(session, int(args.keep), int(args.other))
+    finally:
+        db.close()
+    print(summary.describe())
+    return 0

@@ -4,6 +4,7 @@ and merged into one database — the way a 党委 collects them (SPEC §1)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,28 @@ from models.merge import merge_backup
 SEEDS = (2, 1, 5)
 
 
+def _retype(path: Path) -> None:
+    """New uuids for every record: the same branch typed in by hand on another PC."""
+    con = sqlite3.connect(path)
+    with con:
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            if any(col[1] == "uuid" for col in con.execute(f"PRAGMA table_info({table})")) and table not in ("tombstone", "audit_entry"):
+                con.execute(f"UPDATE {table} SET uuid = lower(hex(randomblob(16)))")
+    con.close()
+
+
 def branch_backups(folder: Path, seeds: tuple[int, ...] = SEEDS) -> list[Path]:
+    """A backup of a small demo branch per seed; a seed given twice is the same branch typed in
+    again on another PC (same people, other uuids)."""
     backups = []
-    for seed in seeds:
-        db = open_database(folder / f"branch{seed}.sqlite3")
+    for n, seed in enumerate(seeds):
+        path = folder / f"branch{n}-{seed}.sqlite3"
+        db = open_database(path)
         generate_demo(db, years=1, members=10, seed=seed)
         db.close()
-        backups.append(create_backup(folder / f"branch{seed}.sqlite3", folder).path)
+        if seed in seeds[:n]:
+            _retype(path)
+        backups.append(create_backup(path, folder).path)
     return backups
 
 
