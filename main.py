@@ -151,7 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("merge", "合并其他支部的备份", cmd_merge, Writes("merge")),
     ):
         p = command(name, text, handler, writes)
-        p.add_argument("file", type=Path, metavar="备份文件", help="备份文件")
+        if name == "merge":  # a committee merges its branches' backups at once
+            p.add_argument("file", type=Path, nargs="+", metavar="备份文件",
+                           help="备份文件或存放备份（.bbk）的文件夹，可写多个；每个备份单独校验、单独合并")
+        else:
+            p.add_argument("file", type=Path, metavar="备份文件", help="备份文件")
         p.add_argument("--passphrase-file", type=Path, metavar="密码文件", help="存放备份密码的文件")
 
     p = command("members", "党员名册导入/导出（Excel）", cmd_members)

@@ -91,21 +91,60 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def backups_to_merge(items: list[Path]) -> list[Path]:
+    """The backup files named on the command line, a folder standing for the .bbk files in it."""
+    from models.backup_format import EXTENSION
+
+    found: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            inside = sorted(p for p in item.iterdir() if p.suffix.lower() == EXTENSION and p.is_file())
+            if not inside:
+                raise BranchBookError(f"文件夹“{item}”中没有备份文件（{EXTENSION}），请检查路径。")
+            found += inside
+        else:
+            require_file(item, "备份文件", "请检查路径。")
+            found.append(item)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
+    """Merge one or many backups. Each is verified and merged in its own transaction: a damaged
+    backup (or a wrong passphrase) on one USB stick does not throw away the others' work, and
+    merging is idempotent, so the failed ones can simply be merged again once fixed."""
     from models.branches import same_name_branches, same_name_text
     from models.merge import merge_backup
 
     db_path, passphrase = _prepare(args)
+    files = backups_to_merge(list(args.file))
+    failed: list[str] = []
+    texts: list[str] = []
     db = open_database(db_path)
     try:
-        summary = merge_backup(db, Path(args.file), passphrase)
+        for file in files:
+            try:
+                text = merge_backup(db, file, passphrase).describe()
+            except (BranchBookError, OSError, sqlite3.Error) as exc:
+                message = exc.message if isinstance(exc, BranchBookError) else (
+                    explain(exc) or f"读取“{file.name}”时出错，未合并。")
+                failed.append(f"“{file.name}”：{message}")
+                print(f"合并备份“{file.name}”失败：{message}")
+                continue
+            texts.append(text)
+            print(text)
         with db.reading() as session:
             twins = same_name_branches(session)
     finally:
         db.close()
-    text = summary.describe()
-    print(text)
-    if twins and "同名党支部" not in text:  # merge's own summary may already say so
+    joined = "\n".join(texts)
+    if twins and "同名党支部" not in joined:  # merge's own summary may already say so
         print(same_name_text(twins))
+    if len(files) > 1:
+        print(f"共 {len(files)} 个备份：合并成功 {len(files) - len(failed)} 个，失败 {len(failed)} 个。")
+    if failed:
+        raise BranchBookError("以下备份未合并（其余已合并的不受影响）：\n" + "\n".join(failed))
     return 0

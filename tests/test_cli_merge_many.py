@@ -1,0 +1,57 @@
+"""merge A.bbk B.bbk … and a folder of backups: each verified and merged on its own, one summary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import main
+from models.db import open_database
+from models.roster import list_branches
+from tests.committee_support import branch_backups
+
+
+def _names(path: Path) -> list[str]:
+    db = open_database(path)
+    try:
+        with db.reading() as s:
+            return sorted(b.name for b in list_branches(s))
+    finally:
+        db.close()
+
+
+def test_merge_many_files_and_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    backups = branch_backups(tmp_path, (2, 1, 5))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    for b in backups[1:]:
+        shutil.copy(b, usb / b.name)
+    target = tmp_path / "committee.sqlite3"
+    open_database(target).close()
+    assert main.main(["merge", "--db", str(target), str(backups[0]), str(usb), str(backups[0])]) == 0
+    out = capsys.readouterr().out
+    assert "共 3 个备份：合并成功 3 个，失败 0 个" in out
+    assert _names(target) == sorted(["市财政局机关第一党支部", "市教育局机关第二党支部", "城关街道幸福社区党支部"])
+
+
+def test_a_damaged_backup_does_not_undo_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, other = branch_backups(tmp_path, (2, 5))
+    bad = tmp_path / "broken.bbk"
+    bad.write_bytes(other.read_bytes()[: len(other.read_bytes()) // 2])
+    target = tmp_path / "committee.sqlite3"
+    open_database(target).close()
+    assert main.main(["merge", "--db", str(target), str(good), str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert "合并成功 1 个，失败 1 个" in captured.out
+    assert "broken.bbk" in captured.err and "Traceback" not in captured.err
+    assert _names(target) == ["市财政局机关第一党支部"]
+
+
+def test_an_empty_folder_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "committee.sqlite3"
+    open_database(target).close()
+    (tmp_path / "empty").mkdir()
+    assert main.main(["merge", "--db", str(target), str(tmp_path / "empty")]) == 1
+    assert "没有备份文件" in capsys.readouterr().err
