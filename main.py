@@ -148,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         # restore is the cure for a damaged database: no quick check before it
         ("restore", "从备份恢复数据库（保留当前数据库的安全副本）", cmd_restore,
          Writes("restore", creates=True, check=False)),
-        ("merge", "合并其他支部的备份", cmd_merge, Writes("merge")),
+        # a committee may start from nothing: merge makes the database when it is missing
+        ("merge", "合并其他支部的备份", cmd_merge, Writes("merge", creates=True)),
     ):
         p = command(name, text, handler, writes)
         if name == "merge":  # a committee merges its branches' backups at once

@@ -119,10 +119,12 @@ def run_merge(args: argparse.Namespace) -> int:
     from models.branches import same_name_branches, same_name_text
     from models.merge import merge_backup
 
-    db_path, passphrase = _prepare(args)
+    db_path, passphrase = _prepare(args, must_exist=False)
     files = backups_to_merge(list(args.file))
     failed: list[str] = []
     texts: list[str] = []
+    if not db_path.exists():  # a committee's first merge: its database starts empty
+        print(f"新建数据库“{db_path}”。")
     db = open_database(db_path)
     try:
         for file in files:

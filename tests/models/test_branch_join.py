@@ -69,10 +69,9 @@ def test_merge_reports_same_name_branch(tmp_path: Path, capsys: pytest.CaptureFi
 
     first, again = branch_backups(tmp_path, (1, 1))
     target = tmp_path / "committee.sqlite3"
-    assert main.main(["merge", "--db", str(target), str(first)]) == 1  # no such database yet
-    open_database(target).close()
-    assert main.main(["merge", "--db", str(target), str(first)]) == 0
-    assert "同名党支部" not in capsys.readouterr().out
+    assert main.main(["merge", "--db", str(target), str(first)]) == 0  # a new committee database
+    out = capsys.readouterr().out
+    assert "新建数据库" in out and "同名党支部" not in out
     assert main.main(["merge", "--db", str(target), str(again)]) == 0
     out = capsys.readouterr().out
     assert "同名党支部" in out and "市教育局机关第二党支部" in out and out.count("同名党支部") == 1
