@@ -58,6 +58,8 @@ class OverviewModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 6:
                 return b.rate_text()
+            if col == 8:
+                return f"{b.average_hours:.1f}"
             if col == 9:
                 return b.last_meeting.isoformat() if b.last_meeting else "无"
             if col == 10:
