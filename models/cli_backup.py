@@ -100,7 +100,8 @@ def backups_to_merge(items: list[Path]) -> list[Path]:
         if item.is_dir():
             inside = sorted(p for p in item.iterdir() if p.suffix.lower() == EXTENSION and p.is_file())
             if not inside:
-                raise BranchBookError(f"文件夹“{item}”中没有备份文件（{EXTENSION}），请检查路径。")
+                raise BranchBookError(f"“{item}”是一个文件夹，其中没有备份文件（{EXTENSION}）。"
+                                      "请指定备份文件，或放有备份的文件夹。")
             found += inside
         else:
             require_file(item, "备份文件", "请检查路径。")

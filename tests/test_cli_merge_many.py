@@ -54,4 +54,4 @@ def test_an_empty_folder_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureF
     open_database(target).close()
     (tmp_path / "empty").mkdir()
     assert main.main(["merge", "--db", str(target), str(tmp_path / "empty")]) == 1
-    assert "没有备份文件" in capsys.readouterr().err
+    assert "是一个文件夹，其中没有备份文件" in capsys.readouterr().err
