@@ -5,8 +5,8 @@ The ``other`` branch's records move to ``keep``. Its members are matched to ``ke
 number, then by name + birth date; a matched member's attendance and study notes go to the
 kept member and the duplicate (with its own copy of the status history) is removed. Party
 groups of the same name become one; settings ``keep`` already has stay as they are. Removed
-records get tombstones (a later merge of an old backup does not bring them back), and the
-join is one entry of the audit log. Portable SQLAlchemy: one transaction, the caller's.
+records leave tombstones (models.tombstones: a later merge of an old backup does not bring
+them back), and the join is one entry of the audit log. Portable SQLAlchemy: one transaction, the caller's.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from models.entities import (
     Member,
     PartyGroup,
     StudyNote,
-    Tombstone,
 )
 from models.enums import AuditAction
 from models.errors import BranchBookError
@@ -107,10 +106,7 @@ def join_branches(session: Session, keep_id: int, other_id: int) -> JoinSummary:
     session.execute(delete(BranchSetting).where(BranchSetting.branch_id == other_id,
                                                 BranchSetting.key.in_(kept_keys)))
     session.execute(update(BranchSetting).where(BranchSetting.branch_id == other_id).values(branch_id=keep_id))
-    for uuid, entity in tombs:
-        if session.get(Tombstone, uuid) is None:
-            session.add(Tombstone(uuid=uuid, entity=entity, branch_uuid=keep.uuid))
-    session.delete(other)
+    session.delete(other)  # every ORM deletion leaves its tombstone (models.tombstones)
     session.flush()
     session.expire_all()
     audit.record(session, AuditAction.MERGE, "branch", entity_uuid=keep.uuid, branch_id=keep_id,
