@@ -104,7 +104,11 @@ def test_committee_page_ranks_branches_exports_and_opens_a_branch(
         win = _window(qtbot, db)
         item = win.nav.item(win.nav.count() - 1)
         assert item.text() == "党委工作台" and not item.isHidden()
-        win.show_view("committee")
+        assert win.view_actions[-1].isVisible()
+        with qtbot.waitActive(win):
+            win.activateWindow()
+        qtbot.keyClick(win, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)  # 视图 menu
+        assert win.current_view() == "committee"
         page = win.stack.currentWidget()
         assert isinstance(page, CommitteePage)
         assert page.proxy.rowCount() == 3

@@ -47,5 +47,8 @@ def test_ctrl_number_reaches_each_page(qtbot: QtBot, db: Database, branch: Small
         window.show()
         window.activateWindow()
     for number, (key, _label, _icon) in reversed(list(enumerate(VIEWS, start=1))):
+        if key == "committee":  # 党委工作台: only when the database holds several branches
+            assert not window.view_actions[number - 1].isVisible()
+            continue
         qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
         assert window.current_view() == key
