@@ -42,7 +42,8 @@ LABELS = {
     "branch": "党支部", "party_group": "党小组", "member": "党员", "member_status": "党籍状态记录",
     "member_exemption": "免于参加组织生活记录", "meeting": "会议", "agenda_item": "议题",
     "attendance": "出席记录", "guest": "列席人员", "study_note": "学习笔记", "attachment": "附件",
-    "action_item": "落实事项", "branch_setting": "支部设置",
+    "action_item": "落实事项", "branch_setting": "支部设置", "office_term": "任职记录",
+    "group_membership": "党小组成员记录",
 }
 NATURAL_KEYS = {"attendance": ("meeting_id", "member_id"), "branch_setting": ("branch_id", "key")}
 #: the parts of a meeting that its 定稿 covers (rows with ``meeting_id``)

@@ -55,3 +55,14 @@ def test_an_empty_folder_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureF
     (tmp_path / "empty").mkdir()
     assert main.main(["merge", "--db", str(target), str(tmp_path / "empty")]) == 1
     assert "是一个文件夹，其中没有备份文件" in capsys.readouterr().err
+
+
+def test_the_summary_names_every_table_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from models.entities import Base
+    from models.merge import LABELS, SKIPPED
+
+    assert {t.name for t in Base.metadata.sorted_tables} - SKIPPED <= set(LABELS)
+    (backup,) = branch_backups(tmp_path, (2,))
+    assert main.main(["merge", "--db", str(tmp_path / "c.sqlite3"), str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert "任职记录" in out and "office_term" not in out and "group_membership" not in out
