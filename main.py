@@ -309,6 +309,9 @@ def _run_reporting(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` or a closed pager: the reader stopped, not us
+        _silence_stdout()
+        return 0
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
         from models.errors import explain
 
@@ -345,6 +348,16 @@ def _clean_leftovers(args: argparse.Namespace) -> None:
 
     db = args.db if args.db and "://" not in str(args.db) else paths.default_db_path()
     clean_leftovers([Path(db).parent, paths.backups_dir(), getattr(args, "to", None)])
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that Python's flush at exit does not raise again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _write_crash_log(exc: BaseException) -> Path:

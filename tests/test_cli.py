@@ -112,3 +112,24 @@ def test_damaged_database_is_explained_in_chinese(tmp_path: Path, capsys: pytest
     assert code == 1
     text = captured.err + captured.out
     assert "损坏" in text and "malformed" not in text
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`stats … | head -1`: the reader went away; no 发生意外错误, no crash log."""
+    import os
+
+    db = tmp_path / "d.sqlite3"
+    assert main.main(["demo", "--db", str(db), "--years", "1", "--members", "10"]) == 0
+    data = tmp_path / "userdata-pipe"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # whatever the command prints now meets a closed pipe
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "stats", "--year", "2026", "--db", str(db)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120,
+            env={**os.environ, "BRANCHBOOK_DATA_DIR": str(data)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert "意外错误" not in result.stderr and "Traceback" not in result.stderr
+    assert not (data / "logs").exists() or not any((data / "logs").iterdir())
