@@ -70,10 +70,10 @@ def test_old_schema_is_upgraded_after_a_copy(db_path: Path) -> None:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
         assert conn.exec_driver_sql("SELECT name FROM branch").scalar() == "老支部"
         conn.exec_driver_sql("SELECT count(*) FROM branch_setting").scalar()
-        # 0003: today's offices and groups become open terms since before the records
+        # 0003: today's offices and groups become open terms from the member's join date
         terms = conn.exec_driver_sql(
             "SELECT member_id, office, start_on, end_on FROM office_term ORDER BY member_id").all()
-        assert terms == [(1, "secretary", None, None), (2, "other_committee", None, None)]
+        assert terms == [(1, "secretary", "2000-01-01", None), (2, "other_committee", "2000-01-01", None)]
         groups = conn.exec_driver_sql("SELECT member_id, group_id FROM group_membership "
                                       "ORDER BY member_id").all()
         assert groups == [(1, 1), (3, 1)]

@@ -94,26 +94,28 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    """Today's offices, committee seats and groups become open terms "since before the records";
-    the database gets its identity."""
+    """Today's offices, committee seats and groups become open terms starting at the member's
+    join date (nobody holds an office or a group seat before joining; the release before 0003
+    kept no dates); the database gets its identity."""
     conn = op.get_bind()
     now = datetime.now(UTC).replace(tzinfo=None)
-    members = conn.execute(sa.text("SELECT id, branch_role, is_committee, group_id FROM member")).all()
+    members = conn.execute(sa.text("SELECT id, branch_role, is_committee, group_id, joined_on FROM member")).all()
     terms, groups = [], []
-    for member_id, role, is_committee, group_id in members:
+    for member_id, role, is_committee, group_id, joined_on in members:
         office = role if role and role != "none" else ("other_committee" if is_committee else None)
         if office:
-            terms.append({"m": member_id, "o": office, "u": str(uuid.uuid4()), "t": now})
+            terms.append({"m": member_id, "o": office, "s": joined_on, "u": str(uuid.uuid4()), "t": now})
         if group_id is not None:
-            groups.append({"m": member_id, "g": group_id, "u": str(uuid.uuid4()), "t": now})
+            groups.append({"m": member_id, "g": group_id, "s": joined_on, "u": str(uuid.uuid4()),
+                           "t": now})
     if terms:
         conn.execute(sa.text(
             "INSERT INTO office_term (member_id, office, start_on, end_on, note, uuid, created_at, "
-            "updated_at) VALUES (:m, :o, NULL, NULL, '', :u, :t, :t)"), terms)
+            "updated_at) VALUES (:m, :o, :s, NULL, '', :u, :t, :t)"), terms)
     if groups:
         conn.execute(sa.text(
             "INSERT INTO group_membership (member_id, group_id, start_on, end_on, uuid, created_at, "
-            "updated_at) VALUES (:m, :g, NULL, NULL, :u, :t, :t)"), groups)
+            "updated_at) VALUES (:m, :g, :s, NULL, :u, :t, :t)"), groups)
     conn.execute(sa.text("INSERT INTO store_info (key, value) VALUES ('database_uuid', :u)"),
                  {"u": str(uuid.uuid4())})
 
