@@ -79,4 +79,8 @@ def resource(*parts: str) -> Path:
 
 
 def migrations_dir() -> Path:
+    """Alembic's scripts, read as files (installer/branchbook.spec bundles them as data)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "models" / "migrations"
     return Path(__file__).resolve().parent / "migrations"
