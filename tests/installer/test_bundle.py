@@ -16,7 +16,7 @@ from tests.installer.support import ROOT, fresh_account
 
 def run(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                          timeout=300, check=False)
+                          timeout=120, check=False)
 
 
 @pytest.mark.slow
