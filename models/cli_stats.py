@@ -8,7 +8,7 @@ import argparse
 import json
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import paths
 from models.branches import resolve_branch
@@ -24,12 +24,30 @@ from models.records_start import since_text, unrecorded_months
 from models.rules import Period
 from models.validation import format_date
 
+if TYPE_CHECKING:
+    from models.overview import CommitteeOverview
+
 
 def open_from_args(args: argparse.Namespace) -> Database:
     """The database a subcommand works on (--db, else the default one); it must exist."""
     path = Path(args.db) if args.db else paths.default_db_path()
     require_file(path, "数据库文件", "请用 --db 指定正确的路径。")
     return open_database(path)
+
+
+def load_overview(args: argparse.Namespace) -> CommitteeOverview:
+    """Every branch of ``--db`` side by side for ``--year`` (党委工作台); refuses an empty database."""
+    from models.overview import committee_overview
+
+    db = open_from_args(args)
+    try:
+        with db.reading() as session:
+            data = committee_overview(session, int(args.year))
+    finally:
+        db.close()
+    if not data.branches:
+        raise BranchBookError("数据库中还没有党支部，请先在程序中建立党支部或合并各支部的备份。")
+    return data
 
 
 def default_branch_id(db: Database, choice: str | None = None) -> int:
@@ -111,16 +129,9 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def _run_overview(args: argparse.Namespace) -> int:
-    from models.overview import committee_overview, describe_overview, overview_json
+    from models.overview import describe_overview, overview_json
 
-    db = open_from_args(args)
-    try:
-        with db.reading() as session:
-            data = committee_overview(session, int(args.year))
-    finally:
-        db.close()
-    if not data.branches:
-        raise BranchBookError("数据库中还没有党支部，请先在程序中建立党支部或合并各支部的备份。")
+    data = load_overview(args)
     if args.json:
         print(json.dumps(overview_json(data), ensure_ascii=False, indent=2))
     else:

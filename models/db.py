@@ -121,6 +121,15 @@ def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -
     return engine
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether ``path`` starts with SQLite's header (False when it cannot be read)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def inspect_file(path: Path) -> FileInfo:
     """Look at a file without changing it (read-only, immutable URI)."""
     if not path.exists():

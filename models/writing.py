@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from models.db import SQLITE_HEADER, readonly_uri
+from models.db import is_sqlite_file, readonly_uri
 from models.errors import (
     BranchBookError,
     DatabaseFileError,
@@ -24,14 +24,6 @@ from models.errors import (
 from models.lock import InstanceLock
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
-
 def damaged_message(path: Path, reason: str) -> str:
     return (f"数据库“{path.name}”已损坏（{reason}），为免损坏扩大，本次没有写入任何内容。"
             "请先运行 check 命令查看详情，再用 restore 命令从最近的完好备份恢复。")
@@ -39,7 +31,7 @@ def damaged_message(path: Path, reason: str) -> str:
 
 def refuse_if_damaged(path: Path) -> None:
     """Raise DatabaseFileError unless ``path`` (if it is an SQLite file) passes quick_check."""
-    if not _is_sqlite_file(path):
+    if not is_sqlite_file(path):
         return  # missing, empty or foreign: opening the database explains it
     try:
         con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)

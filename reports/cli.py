@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from models.branches import branch_for_meeting
-from models.cli_stats import branch_id_from_args, open_from_args
+from models.cli_stats import branch_id_from_args, load_overview, open_from_args
 from models.errors import BranchBookError
 from reports.documents import write_document
 
@@ -41,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _committee(args: argparse.Namespace) -> int:
     """党委汇总: every branch side by side, as a PDF or (.xlsx) a workbook."""
-    from models.overview import committee_overview
     from reports.committee import export_overview, write_committee_pdf
     from reports.layout import make_styles
 
@@ -49,14 +48,7 @@ def _committee(args: argparse.Namespace) -> int:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BranchBookError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置。", field="out")
-    db = open_from_args(args)
-    try:
-        with db.reading() as session:
-            data = committee_overview(session, int(args.year))
-    finally:
-        db.close()
-    if not data.branches:
-        raise BranchBookError("数据库中还没有党支部，请先合并各支部的备份。")
+    data = load_overview(args)
     if out.suffix.lower() == ".xlsx":
         export_overview(data, out)
     else:

@@ -126,7 +126,7 @@ def test_output_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     try:
         result = subprocess.run(
             [sys.executable, str(ROOT / "main.py"), "stats", "--year", "2026", "--db", str(db)],
-            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120,
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
             env={**os.environ, "BRANCHBOOK_DATA_DIR": str(data)})
     finally:
         os.close(write_end)

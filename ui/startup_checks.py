@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from models import paths
 from models.autobackup import auto_backup, backup_due, backups_of
 from models.backup import format_when
-from models.db import SQLITE_HEADER, Database, copy_database, open_database
+from models.db import Database, copy_database, is_sqlite_file, open_database
 from models.errors import BranchBookError, os_error_text, sqlite_error_text
 from models.integrity import (
     IntegrityReport,
@@ -153,13 +153,6 @@ def _recover(parent: QWidget | None, path: Path, report: IntegrityReport) -> boo
     return True
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
 
 def open_for_gui(parent: QWidget | None, path: Path) -> Database | None:
     """Open ``path`` for the window, or explain why not (returns None after telling the user)."""
@@ -185,7 +178,7 @@ def open_for_gui(parent: QWidget | None, path: Path) -> Database | None:
             db = open_database(local)
         except BranchBookError:
             # The routine check has not run yet: if the file is damaged, say so and offer a backup.
-            if not _is_sqlite_file(local):
+            if not is_sqlite_file(local):
                 raise
             report = _with_progress(parent, "正在检查数据库，请稍候…", lambda: check_on_open(local, full=False))
             if report.ok:
