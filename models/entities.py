@@ -366,6 +366,20 @@ class Tombstone(Base):
     deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RecycledItem(Record):
+    """回收站 (0004r): a deleted meeting, study note or member kept for 30 days with its child
+    rows as JSON, so that it can be put back (:mod:`models.recycle`)."""
+
+    __tablename__ = "recycled_item"
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(30))  # meeting | study_note | member
+    entity_uuid: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(Text)  # shown in the list
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)  # JSON of the row and its child rows
+
+
 class MergeConflict(Record):
     """Another PC's version of a meeting that is 定稿 here (0003): kept beside it, never over it,
     until the secretary resolves it."""

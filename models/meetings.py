@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, quorum, roster
+from models import audit, quorum, recycle, roster
 from models.entities import (
     ActionItem,
     AgendaItem,
@@ -233,8 +233,9 @@ def delete_meeting(session: Session, meeting_id: int) -> None:
     meeting = _load(session, meeting_id)
     _refuse_if_final(meeting, "删除")
     audit.record(session, AuditAction.DELETE, "meeting", entity_uuid=meeting.uuid,
-                 summary=f"删除会议“{meeting.title}”（{format_date(meeting.held_on)}）",
+                 summary=f"删除会议“{meeting.title}”（{format_date(meeting.held_on)}，移入回收站）",
                  detail=_canonical(meeting), branch_id=meeting.branch_id)
+    recycle.to_bin(session, "meeting", meeting.id, f"{meeting.title}（{format_date(meeting.held_on)}）")
     session.delete(meeting)
     session.flush()
 

@@ -50,7 +50,7 @@ NATURAL_KEYS = {"attendance": ("meeting_id", "member_id"), "branch_setting": ("b
 MEETING_PARTS = ("attendance", "agenda_item", "guest", "action_item", "attachment")
 FINAL = "final"
 _NOT_CONTENT = {"id", "created_at", "updated_at", "finalized_at", "meeting_id"}
-SKIPPED = {"audit_entry", "store_info", "tombstone", "merge_conflict"}  # not records: see 0003
+SKIPPED = {"audit_entry", "store_info", "tombstone", "merge_conflict", "recycled_item"}  # not records: see 0003, 0004r
 
 Row = dict[str, Any]
 

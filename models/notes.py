@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import audit
+from models import audit, recycle
 from models.entities import Meeting, Member, StudyNote
 from models.enums import AuditAction
 from models.errors import ValidationError
@@ -96,7 +96,8 @@ def update_note(session: Session, note_id: int, data: NoteInput) -> None:
 def delete_note(session: Session, note_id: int) -> None:
     note = session.get_one(StudyNote, note_id)
     audit.record(session, AuditAction.DELETE, "study_note", entity_uuid=note.uuid,
-                 summary=f"删除学习笔记“{note.title}”", branch_id=note.branch_id)
+                 summary=f"删除学习笔记“{note.title}”（移入回收站）", branch_id=note.branch_id)
+    recycle.to_bin(session, "study_note", note.id, note.title)
     session.delete(note)
     session.flush()
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, offices
+from models import audit, offices, recycle
 from models.entities import (
     Attendance,
     Branch,
@@ -335,7 +335,8 @@ def delete_member(session: Session, member_id: int) -> None:
             f"党员“{member.name}”已有 {used} 条出席记录，不能删除。如已转出或去世，请登记党籍状态。"
         )
     audit.record(session, AuditAction.DELETE, "member", entity_uuid=member.uuid,
-                 summary=f"删除党员“{member.name}”", branch_id=member.branch_id)
+                 summary=f"删除党员“{member.name}”（移入回收站）", branch_id=member.branch_id)
+    recycle.to_bin(session, "member", member.id, member.name)
     session.delete(member)
     session.flush()
 

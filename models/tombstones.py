@@ -21,11 +21,12 @@ from models.entities import (
     Member,
     MergeConflict,
     Record,
+    RecycledItem,
     Tombstone,
     utcnow,
 )
 
-UNTRACKED = {MergeConflict.__tablename__}
+UNTRACKED = {MergeConflict.__tablename__, RecycledItem.__tablename__}
 
 
 def _branch_uuid(connection: Connection, target: Any) -> str:

@@ -41,6 +41,7 @@ from ui.help import ManualDialog, show_about, show_shortcuts
 from ui.look import NAV_STYLE, icon
 from ui.meetings_page import MeetingsPage
 from ui.period_dialog import PeriodDialog
+from ui.recycle_dialog import RecycleDialog
 from ui.screen_fit import keep_within_screen, open_fitted, scrolling
 from ui.settings import (
     LAST_VIEW,
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """视图 (the pages, Ctrl+1…5) and 帮助 (使用手册 F1, 键盘快捷键, 关于)."""
         bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.recycle_action = file_menu.addAction("回收站…")
+        self.recycle_action.triggered.connect(lambda: self.open_recycle_bin())
         views = bar.addMenu("视图(&V)")
         self.view_actions: list[QAction] = []
         for number, (key, label, icon_name) in enumerate(VIEWS, start=1):
@@ -580,6 +584,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
         self.backup_label.setText(self.backup_page.last_backup_text())
         self.show_startup_notices()
+
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted meetings, notes and members; a restore reloads every page."""
+        dialog = RecycleDialog(self.db, self.branch_id, self)
+        dialog.restored.connect(self.reload_all)
+        dialog.open()
+        return dialog
 
     def reload_all(self) -> None:
         """After a restore or merge: every page reads the records again."""

@@ -422,7 +422,7 @@ class MeetingEditor(QDialog):
         if self.meeting_id is None or self.read_only:
             return
         title = self.form.title_edit.text()
-        answer = msgbox.ask(self, "删除会议记录", f"确定删除会议记录“{title}”吗？\n删除后无法恢复（操作日志会保留记录）。")
+        answer = msgbox.ask(self, "删除会议记录", f"确定删除会议记录“{title}”吗？\n删除后移入回收站，30 天内可在“文件 → 回收站”中恢复。")
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

@@ -296,7 +296,7 @@ class NotesPage(QWidget):
     def delete(self) -> None:
         if self.note_id is None:
             return
-        if msgbox.ask(self, "删除学习笔记", f"确定删除学习笔记“{self.title_edit.text()}”吗？") \
+        if msgbox.ask(self, "删除学习笔记", f"确定删除学习笔记“{self.title_edit.text()}”吗？\n删除后移入回收站，30 天内可恢复。") \
                 != QMessageBox.StandardButton.Yes:
             return
         with self.db.transaction() as s:

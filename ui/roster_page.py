@@ -150,7 +150,7 @@ class RosterPage(QWidget):
         if member_id is None:
             return False
         name = self.proxy.row_at(self.table.selectionModel().selectedRows()[0].row()).name
-        if msgbox.ask(self, "删除党员", f"确定删除党员“{name}”吗？\n只适用于误录入的记录。") != QMessageBox.StandardButton.Yes:
+        if msgbox.ask(self, "删除党员", f"确定删除党员“{name}”吗？\n只适用于误录入的记录；删除后移入回收站，30 天内可恢复。") != QMessageBox.StandardButton.Yes:
             return False
         try:
             with self.db.transaction() as s:
