@@ -266,7 +266,8 @@ def test_qt_file_and_print_dialogs_speak_chinese(qapp: QApplication) -> None:
             labels = [w.text() for w in dialog.findChildren(QLabel) if w.isVisible() and w.text()]
             buttons = [w.text() for w in dialog.findChildren(QAbstractButton) if w.isVisible() and w.text()]
             tips = [w.toolTip() for w in dialog.findChildren(QAbstractButton) if w.isVisible() and w.toolTip()]
-            assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels, labels
+            plain = [re.sub(r"\(&\w\)", "", t) for t in labels]  # Qt 6.9's source has no mnemonic here
+            assert "查找范围：" in plain and "文件类型：" in plain, labels
             assert len(tips) >= 5 and not _english_words(labels + buttons + tips), labels + buttons + tips
             dialog.close()
         printer = QPrinter()  # kept alive: the dialog only points at it
