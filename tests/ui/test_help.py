@@ -29,7 +29,7 @@ def test_help_menu_opens_the_manual_offline_and_about_names_the_database(
     browser = dialogs[0].browser
     assert browser.source().isLocalFile()
     text = browser.toPlainText()
-    for topic in ("支部党员大会", "签到表", "本月汇编", "年度台账", "备份到U盘", "从备份恢复", "合并", "Ctrl+1"):
+    for topic in ("支部党员大会", "签到表", "本月汇编", "年度台账", "备份到U盘", "从备份恢复", "回收站", "合并", "Ctrl+1"):
         assert topic in text, topic
     dialogs[0].close()
 
