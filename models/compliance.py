@@ -158,9 +158,11 @@ class _Expected:
 
 
 def _by_secretary(meeting: MeetingFacts, members: list[Member]) -> bool:
-    """书记讲党课: the 授课人 was the branch's 书记 on the lecture date, by the exact name of the
-    then-secretary (never by substring: 王强 is not 王强华)."""
-    return offices.lecturer_is(meeting.lecturer, offices.secretaries_on(members, meeting.held_on))
+    """书记讲党课: the 授课人 is the member who held the office of 书记 on the lecture date — by
+    identity, never by name (an outside lecturer, even a namesake, never counts)."""
+    if meeting.lecturer_member_id is None:
+        return False
+    return any(m.id == meeting.lecturer_member_id for m in offices.secretaries_on(members, meeting.held_on))
 
 
 def _outcomes(

@@ -30,6 +30,7 @@ class MeetingFacts:
     lecturer: str
     is_election: bool
     recorded: int = 0  # attendance rows
+    lecturer_member_id: int | None = None  # the 授课人 as a member (None: outside lecturer)
 
 
 
@@ -38,7 +39,7 @@ class MeetingFacts:
 _HELD = "m.branch_id = ? AND m.held_on >= ? AND m.held_on <= ? AND m.status != 'planned'"
 # The attendance rows of each meeting are counted from the (meeting, member) index alone.
 _MEETINGS_SQL = ("SELECT m.id, m.meeting_type, m.held_on, m.group_id, m.lecturer, m.is_election, "
-                 "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id) "
+                 "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), m.lecturer_member_id "
                  f"FROM meeting m WHERE {_HELD} ORDER BY m.held_on, m.id")
 # Grouping on one integer (member id × 100 + month) is measurably cheaper than on two columns.
 _MONTHS_SQL = (
@@ -59,8 +60,8 @@ def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
     rows = _raw(session, _MEETINGS_SQL, (branch_id, f"{year:04d}-01-01", f"{year:04d}-12-31"))
-    return [MeetingFacts(i, types[t], date.fromisoformat(d), g, lec or "", bool(e), n)
-            for i, t, d, g, lec, e, n in rows]
+    return [MeetingFacts(i, types[t], date.fromisoformat(d), g, lec or "", bool(e), n, who)
+            for i, t, d, g, lec, e, n, who in rows]
 
 
 def load_month_attendance(

@@ -340,8 +340,12 @@ def _meeting(b: _Builder, branch_id: int, people: list[_Person], kind: MeetingTy
         leader = min((p for p in people if p.group_id == gid and not p.committee), key=lambda p: p.joined_on)
         host = leader.name
     lecturer = lecture_topic = ""
+    lecturer_id: int | None = None
     if kind == MeetingType.PARTY_LECTURE:
         lecturer = secretary.name if held.month == 6 else rng.choice([p.name for p in people[1:5]] + ["上级党委宣讲员"])
+        # the 授课人 is linked to the member when on the roll that day (the 宣讲员 comes from outside)
+        lecturer_id = next((p.id for p in [secretary, *people] if p.name == lecturer and held >= p.joined_on
+                            and not (p.on_roll_until and held >= p.on_roll_until)), None)
         lecture_topic = rng.choice(words.LECTURE_TOPICS)
         topic = f"党课：{lecture_topic}"
     title = f"{group_name}{topic}" if kind == MeetingType.GROUP else topic
@@ -358,7 +362,8 @@ def _meeting(b: _Builder, branch_id: int, people: list[_Person], kind: MeetingTy
     }
     stamp = datetime.combine(held, end)
     mid = b.add("meeting", branch_id=branch_id, meeting_type=str(kind), status=str(status),
-                group_id=gid, is_election=False, finalized_at=None, content_hash="", _at=stamp, **fields)
+                group_id=gid, is_election=False, finalized_at=None, content_hash="", _at=stamp,
+                lecturer_member_id=lecturer_id, **fields)
     meeting_row = b.rows["meeting"][-1]
     if planned:
         return 0

@@ -165,7 +165,9 @@ class Meeting(Record):
     recorder: Mapped[str] = mapped_column(String(50), default="")  # 记录人
     theme: Mapped[str] = mapped_column(String(200), default="")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("party_group.id", ondelete="SET NULL"))
-    lecturer: Mapped[str] = mapped_column(String(50), default="")  # 授课人
+    lecturer: Mapped[str] = mapped_column(String(50), default="")  # 授课人 (the member's name when linked)
+    #: the 授课人 as a member of the roll; NULL: an outside lecturer (only the text names them)
+    lecturer_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     lecture_topic: Mapped[str] = mapped_column(String(200), default="")  # 党课题目
     is_election: Mapped[bool] = mapped_column(Boolean, default=False)
     minutes: Mapped[str] = mapped_column(Text, default="")  # 会议内容

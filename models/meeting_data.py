@@ -80,6 +80,8 @@ class MeetingInput:
     theme: str = ""
     group_id: int | None = None
     lecturer: str = ""
+    #: the 授课人 as a member of the roll on ``held_on`` (None: an outside lecturer named by ``lecturer``)
+    lecturer_member_id: int | None = None
     lecture_topic: str = ""
     is_election: bool = False
     minutes: str = ""
@@ -182,6 +184,8 @@ class MeetingDetail:
     outcome: MeetingOutcome | None = None
     #: names of the members 应到 who have no attendance row (the list is incomplete)
     missing_names: tuple[str, ...] = ()
+    #: the 授课人 as a member (None: an outside lecturer, or no lecturer)
+    lecturer_member_id: int | None = None
 
     @property
     def expected_count(self) -> int:
@@ -221,7 +225,8 @@ class MeetingDetail:
             status=MeetingStatus.DRAFT if self.status == MeetingStatus.FINAL else self.status,
             start_time=self.start_time, end_time=self.end_time, location=self.location,
             host=self.host, recorder=self.recorder, theme=self.theme, group_id=self.group_id,
-            lecturer=self.lecturer, lecture_topic=self.lecture_topic, is_election=self.is_election,
+            lecturer=self.lecturer, lecturer_member_id=self.lecturer_member_id,
+            lecture_topic=self.lecture_topic, is_election=self.is_election,
             minutes=self.minutes, study_material=self.study_material,
             attendance=[AttendanceInput(a.member_id, a.status, a.leave_reason, a.reason_note, a.late_note)
                         for a in self.attendance],

@@ -111,6 +111,17 @@ def _validate(session: Session, branch_id: int, data: MeetingInput) -> None:
                 f"（{voting_present}），请核对票数或出席情况（预备党员和受留党察看处分的党员没有表决权）。",
                 field="agenda",
             )
+    if data.meeting_type == MeetingType.PARTY_LECTURE and data.lecturer_member_id is not None:
+        lecturer = session.get(Member, data.lecturer_member_id)
+        if lecturer is None or lecturer.branch_id != branch_id:
+            raise ValidationError("授课人不是本支部的党员，请重新选择；支部以外的授课人请直接填写姓名。",
+                                  field="lecturer")
+        if not roster.on_roll(lecturer, data.held_on):
+            raise ValidationError(
+                f"授课人“{lecturer.name}”在{format_date(data.held_on)}不在本支部党员名册中，"
+                "请核对会议日期或重新选择授课人；支部以外的授课人请直接填写姓名。",
+                field="lecturer",
+            )
     for guest in data.guests:
         if not guest.name.strip():
             raise ValidationError("列席人员姓名不能为空，请填写或删除该行。", field="guests")
@@ -122,7 +133,7 @@ def _validate(session: Session, branch_id: int, data: MeetingInput) -> None:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _apply_scalars(meeting: Meeting, data: MeetingInput) -> None:
+def _apply_scalars(session: Session, meeting: Meeting, data: MeetingInput) -> None:
     meeting.meeting_type = str(data.meeting_type)
     meeting.status = str(data.status)
     meeting.title = data.title.strip()
@@ -135,7 +146,12 @@ def _apply_scalars(meeting: Meeting, data: MeetingInput) -> None:
     meeting.theme = data.theme.strip()
     meeting.group_id = data.group_id if data.meeting_type == MeetingType.GROUP else None
     is_lecture = data.meeting_type == MeetingType.PARTY_LECTURE
+    meeting.lecturer_member_id = data.lecturer_member_id if is_lecture else None
     meeting.lecturer = data.lecturer.strip() if is_lecture else ""
+    if meeting.lecturer_member_id is not None:
+        linked = session.get(Member, meeting.lecturer_member_id)
+        if linked is not None:
+            meeting.lecturer = linked.name  # the text follows the person
     meeting.lecture_topic = data.lecture_topic.strip() if is_lecture else ""
     meeting.is_election = data.is_election
     meeting.minutes = data.minutes
@@ -191,7 +207,7 @@ def create_meeting(session: Session, branch_id: int, data: MeetingInput) -> int:
     """Create a meeting with all its parts; returns its id."""
     _validate(session, branch_id, data)
     meeting = Meeting(branch_id=branch_id)
-    _apply_scalars(meeting, data)
+    _apply_scalars(session, meeting, data)
     session.add(meeting)
     _sync_children(meeting, data)
     session.flush()
@@ -222,7 +238,7 @@ def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> Non
     meeting = _load(session, meeting_id)
     _refuse_if_final(meeting, "修改")
     _validate(session, meeting.branch_id, data)
-    _apply_scalars(meeting, data)
+    _apply_scalars(session, meeting, data)
     _sync_children(meeting, data)
     session.flush()
     audit.record(session, AuditAction.UPDATE, "meeting", entity_uuid=meeting.uuid,
@@ -416,6 +432,7 @@ def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: li
         lecture_topic=meeting.lecture_topic, is_election=meeting.is_election, minutes=meeting.minutes,
         study_material=meeting.study_material, finalized_at=meeting.finalized_at,
         content_hash=meeting.content_hash, sequence_no=sequence_no,
+        lecturer_member_id=meeting.lecturer_member_id,
         attendance=[
             AttendanceRow(a.member_id, a.member.name, AttendanceStatus(a.status),
                           LeaveReason(a.leave_reason) if a.leave_reason else None,

@@ -233,6 +233,7 @@ class MeetingEditor(QDialog):
         self.attendance.set_show_quorum(kind in (MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE),
                                         committee=kind == MeetingType.COMMITTEE)
         self.attendance.set_roll([(m.id, m.name, m.can_vote) for m in expected])
+        self.form.set_lecturers([(m.id, m.name) for m in self.roster_snapshot.members_on_roll(on)])
         self._update_rules_note()
 
     def rules_warnings(self) -> list[str]:

@@ -65,7 +65,7 @@ class MeetingForm(QWidget):
         self.title_edit.setPlaceholderText("如：2026年3月支部委员会")
         self.theme_edit = QLineEdit()
         self.group_combo = QComboBox()
-        self.lecturer_combo = _people_combo()
+        self.lecturer_combo = _people_combo()  # the members on the roll that day; any other name: from outside
         self.topic_edit = QLineEdit()
         self.election_check = QCheckBox("本次会议进行选举（须超过应到会有选举权党员的五分之四出席）")
         self.errors = {name: error_label() for name in ("title", "held_on", "end_time", "group_id")}
@@ -105,6 +105,7 @@ class MeetingForm(QWidget):
                     self.recorder_combo.currentTextChanged, self.lecturer_combo.currentTextChanged,
                     self.start_edit.timeChanged, self.end_edit.timeChanged, self.election_check.toggled):
             sig.connect(lambda *_a: self.changed.emit())
+        self.lecturer_combo.currentTextChanged.connect(lambda _t: self._show_lecturer())
         self._adapt()
 
     # --- values -------------------------------------------------------------------------------
@@ -119,8 +120,38 @@ class MeetingForm(QWidget):
         value = self.group_combo.currentData()
         return int(value) if value is not None else None
 
+    def set_lecturers(self, people: list[tuple[int, str]]) -> None:
+        """The members on the roll on the meeting date, offered as 授课人 (id, name)."""
+        if [(self.lecturer_combo.itemData(i), self.lecturer_combo.itemText(i))
+                for i in range(self.lecturer_combo.count())] == people:
+            return
+        text = self.lecturer_combo.currentText()
+        self.lecturer_combo.blockSignals(True)
+        self.lecturer_combo.clear()
+        for member_id, name in people:
+            self.lecturer_combo.addItem(name, member_id)
+        self.lecturer_combo.setEditText(text)
+        self.lecturer_combo.blockSignals(False)
+        self._show_lecturer()
+
+    def lecturer_member_id(self) -> int | None:
+        """The 授课人 as a member when the name is one on the roll that day; None: an outside lecturer."""
+        index = self.lecturer_combo.findText(self.lecturer_combo.currentText().strip())
+        return int(self.lecturer_combo.itemData(index)) if index >= 0 else None
+
+    def lecturer_label(self) -> str:
+        """授课人, marked 支部以外 when the name is not one of the members on the roll that day."""
+        outside = bool(self.lecturer_combo.currentText().strip()) and self.lecturer_member_id() is None
+        return "授课人（支部以外）" if outside else "授课人"
+
+    def _show_lecturer(self) -> None:
+        label = self.form.labelForField(self.lecturer_combo)
+        if isinstance(label, QLabel):
+            label.setText(self.lecturer_label())
+        self.lecturer_combo.setToolTip("从名单中选择本支部党员；填写名单以外的姓名即为支部以外的授课人。")
+
     def set_people(self, names: list[str], groups: list[tuple[int, str]]) -> None:
-        for combo in (self.host_combo, self.recorder_combo, self.lecturer_combo):
+        for combo in (self.host_combo, self.recorder_combo):
             text = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
@@ -176,6 +207,7 @@ class MeetingForm(QWidget):
         data.theme = self.theme_edit.text()
         data.group_id = self.group_id() if data.meeting_type == MeetingType.GROUP else None
         data.lecturer = self.lecturer_combo.currentText()
+        data.lecturer_member_id = self.lecturer_member_id() if data.meeting_type == MeetingType.PARTY_LECTURE else None
         data.lecture_topic = self.topic_edit.text()
         data.is_election = self.election_check.isChecked() and data.meeting_type == MeetingType.GENERAL_ASSEMBLY
 

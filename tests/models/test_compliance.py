@@ -44,7 +44,7 @@ def meet(
     db: Database, branch_id: int, mtype: MeetingType, day: date, present: Sequence[int], *,
     absent: Sequence[int] = (), leave: Sequence[int] = (), group_id: int | None = None,
     status: MeetingStatus = MeetingStatus.DRAFT, lecturer: str = "", votes_for: int | None = None,
-    election: bool = False,
+    election: bool = False, lecturer_id: int | None = None,
 ) -> int:
     attendance = (
         [AttendanceInput(m) for m in present]
@@ -55,7 +55,8 @@ def meet(
     with db.transaction() as s:
         return create_meeting(s, branch_id, MeetingInput(
             meeting_type=mtype, title=f"{mtype.label}{day}", held_on=day, status=status, group_id=group_id,
-            lecturer=lecturer, lecture_topic="题目" if lecturer else "", attendance=attendance, agenda=agenda,
+            lecturer=lecturer, lecturer_member_id=lecturer_id, lecture_topic="题目" if lecturer or lecturer_id else "",
+            attendance=attendance, agenda=agenda,
             is_election=election,
         ))
 
@@ -240,13 +241,17 @@ def test_secretary_lecture_counts_only_the_secretary(db, branch_id):
     with db.transaction() as s:
         secretary = member(s, branch_id, "王书记", role=BranchRole.SECRETARY, committee=True)
         other = member(s, branch_id, "李委员", role=BranchRole.PROPAGANDA, committee=True)
-    meet(db, branch_id, MeetingType.PARTY_LECTURE, date(2025, 4, 1), [secretary, other], lecturer="李委员")
+    meet(db, branch_id, MeetingType.PARTY_LECTURE, date(2025, 4, 1), [secretary, other], lecturer_id=other)
     data = compliance_for_year_2025(db, branch_id)
     lecture = next(o for o in data.obligations if o.rule == "secretary_lecture")
     assert (lecture.label, lecture.period, lecture.held, lecture.status) == ("书记讲党课", "2025", 0, "missing")
     assert [a.kind for a in data.alerts].count("secretary_lecture") == 1
     assert find(data, MeetingType.PARTY_LECTURE, "2025-Q2").status == "done"
-    meet(db, branch_id, MeetingType.PARTY_LECTURE, date(2025, 9, 1), [secretary, other], lecturer="支部书记王书记")
+    # the 书记's name typed as text alone is an outside namesake, not the 书记
+    meet(db, branch_id, MeetingType.PARTY_LECTURE, date(2025, 8, 1), [secretary, other], lecturer="支部书记王书记")
+    data = compliance_for_year_2025(db, branch_id)
+    assert next(o for o in data.obligations if o.rule == "secretary_lecture").status == "missing"
+    meet(db, branch_id, MeetingType.PARTY_LECTURE, date(2025, 9, 1), [secretary, other], lecturer_id=secretary)
     data = compliance_for_year_2025(db, branch_id)
     assert next(o for o in data.obligations if o.rule == "secretary_lecture").status == "done"
 

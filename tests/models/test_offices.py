@@ -5,17 +5,26 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from models import offices, roster
 from models.compliance import YearCompliance, compliance_for_year
 from models.db import Database
-from models.enums import AttendanceStatus, BranchRole, Gender, MeetingType
+from models.entities import Meeting
+from models.enums import (
+    AttendanceStatus,
+    BranchRole,
+    Gender,
+    MeetingType,
+    MemberCategory,
+)
 from models.errors import ValidationError
 from models.meetings import (
     AttendanceInput,
     MeetingInput,
     create_meeting,
     default_attendance,
+    get_meeting,
 )
 from tests.models.factories import member
 
@@ -29,12 +38,13 @@ def year_2025(db: Database, branch_id: int) -> YearCompliance:
 
 
 def meet(db: Database, branch_id: int, kind: MeetingType, day: date, present: list[int], absent: list[int] = (),  # type: ignore[assignment]
-         group_id: int | None = None, lecturer: str = "") -> int:
+         group_id: int | None = None, lecturer: str = "", lecturer_id: int | None = None) -> int:
     attendance = [AttendanceInput(m) for m in present] + [AttendanceInput(m, AttendanceStatus.ABSENT) for m in absent]
     with db.transaction() as s:
         return create_meeting(s, branch_id, MeetingInput(
             meeting_type=kind, title=f"{kind.label}{day}", held_on=day, attendance=attendance, group_id=group_id,
-            lecturer=lecturer, lecture_topic="题目" if lecturer else ""))
+            lecturer=lecturer, lecturer_member_id=lecturer_id,
+            lecture_topic="题目" if lecturer or lecturer_id else ""))
 
 
 @pytest.fixture
@@ -83,18 +93,42 @@ def test_a_handover_keeps_the_old_committee_for_earlier_meetings(db: Database, b
 
 def test_a_lecture_by_the_then_secretary_keeps_counting(db: Database, branch_id: int,
                                                         committee: dict[str, int]) -> None:
+    """The office moved to 丁 at the 换届; 甲's lecture in April was still by the then-书记."""
     everyone = list(committee.values())
-    meet(db, branch_id, LECTURE, date(2025, 4, 10), everyone, lecturer="甲")
+    lecture_id = meet(db, branch_id, LECTURE, date(2025, 4, 10), everyone, lecturer_id=committee["甲"])
     lecture = next(o for o in year_2025(db, branch_id).obligations if o.rule == "secretary_lecture")
     assert (lecture.held, lecture.status) == (1, "done")
+    with db.reading() as s:
+        detail = get_meeting(s, lecture_id)
+    assert (detail.lecturer, detail.lecturer_member_id) == ("甲", committee["甲"])  # the text follows the person
+
+
+def test_a_namesake_outside_lecturer_does_not_count(db: Database, branch_id: int,
+                                                    committee: dict[str, int]) -> None:
+    """An outside lecturer who bears the 书记's name (text only, no member) is not the 书记."""
+    meet(db, branch_id, LECTURE, date(2025, 4, 10), list(committee.values()), lecturer="甲")
+    meet(db, branch_id, LECTURE, date(2025, 9, 10), list(committee.values()), lecturer="书记丁")
+    lecture = next(o for o in year_2025(db, branch_id).obligations if o.rule == "secretary_lecture")
+    assert (lecture.held, lecture.status) == (0, "missing")
+
+
+def test_the_lecturer_must_be_on_the_roll_that_day(db: Database, branch_id: int,
+                                                   committee: dict[str, int]) -> None:
+    with db.transaction() as s:
+        late = member(s, branch_id, "新党员", joined=date(2025, 8, 1), full_on=None, category=MemberCategory.PROBATIONARY)
+    with pytest.raises(ValidationError) as caught:
+        meet(db, branch_id, LECTURE, date(2025, 4, 10), list(committee.values()), lecturer_id=late)
+    assert caught.value.field == "lecturer" and "授课人" in str(caught.value) and "新党员" in str(caught.value)
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Meeting)) == 0
 
 
 def test_a_lecture_before_becoming_secretary_does_not_count(db: Database, branch_id: int,
                                                             committee: dict[str, int]) -> None:
-    meet(db, branch_id, LECTURE, date(2025, 4, 10), list(committee.values()), lecturer="丁")
+    meet(db, branch_id, LECTURE, date(2025, 4, 10), list(committee.values()), lecturer_id=committee["丁"])
     lecture = next(o for o in year_2025(db, branch_id).obligations if o.rule == "secretary_lecture")
     assert (lecture.held, lecture.status) == (0, "missing")
-    meet(db, branch_id, LECTURE, date(2025, 9, 10), list(committee.values()), lecturer="书记丁")
+    meet(db, branch_id, LECTURE, date(2025, 9, 10), list(committee.values()), lecturer_id=committee["丁"])
     lecture = next(o for o in year_2025(db, branch_id).obligations if o.rule == "secretary_lecture")
     assert (lecture.held, lecture.status) == (1, "done")
 
@@ -103,7 +137,7 @@ def test_the_lecturer_is_matched_by_whole_name_not_substring(db: Database, branc
     with db.transaction() as s:
         wang = member(s, branch_id, "王强", role=BranchRole.SECRETARY)
         other = member(s, branch_id, "王强华")
-    meet(db, branch_id, LECTURE, date(2025, 4, 10), [wang, other], lecturer="王强华")
+    meet(db, branch_id, LECTURE, date(2025, 4, 10), [wang, other], lecturer_id=other)
     lecture = next(o for o in year_2025(db, branch_id).obligations if o.rule == "secretary_lecture")
     assert lecture.held == 0
 

@@ -94,3 +94,38 @@ def test_failing_upgrade_of_a_release_database_changes_nothing(released: Path, t
     for suffix in ("-wal", "-shm"):
         Path(f"{released}{suffix}").unlink(missing_ok=True)
     assert hashlib.sha256(released.read_bytes()).hexdigest() == digest
+
+
+def _lecturers(path: Path) -> dict[int, tuple[str, str | None]]:
+    """党课 id → (授课人 text, name of the linked member or None)."""
+    con = sqlite3.connect(path)
+    try:
+        return {i: (t, n) for i, t, n in con.execute(
+            "SELECT m.id, m.lecturer, x.name FROM meeting m LEFT JOIN member x ON x.id = m.lecturer_member_id "
+            "WHERE m.meeting_type = 'party_lecture' ORDER BY m.id")}
+    finally:
+        con.close()
+
+
+def test_upgrade_links_the_released_lecturers_to_members(released: Path) -> None:
+    """Each 党课 of the release names one member of the branch: the upgrade links it to that person."""
+    db = open_database(released)
+    db.close()
+    assert _lecturers(released) == {16: ("陶德明", "陶德明"), 34: ("董振华", "董振华"),
+                                    50: ("戴斌", "戴斌"), 70: ("戴斌", "戴斌")}
+
+
+def test_upgrade_leaves_outside_and_ambiguous_lecturers_unlinked(released: Path) -> None:
+    """A title around the name still links; a name nobody on the roll bears, or one two members
+    share, stays an outside lecturer (no link, the text kept)."""
+    con = sqlite3.connect(released)
+    with con:
+        con.execute("UPDATE meeting SET lecturer = '陶德明书记' WHERE id = 16")
+        con.execute("UPDATE meeting SET lecturer = '上级党委宣讲员' WHERE id = 50")
+        namesake = con.execute("SELECT min(id) FROM member WHERE name NOT IN ('董振华', '戴斌', '陶德明')").fetchone()[0]
+        con.execute("UPDATE member SET name = '董振华' WHERE id = ?", (namesake,))
+    con.close()
+    db = open_database(released)
+    db.close()
+    assert _lecturers(released) == {16: ("陶德明书记", "陶德明"), 34: ("董振华", None),
+                                    50: ("上级党委宣讲员", None), 70: ("戴斌", "戴斌")}

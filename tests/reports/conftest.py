@@ -101,7 +101,7 @@ def sample(db: Database, branch_id: int) -> Sample:
         ))
         lecture = create_meeting(s, branch_id, MeetingInput(
             MeetingType.PARTY_LECTURE, "书记讲党课", date(2025, 3, 12), location="党员活动室",
-            host="李明", recorder="张丽", lecturer="王建华", lecture_topic="深入学习贯彻党章",
+            host="李明", recorder="张丽", lecturer_member_id=m["王建华"], lecture_topic="深入学习贯彻党章",
             minutes="王建华同志以深入学习贯彻党章为题讲授专题党课。", attendance=list(everyone),
         ))
         assembly = create_meeting(s, branch_id, MeetingInput(

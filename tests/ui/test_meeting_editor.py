@@ -145,6 +145,8 @@ def test_every_type_saves_with_its_expected_members(qtbot: QtBot, db: Database, 
     assert d.title == f"{DAY.year}年{DAY.month}月{suggested}"
     if kind == MeetingType.PARTY_LECTURE:
         assert (d.lecturer, d.lecture_topic) == ("王书记", "学习党章")
+        assert d.lecturer_member_id == branch.secretary  # a name on the roll is that member
+        assert editor.form.lecturer_label() == "授课人"
     if kind == MeetingType.GROUP:
         assert d.group_id == branch.group_b and len(d.attendance) == 4
 
@@ -454,3 +456,21 @@ def test_a_new_meeting_marks_nobody_present_by_accident(qtbot: QtBot, db: Databa
         d = meetings.get_meeting(s, again.meeting_id)  # type: ignore[arg-type]
     assert sorted((a.member_name, a.status) for a in d.attendance) == [
         ("张宣传", AttendanceStatus.ABSENT), ("李组织", AttendanceStatus.PRESENT), ("王书记", AttendanceStatus.PRESENT)]
+
+
+def test_a_lecturer_not_on_the_roll_is_an_outside_lecturer(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                           answer: list) -> None:
+    editor = make_editor(qtbot, db, branch.branch_id)
+    choose(editor.form.type_combo, str(MeetingType.PARTY_LECTURE))
+    set_date(editor, DAY)
+    combo = editor.form.lecturer_combo
+    assert "王书记" in [combo.itemText(i) for i in range(combo.count())]  # the roll that day is offered
+    type_into(qtbot, combo.lineEdit(), "市委党校教授")
+    type_into(qtbot, editor.form.topic_edit, "学习党章")
+    label = editor.form.form.labelForField(combo)
+    assert label.text() == "授课人（支部以外）"  # type: ignore[union-attr]
+    all_present(qtbot, editor)
+    assert editor.save()
+    with db.reading() as s:
+        d = meetings.get_meeting(s, editor.meeting_id)  # type: ignore[arg-type]
+    assert (d.lecturer, d.lecturer_member_id) == ("市委党校教授", None)

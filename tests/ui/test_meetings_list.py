@@ -105,7 +105,7 @@ def page(qtbot: QtBot, db: Database, branch: SmallBranch) -> MeetingsPage:
     b = branch.branch_id
     add_meeting(db, b, MeetingType.COMMITTEE, date(2025, 3, 4), "支委会研究发展党员", minutes="讨论了入党积极分子")
     add_meeting(db, b, MeetingType.COMMITTEE, date(2025, 4, 8), "支委会例会")
-    add_meeting(db, b, MeetingType.PARTY_LECTURE, date(2025, 4, 20), "书记讲党课", lecturer="王书记",
+    add_meeting(db, b, MeetingType.PARTY_LECTURE, date(2025, 4, 20), "书记讲党课", lecturer_member_id=branch.secretary,
                 lecture_topic="学习新党章")
     add_meeting(db, b, MeetingType.GROUP, date(2024, 12, 1), "第一党小组学习", group_id=branch.group_a)
     widget = MeetingsPage(db, b)
