@@ -131,7 +131,7 @@ def restore_recycled(session: Session, item_id: int) -> None:
     if session.scalar(select(table.c.id).where(table.c.uuid == item.entity_uuid)) is not None:
         raise ValidationError(f"“{item.title}”已存在（可能已从备份恢复或合并回来），不能再从回收站恢复。")
     session.flush()
-    for name in ("branch_id", "member_id", "group_id", "meeting_id"):
+    for name in ("branch_id", "member_id", "group_id", "meeting_id", "lecturer_member_id"):
         ref = node["row"].get(name)
         if ref is None or name not in table.c:
             continue

@@ -162,3 +162,22 @@ def test_restore_refused_when_uuid_exists_again(db: Database, branch_id: int) ->
     with pytest.raises(ValidationError, match="已存在"), db.transaction() as s:
         restore_recycled(s, item_id)
     assert _count(db, StudyNote) == 1 and _count(db, RecycledItem) == 1
+
+
+def test_a_lecture_comes_back_after_its_lecturer_was_deleted(db: Database, branch_id: int) -> None:
+    """The 授课人 member is gone by the time the 党课 is restored: the lecture returns unlinked."""
+    with db.transaction() as s:
+        lecturer = member(s, branch_id, "王讲师")
+        mid = create_meeting(s, branch_id, MeetingInput(
+            meeting_type=MeetingType.PARTY_LECTURE, title="党课", held_on=DAY, lecturer_member_id=lecturer,
+            lecture_topic="学习党章"))
+    with db.transaction() as s:
+        delete_meeting(s, mid)
+    with db.transaction() as s:
+        delete_member(s, lecturer)
+    with db.transaction() as s:
+        (row,) = [r for r in list_recycled(s, branch_id) if r.entity == "meeting"]
+        restore_recycled(s, row.id)
+    with db.reading() as s:
+        back = s.scalars(select(Meeting)).one()
+    assert (back.lecturer, back.lecturer_member_id) == ("王讲师", None)

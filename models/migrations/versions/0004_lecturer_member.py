@@ -5,7 +5,7 @@ A 党课's lecturer text is linked to the member of that name (after dropping ti
 lecturer (NULL link, text kept).
 
 Revision ID: 0004l
-Revises: 0003
+Revises: 0004r
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004l"
-down_revision = "0003"
+down_revision = "0004r"
 branch_labels = None
 depends_on = None
 
