@@ -304,28 +304,3 @@ def term_rows(member: Member, group_names: Mapping[int, str]) -> list[TermRow]:
 def secretaries_on(members: Iterable[Any], on: date) -> list[Any]:
     """Who was 书记 on ``on``."""
     return [m for m in members if is_secretary_on(m, on)]
-
-
-_TITLES = ("党支部书记", "支部书记", "书记", "同志")
-
-
-def lecturer_names(text: str) -> set[str]:
-    """The names a 授课人 text may stand for: the text without spaces and a parenthesised note,
-    and the same with a title before or after the name dropped (书记王强, 王强同志)."""
-    name = "".join(text.split())
-    for open_, close in (("（", "）"), ("(", ")")):
-        if open_ in name:
-            name = name.split(open_, 1)[0] + (name.split(close, 1)[1] if close in name else "")
-    found = {name} if name else set()
-    for title in _TITLES:
-        if name.startswith(title) and len(name) > len(title):
-            found.add(name[len(title):])
-        if name.endswith(title) and len(name) > len(title):
-            found.add(name[: -len(title)])
-    return found
-
-
-def lecturer_is(text: str, members: Iterable[Any]) -> bool:
-    """Whether the 授课人 ``text`` names one of ``members`` exactly (王强 is not 王强华)."""
-    names = lecturer_names(text)
-    return any(m.name in names for m in members)

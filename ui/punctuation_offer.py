@@ -45,7 +45,9 @@ class PunctuationOffer(QWidget):
                 continue
             cursor = edit.textCursor()
             cursor.beginEditBlock()
-            cursor.select(QTextCursor.SelectionType.Document)
+            # the whole text, as one undoable step (Ctrl+Z brings the half-width marks back)
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(full_width_punctuation(text))
             cursor.endEditBlock()
             changed += n
