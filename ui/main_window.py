@@ -581,8 +581,9 @@ class MainWindow(QMainWindow):
         self.notice.setVisible(bool(lines))
 
     def _backup_done(self, text: str) -> None:
-        self.statusBar().showMessage(text, 10000)
-        self.backup_label.setText(self.backup_page.last_backup_text())
+        # The permanent label on the right is where 最近备份 lives; a temporary message on the
+        # left would show the same words twice.
+        self.backup_label.setText(text)
         self.show_startup_notices()
 
     def open_recycle_bin(self) -> RecycleDialog:

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from models import paths
@@ -130,11 +136,29 @@ def test_a_member_added_in_the_roster_can_be_chosen_for_a_study_note(window: Mai
     assert combo.currentText() == "赵一"  # what was chosen stays chosen
 
 
+def _status_bar_texts(window: MainWindow) -> list[str]:
+    """Every text a person sees in the status bar: the temporary message and the visible labels."""
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel) if w.isVisible() and w.text()]
+    return [window.statusBar().currentMessage(), *labels]
+
+
+def test_a_backup_shows_its_date_once_in_the_status_bar(qtbot: QtBot, window: MainWindow, db: Database,
+                                                        tmp_path: Path) -> None:
+    page = window.backup_page
+    page.set_target(tmp_path)
+    with qtbot.waitSignal(page.backup_done, timeout=20000):
+        qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    texts = _status_bar_texts(window)
+    assert sum("最近备份" in t for t in texts) == 1, texts
+    assert window.backup_label.text() == page.last_backup_text()
+    assert window.backup_label.text().startswith("最近备份：")
+
+
 def test_backup_signals_reach_the_status_bar_and_a_restore_reloads(window: MainWindow, db: Database,
                                                                    branch: SmallBranch,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    window.backup_page.backup_done.emit("已备份到 E:\\支部备份.bbk")
-    assert window.statusBar().currentMessage() == "已备份到 E:\\支部备份.bbk"
+    window.backup_page.backup_done.emit("最近备份：2026年11月20日 18:02")
+    assert window.backup_label.text() == "最近备份：2026年11月20日 18:02"
     calls: list[bool] = []
     monkeypatch.setattr(window.backup_page, "backup_to_removable", lambda: calls.append(True))
     window.backup_action.trigger()
