@@ -183,6 +183,17 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("other", type=_positive, metavar="并入编号", help="并入（随后删除）的党支部编号")
     k.set_defaults(writes=Writes("branches join"))
 
+    p = command("attendance", "出席情况：从签到表照片识别", cmd_attendance)
+    actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
+    k = actions.add_parser("scan", help="识别签名后的签到表照片或扫描件，列出每名党员的建议出席情况（不写入）",
+                           description="识别签名后的签到表照片或扫描件（JPEG/PNG/PDF，可多页、任意顺序），"
+                                       "列出每名党员的建议出席情况；只读，不写入记录")
+    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
+    k.add_argument("photo", type=Path, nargs="+", metavar="照片", help="签到表照片或扫描件，可写多个")
+    k.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _branch_arg(k)
+
     p = command("check", "检查数据库的完整性和数据版本", cmd_check)
     _branch_arg(p, "党支部名称或编号" + WHOLE_DB_HELP)
     return parser
@@ -240,6 +251,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from reports.cli import run
 
     return run(args)
+
+
+def cmd_attendance(args: argparse.Namespace) -> int:
+    from models.scan.cli import run_scan
+
+    return run_scan(args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

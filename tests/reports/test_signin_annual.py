@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ NAMES = ("王建华", "李明", "张丽", "赵强", "钱芳", "孙晓", "周平"
 
 def test_signin_for_planned_meeting_lists_expected_members(db: Database, sample: Sample, tmp_path: Path) -> None:
     out = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.planned_id)
-    rows = [line for page in pdf_rows(out) for line in page]
+    rows = [re.sub(r"\s+", " ", line) for page in pdf_rows(out) for line in page]
     flat = re.sub(r"\s+", "", pdf_text(out))
     assert "主题党日签到表" in flat
     assert "会议名称重温入党誓词" in flat and "地点革命纪念馆" in flat and "主持人张丽" in flat
@@ -36,7 +37,25 @@ def test_signin_for_held_meeting_notes_known_leave(db: Database, sample: Sample,
     assert [r[1] for r in rows] == ["王建华", "李明", "张丽"]  # a 支委会 expects the committee only
     out = write_document(db, "signin", tmp_path / "a.pdf", branch_id=sample.branch_id, meeting_id=sample.assembly_id)
     rows = [line.split() for page in pdf_rows(out) for line in page if re.match(r"^\d+ \S+ 第.党小组", line)]
-    assert next(r for r in rows if r[1] == "周平")[-1] == "请假（病假）"
+    # 备注 stays blank for handwriting (a reader of the signed sheet takes writing there as a
+    # question); leave known before the meeting is listed under the table
+    assert next(r for r in rows if r[1] == "周平") == ["3", "周平", "第一党小组", "正式"]
+    assert "会前已请假：周平（病假）。" in re.sub(r"\s+", "", pdf_text(out))
+
+
+def test_signin_rows_are_tall_enough_to_sign(db: Database, sample: Sample, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = write_document(db, "signin", tmp_path / "s.pdf", branch_id=sample.branch_id, meeting_id=sample.planned_id)
+    baselines: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if re.fullmatch(r"\d+", text.strip()) and tm[4] * cm[0] + cm[4] < 100:  # the 序号 column
+            baselines.append(tm[5] * cm[3] + cm[5])
+
+    PdfReader(out).pages[0].extract_text(visitor_text=visit)
+    steps = {round((a - b) / 72 * 25.4, 1) for a, b in itertools.pairwise(baselines)}
+    assert len(baselines) >= 8 and steps == {14.0}
 
 
 def test_annual_ledger(db: Database, sample: Sample, tmp_path: Path) -> None:

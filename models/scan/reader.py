@@ -1,0 +1,360 @@
+"""Reads one photographed or scanned page of our 签到表 (needs the ``scan`` extra: OpenCV, NumPy,
+pypdfium2). Steps: find the four corner marks, straighten the page onto the printed geometry,
+read the QR code (which names the meeting, the page and where its rows are), find the ruled row
+lines near where they should be, then weigh the ink in each row's 本人签名 and 备注 cells.
+
+Ink is grouped into strokes (connected components) before it is counted, and each stroke belongs
+to the one row holding most of it: a signature that runs over a row line counts for its own row
+only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+from models.errors import BranchBookError
+from models.scan import key
+
+PX = 6.0  # pixels per millimetre of the straightened page
+WORK_SIDE = 2000  # a photo's long side is brought to this before the marks are searched
+
+PRESENT, UNSURE, UNSIGNED = "出席", "待确认", "未签"
+FEW_STROKES, ACROSS_ROWS, FROM_NEIGHBOUR, NOTE_WRITTEN = "笔迹过少", "签名跨行", "邻行笔迹伸入", "备注栏有字迹"
+
+# Ink thresholds, in mm² of dark pixels (tuned on benchmarks/ synthetic sheets; see bench_scan.py)
+NOISE_MM2 = 0.35  # a speck of dust or JPEG noise
+SIGNED_MM2 = 5.0  # this much of one's own ink in the signature cell is a signature
+SIGNED_SPAN_MM = 6.0  # … spread at least this wide
+TRACE_MM2 = 1.2  # less than this is nothing at all
+NOTE_MM2 = 2.5  # writing in 备注
+INTRUDE_MM2 = 2.0  # a neighbour's stroke reaching into the row
+SHARED = 0.3  # a stroke with this share in a second row is “across rows”
+
+Image.MAX_IMAGE_PIXELS = 120_000_000
+
+
+@dataclass
+class RowReading:
+    index: int  # 0-based on the page
+    number: int  # the printed 序号
+    status: str
+    reasons: tuple[str, ...]
+    ink_mm2: float
+    crop_jpeg: bytes = b""
+
+
+@dataclass
+class PageReading:
+    label: str  # “照片1.jpg” or “扫描.pdf 第2页”
+    page_key: key.PageKey
+    rows: list[RowReading] = field(default_factory=list)
+
+
+def _error(label: str, text: str) -> BranchBookError:
+    return BranchBookError(f"“{label}”：{text}", field="photo")
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+
+def load_pages(path: Path) -> Iterator[tuple[str, np.ndarray]]:
+    """(label, RGB image) for every page of a JPEG/PNG (EXIF orientation honoured) or PDF."""
+    name = path.name
+    if not path.is_file():
+        raise BranchBookError(f"找不到照片文件“{path}”，请检查文件名和位置。", field="photo")
+    data = path.read_bytes()
+    if data[:5] == b"%PDF-":
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            raise _error(name, "PDF 文件已损坏或加密，无法打开。请重新扫描保存。") from None
+        for n in range(len(pdf)):
+            page = pdf[n]
+            scale = 200 / 72  # 200 dpi is plenty for the marks, the QR code and the ink
+            yield (f"{name} 第{n + 1}页" if len(pdf) > 1 else name), np.asarray(
+                page.render(scale=scale).to_pil().convert("RGB"))
+        return
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            upright = ImageOps.exif_transpose(img)
+            yield name, np.asarray(upright.convert("RGB"))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise _error(name, "不是可识别的图片（支持 JPEG、PNG 和 PDF）。请换用手机照片或扫描件。") from None
+
+
+# --- marks and straightening -------------------------------------------------------------------------
+
+
+def _marks(gray: np.ndarray) -> list[tuple[float, float, float]]:
+    """(x, y, size) of every nested-square mark candidate."""
+    block = max(31, (max(gray.shape) // 40) | 1)
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    tree = hierarchy[0]
+    found = []
+    min_area = (max(gray.shape) / 300) ** 2 * 4  # a mark is ≥ ~2 mm across even on a far photo
+    for i, c in enumerate(contours):
+        area = cv2.contourArea(c)
+        child = tree[i][2]
+        if area < min_area or child < 0:
+            continue
+        grandchild = tree[child][2]
+        if grandchild < 0:
+            continue
+        a1, a2 = cv2.contourArea(contours[child]), cv2.contourArea(contours[grandchild])
+        if not (0.25 < a1 / area < 0.8 and 0.06 < a2 / area < 0.4):
+            continue
+        _x, _y, w, h = cv2.boundingRect(c)
+        if not 0.5 < w / h < 2 or area < 0.55 * w * h:
+            continue
+        m = cv2.moments(contours[grandchild])
+        if m["m00"] <= 0:
+            continue
+        found.append((m["m10"] / m["m00"], m["m01"] / m["m00"], float(np.sqrt(area))))
+    return found
+
+
+def _corners(cands: list[tuple[float, float, float]]) -> np.ndarray | None:
+    """The four page corners among the candidates (tl, tr, br, bl in the image), or None."""
+    if len(cands) < 4:
+        return None
+    big = max(c[2] for c in cands)
+    cands = [c for c in cands if c[2] > 0.55 * big]  # the QR code's own finder squares are smaller
+    if len(cands) < 4:
+        return None
+    pts = np.array([(c[0], c[1]) for c in cands], dtype=np.float32)
+    s, d = pts.sum(axis=1), pts[:, 0] - pts[:, 1]
+    quad = np.array([pts[s.argmin()], pts[d.argmax()], pts[s.argmax()], pts[d.argmin()]], dtype=np.float32)
+    if len({tuple(p) for p in quad.tolist()}) < 4:
+        return None
+    if abs(cv2.contourArea(quad)) < 0.1 * big * big * 100:
+        return None
+    return quad
+
+
+def _homography(quad: np.ndarray, scale: float) -> np.ndarray:
+    """Image → page pixels at ``scale`` px/mm, for marks given in page order tl, tr, br, bl."""
+    target = np.array(key.MARK_CENTRES, dtype=np.float32) * scale
+    return cv2.getPerspectiveTransform(quad, target)
+
+
+def _decode_qr(img: np.ndarray) -> str:
+    detector = cv2.QRCodeDetector()
+    _ok, binary = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    for candidate in (binary, img, cv2.resize(img, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
+        try:
+            text, _points, _ = detector.detectAndDecode(candidate)
+        except cv2.error:
+            text = ""
+        if text:
+            return str(text)
+    return ""
+
+
+def _qr_region(gray: np.ndarray, quad: np.ndarray, flipped: bool) -> np.ndarray:
+    """The QR code's area of the page, straightened at 12 px/mm (``flipped``: page upside down)."""
+    scale, pad = 9.0, 5.0
+    order = quad[[2, 3, 0, 1]] if flipped else quad
+    h = _homography(order, scale)
+    shift = np.array([[1, 0, -(key.QR_X - pad) * scale], [0, 1, -(key.QR_Y - pad) * scale], [0, 0, 1]])
+    size = int((key.QR_MM + 2 * pad) * scale)
+    return cv2.warpPerspective(gray, shift @ h, (size, size), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
+    """The key and the row readings of one page, and the straightened page (RGB, :data:`PX` px/mm)."""
+    while max(rgb.shape[:2]) > 2 * WORK_SIDE:
+        rgb = cv2.pyrDown(rgb)  # halving is cheap; the rest by area
+    factor = WORK_SIDE / max(rgb.shape[:2])
+    if factor < 1:
+        rgb = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    quad = _corners(_marks(gray))
+    if quad is None:
+        raise _error(label, "没有找到签到表四角的黑色定位方块。请把整张签到表（含四角方块）拍入画面，"
+                            "光线均匀、不要遮挡后重拍。")
+    # a page photographed sideways: its long side runs across the picture
+    if np.linalg.norm(quad[1] - quad[0]) > np.linalg.norm(quad[3] - quad[0]):
+        quad = quad[[3, 0, 1, 2]]
+    # the QR code is at the foot: try first the end of the page that looks like it
+    regions = {flipped: _qr_region(gray, quad, flipped) for flipped in (False, True)}
+    text, flipped = "", False
+    for flipped in sorted(regions, key=lambda f: -float(regions[f].std())):
+        text = _decode_qr(regions[flipped])
+        if text:
+            break
+    if not text:
+        raise _error(label, "找到了签到表，但页脚的二维码无法识别。请靠近一些、对准焦点、避免反光后重拍。")
+    page_key = key.decode(text)
+    if flipped:
+        quad = quad[[2, 3, 0, 1]]
+    h = _homography(quad, PX)
+    size = (int(key.PAGE_W * PX), int(key.PAGE_H * PX))
+    page = cv2.warpPerspective(rgb, h, size, flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    reading = PageReading(label, page_key)
+    reading.rows = read_rows(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY), page_key, page)
+    return reading, page
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Dark-on-light mask, relative to the local paper brightness (shadows and uneven light)."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    paper = cv2.dilate(small, np.ones((9, 9), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), 3)
+    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    ratio = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1)
+    return ((ratio < 0.72) & (paper > 40)).astype(np.uint8)
+
+
+def _refine(profile: np.ndarray, guess: float, reach: float) -> float:
+    lo, hi = max(0, int(guess - reach)), min(len(profile), int(guess + reach) + 1)
+    if hi <= lo:
+        return guess
+    window = profile[lo:hi]
+    best = int(window.argmax())
+    return float(lo + best) if window[best] > 0.45 else guess
+
+
+def row_lines(ink: np.ndarray, page_key: key.PageKey) -> list[float]:
+    """y (px) of the printed lines between and around the page's member rows, each found near
+    where the key says it is (the paper may bow a little)."""
+    edges = key.column_edges()
+    x0, x1 = int(edges[0] * PX), int(edges[4] * PX)  # 序号 … 类别: printed, never signed over much
+    profile = ink[:, x0:x1].mean(axis=1)
+    lines = []
+    for i in range(page_key.rows + 1):
+        guess = page_key.row_top(i) * PX
+        lines.append(_refine(profile, guess, 2.0 * PX))
+    return lines
+
+
+def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | None = None) -> list[RowReading]:
+    if page_key.rows == 0:
+        return []
+    ink = _ink(gray)
+    lines = row_lines(ink, page_key)
+    # the printed rules out of the ink: long straight runs, and a thin band along every rule
+    run = int(6 * PX)
+    rules = np.maximum(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
+                       cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)))
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    band = round(0.6 * PX)
+    for y in lines:
+        rules[max(0, int(y) - band):int(y) + band + 1, :] = 1
+    for x_mm in key.column_edges()[4:]:
+        x = round(x_mm * PX)
+        rules[:, max(0, x - band - 1):x + band + 2] = 1
+    strokes = ink & (1 - rules)
+    sig0, _sig1 = (v * PX for v in key.signature_span())
+    note0, note1 = (v * PX for v in key.note_span())
+    top, bottom = int(lines[0] - 4 * PX), int(lines[-1] + 4 * PX)
+    x0, x1 = int(sig0 - 3 * PX), int(note1 + 2 * PX)
+    top, bottom = max(top, 0), min(bottom, gray.shape[0])
+    area = strokes[top:bottom, x0:x1]
+    # the characters of one signature, and a stroke cut by a rule, are grouped as one: a signature
+    # is as wide as it likes, but only reaches across a rule where its ink does
+    joined = cv2.dilate(area, cv2.getStructuringElement(cv2.MORPH_RECT, (int(3.5 * PX), int(2 * PX))))
+    count, labels = cv2.connectedComponents(joined, connectivity=8)
+    ys, xs = np.nonzero(area)
+    comp = np.asarray(labels[ys, xs], dtype=np.intp)
+    ys = ys + top
+    xs = xs + x0
+    bounds = np.array(lines)
+    row = np.searchsorted(bounds, ys) - 1  # -1: above the first row; n: below the last
+    n = page_key.rows
+    row = np.clip(row, -1, n).astype(np.intp)
+    # 0: outside, 1: 本人签名, 2: 备注
+    zone = np.where((xs >= sig0) & (xs < note0), 1, np.where((xs >= note0) & (xs <= note1), 2, 0)).astype(np.intp)
+    px_mm2 = 1 / (PX * PX)
+    own_sig = np.zeros(n)
+    own_note = np.zeros(n)
+    foreign = np.zeros(n)
+    across = np.zeros(n, dtype=bool)
+    left = np.full(n, np.inf)
+    right = np.full(n, -np.inf)
+    if len(comp):
+        # mass of each component in each row (rows -1 … n shifted to 0 … n+1)
+        table = np.zeros((count, n + 2))
+        np.add.at(table, (comp, row + 1), 1)
+        zone_mass = np.zeros((count, 3))
+        np.add.at(zone_mass, (comp, zone), 1)
+        total = table.sum(axis=1)
+        home = table.argmax(axis=1) - 1
+        home_zone = zone_mass[:, 1:].argmax(axis=1) + 1
+        for c in range(1, count):
+            mass = total[c] * px_mm2
+            if mass < NOISE_MM2:
+                continue
+            r = home[c]
+            inside = table[c, 1:n + 1]
+            for other in np.nonzero(inside)[0]:
+                if other != r and inside[other] * px_mm2 >= INTRUDE_MM2 * 0.5:
+                    foreign[other] += inside[other] * px_mm2
+            if not 0 <= r < n:
+                continue
+            second = np.sort(table[c])[-2] if table.shape[1] > 1 else 0
+            if second / total[c] >= SHARED and mass >= TRACE_MM2:
+                across[r] = True
+            if home_zone[c] == 2:
+                own_note[r] += mass
+            else:
+                own_sig[r] += table[c, r + 1] * px_mm2
+                sel = (comp == c) & (row == r)
+                if sel.any():
+                    left[r] = min(left[r], xs[sel].min())
+                    right[r] = max(right[r], xs[sel].max())
+    out = []
+    for r in range(n):
+        span = (right[r] - left[r]) / PX if right[r] >= left[r] else 0.0
+        reasons: list[str] = []
+        if own_sig[r] >= SIGNED_MM2 and span >= SIGNED_SPAN_MM:
+            status = PRESENT
+        elif own_sig[r] >= TRACE_MM2:
+            status, reasons = UNSURE, [FEW_STROKES]
+        else:
+            status = UNSIGNED
+        if across[r] and own_sig[r] >= TRACE_MM2:
+            reasons.append(ACROSS_ROWS)
+        if foreign[r] >= INTRUDE_MM2 and (status != UNSIGNED or foreign[r] >= 2 * INTRUDE_MM2):
+            reasons.append(FROM_NEIGHBOUR)
+        if own_note[r] >= NOTE_MM2:
+            reasons.append(NOTE_WRITTEN)
+        if reasons:
+            status = UNSURE
+        out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),
+                              _crop(page_rgb, lines[r], lines[r + 1]) if page_rgb is not None else b""))
+    return out
+
+
+def _crop(page: np.ndarray, y0: float, y1: float) -> bytes:
+    """The row's 本人签名 and 备注 cells with a margin all round, as a JPEG (quick to make)."""
+    sig0, _ = key.signature_span()
+    _, note1 = key.note_span()
+    margin = 5 * PX
+    a, b = max(0, int(y0 - margin)), min(page.shape[0], int(y1 + margin))
+    c, d = max(0, int((sig0 - 8) * PX)), min(page.shape[1], int((note1 + 3) * PX))
+    ok, png = cv2.imencode(".jpg", cv2.cvtColor(page[a:b, c:d], cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+    return png.tobytes() if ok else b""
+
+
+def read_file(path: Path) -> list[PageReading]:
+    return [read_page(rgb, label)[0] for label, rgb in load_pages(path)]
+
+
+def describe(reading: PageReading) -> dict[str, Any]:
+    return {"label": reading.label, "page": reading.page_key.page, "first": reading.page_key.first_row,
+            "rows": [(r.number, r.status, r.reasons) for r in reading.rows]}

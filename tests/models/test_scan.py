@@ -1,0 +1,176 @@
+"""Reading the signed 签到表 back (issue 16): our own printed PDF, signed by tests/scan_support.py's
+simulated hand and photographed or scanned, read through models.scan (the big set is in
+benchmarks/bench_scan.py; here a few pages, quickly)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("cv2", reason="the scan reader needs the optional extra: pip install -e .[scan]")
+
+import main
+from models.db import Database
+from models.enums import AttendanceStatus, AuditAction, Gender
+from models.errors import BranchBookError
+from models.meetings import get_meeting
+from models.roster import MemberInput, create_member
+from models.scan import proposal as sp
+from models.scan import reader
+from models.scan.sheet import sheet_members
+from reports.documents import write_document
+from tests import scan_support as ss
+
+MEMBERS = 20  # two pages
+
+
+@pytest.fixture
+def sheet(db: Database, branch_id: int, tmp_path: Path) -> tuple[int, Path, list[str]]:
+    meeting = ss.make_meeting(db, branch_id, MEMBERS, seed=7)
+    pdf = write_document(db, "signin", tmp_path / "sheet.pdf", branch_id=branch_id, meeting_id=meeting)
+    with db.reading() as s:
+        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
+    return meeting, pdf, names
+
+
+def _signed(pdf: Path, names: list[str], seed: int) -> list[ss.SignedPage]:
+    rng = random.Random(seed)
+    out = []
+    for flat in ss.render_pages(pdf):
+        k = reader.read_page(flat, "clean")[0].page_key
+        if k.rows:
+            out.append(ss.sign_page(flat, k, names[k.first_row - 1:k.first_row - 1 + k.rows], rng))
+    return out
+
+
+def test_the_printed_sheet_reads_back_page_by_page(sheet: tuple[int, Path, list[str]], db: Database) -> None:
+    meeting, pdf, _names = sheet
+    pages = [reader.read_page(flat, f"p{n}")[0] for n, flat in enumerate(ss.render_pages(pdf), 1)]
+    with db.reading() as s:
+        uuid = get_meeting(s, meeting).uuid
+    assert {p.page_key.meeting_uuid for p in pages} == {uuid}
+    member_pages = [p for p in pages if p.page_key.rows]
+    assert len(member_pages) == 2 and member_pages[0].page_key.first_row == 1
+    assert sum(p.page_key.rows for p in member_pages) == MEMBERS
+    assert member_pages[1].page_key.first_row == member_pages[0].page_key.rows + 1
+    assert all(r.status == reader.UNSIGNED for p in pages for r in p.rows)  # nobody signed a fresh sheet
+
+
+@pytest.mark.parametrize("camera", ["photo", "scan"])
+def test_no_unsigned_row_is_read_as_present(sheet: tuple[int, Path, list[str]], camera: str) -> None:
+    _meeting, pdf, names = sheet
+    rng = random.Random(5)
+    present_signed = signed_total = 0
+    for page in _signed(pdf, names, seed=11 if camera == "photo" else 12):
+        image = ss.photograph(page.image, rng, long_side=2400) if camera == "photo" else ss.scan(page.image, rng, 150)
+        reading, _ = reader.read_page(image, camera)
+        assert len(reading.rows) == len(page.truth)
+        for truth, row in zip(page.truth, reading.rows, strict=True):
+            if truth in (ss.SIGNED, ss.SIGNED_STRAY):
+                signed_total += 1
+                present_signed += row.status == reader.PRESENT
+                assert row.status != reader.UNSIGNED, (row.number, truth)  # a signature is never missed
+            else:
+                assert row.status != reader.PRESENT, (row.number, truth, row.reasons)
+            if truth == ss.NOTE_ONLY:
+                assert reader.NOTE_WRITTEN in row.reasons
+    assert signed_total >= 8 and present_signed >= 0.75 * signed_total
+
+
+def test_cli_reads_pages_in_any_order_from_photos_and_a_pdf(
+    sheet: tuple[int, Path, list[str]], db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    meeting, pdf, names = sheet
+    pages = _signed(pdf, names, seed=3)
+    rng = random.Random(2)
+    # page 2 as a phone photo stored sideways with an EXIF turn; page 1 inside a scanned PDF
+    second = ss.save_jpeg(ss.photograph(pages[1].image, rng, long_side=2400), tmp_path / "第二页.jpg", exif_turn=1)
+    from PIL import Image
+
+    scanned = tmp_path / "扫描.pdf"
+    Image.fromarray(ss.scan(pages[0].image, rng, 150)).save(scanned, "PDF", resolution=150)
+    assert main.main(["attendance", "scan", "--db", str(db_path), "--meeting", str(meeting),
+                      str(second), str(scanned), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["expected"] == MEMBERS and out["pages"] == ["扫描.pdf", "第二页.jpg"]
+    truth = pages[0].truth + pages[1].truth
+    by_number = {m["number"]: m for m in out["members"]}
+    assert [by_number[n]["name"] for n in range(1, MEMBERS + 1)] == names
+    for n, t in enumerate(truth, 1):
+        if t not in (ss.SIGNED, ss.SIGNED_STRAY):
+            assert by_number[n]["status"] != "出席"
+    assert out["totals"]["出席"] >= 0.7 * sum(t in (ss.SIGNED, ss.SIGNED_STRAY) for t in truth)
+    with db_path.open("rb"):
+        pass
+    # the text form, for a person at the command line; nothing was written
+    assert main.main(["attendance", "scan", "--db", str(db_path), "--meeting", str(meeting), str(second)]) == 0
+    text = capsys.readouterr().out
+    assert f"应到 {MEMBERS} 人" in text and "未拍到" in text and "尚未写入记录" in text
+
+
+def test_a_sheet_of_another_meeting_or_an_older_roster_is_refused(
+    db: Database, branch_id: int, sheet: tuple[int, Path, list[str]], db_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    meeting, pdf, _names = sheet
+    photo = tmp_path / "p.jpg"
+    ss.save_jpeg(ss.scan(ss.render_pages(pdf)[0], random.Random(1), 150), photo)
+    other = ss.make_meeting(db, branch_id, 0, seed=8)
+    assert main.main(["attendance", "scan", "--db", str(db_path), "--meeting", str(other), str(photo)]) == 1
+    assert "是另一次会议的签到表" in capsys.readouterr().err
+    with db.transaction() as s:  # somebody joins after the sheet was printed
+        create_member(s, branch_id, MemberInput(name="新党员", gender=Gender.FEMALE, joined_on=date(2020, 1, 1)))
+    assert main.main(["attendance", "scan", "--db", str(db_path), "--meeting", str(meeting), str(photo)]) == 1
+    err = capsys.readouterr().err
+    assert "应到名单" in err and "重新打印" in err and "Traceback" not in err
+
+
+def test_a_picture_without_the_sheet_says_what_to_do(db: Database, sheet: tuple[int, Path, list[str]],
+                                                     tmp_path: Path) -> None:
+    from PIL import Image
+
+    meeting, _pdf, _names = sheet
+    blank = tmp_path / "desk.png"
+    Image.new("RGB", (800, 600), (120, 100, 80)).save(blank)
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a picture", encoding="utf-8")
+    with db.reading() as s:
+        with pytest.raises(BranchBookError, match="定位方块"):
+            sp.propose(s, meeting, [blank])
+        with pytest.raises(BranchBookError, match="不是可识别的图片"):
+            sp.propose(s, meeting, [text])
+        with pytest.raises(BranchBookError, match="找不到照片文件"):
+            sp.propose(s, meeting, [tmp_path / "missing.jpg"])
+
+
+def test_confirmed_attendance_is_saved_with_an_audit_entry_and_crops_only_when_allowed(
+    db: Database, sheet: tuple[int, Path, list[str]], tmp_path: Path,
+) -> None:
+    from models.attachments import list_attachments
+    from models.audit import list_entries
+
+    meeting, pdf, names = sheet
+    page = _signed(pdf, names, seed=4)[0]
+    photo = ss.save_jpeg(ss.scan(page.image, random.Random(3), 200), tmp_path / "p1.jpg")
+    with db.reading() as s:
+        proposal = sp.propose(s, meeting, [photo])
+    decisions = {r.member_id: AttendanceStatus.PRESENT if r.status == sp.PRESENT else AttendanceStatus.ABSENT
+                 for r in proposal.rows if r.status != sp.NOT_READ}
+    crops = {r.member_id: r.crop_jpeg for r in proposal.rows if r.crop_jpeg}
+    with db.transaction() as s:
+        assert sp.save_confirmed(s, meeting, decisions, crops, ["p1.jpg"]) == []  # not allowed by default
+    with db.reading() as s:
+        m = get_meeting(s, meeting)
+        assert {a.member_id: a.status for a in m.attendance} == decisions
+        assert list_attachments(s, meeting) == []
+        entry = next(e for e in list_entries(s) if e.action == str(AuditAction.IMPORT))
+        assert "从签到表照片登记" in entry.summary
+    with db.transaction() as s:
+        sp.set_keeps_signatures(s, get_meeting(s, meeting).branch_id, True)
+        assert len(sp.save_confirmed(s, meeting, decisions, crops, ["p1.jpg"])) == 1
+    with db.reading() as s:
+        assert [a.filename for a in list_attachments(s, meeting)] == ["签到表签名截图.jpg"]
