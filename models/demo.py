@@ -76,7 +76,7 @@ class DemoSummary:
         return (
             f"已生成演示党支部“{self.branch}”：党员 {self.members} 名，党小组 {self.groups} 个，"
             f"会议 {self.meetings} 次，出席记录 {self.attendance} 条，学习笔记 {self.notes} 篇"
-            f"（{self.first_day:%Y年%m月}至{self.last_day:%Y年%m月}）。"
+            f"（{self.first_day.year}年{self.first_day.month}月至{self.last_day.year}年{self.last_day.month}月）。"
         )
 
 

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Self
 
 from models.errors import BranchBookError, os_error_text
+from models.validation import format_date
 
 NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "afs", "9p",
               "davfs", "fuse.davfs2", "ncpfs", "glusterfs", "ceph", "fuse.rclone"}
@@ -93,11 +94,21 @@ def read_owner(path: Path) -> Owner | None:
     return Owner(pid, fields[0], fields[1], fields[2])
 
 
+def _sentence_time(stamp: str) -> str:
+    """The lock file's 2026-11-30 20:40 as a sentence writes it (2026年11月30日 20:40); a
+    stamp of another shape is shown as it is."""
+    try:
+        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return f" {stamp} "
+    return f"{format_date(when)} {when:%H:%M}"
+
+
 def busy_message(db_path: Path, owner: Owner | None) -> str:
     if owner is None:
         who = "另一个程序"
     else:
-        since = f"，自 {owner.since} 起" if owner.since else ""
+        since = f"，自{_sentence_time(owner.since)}起" if owner.since else ""
         who = f"计算机“{owner.host or '未知'}”上的{owner.program or '程序'}（进程号 {owner.pid}{since}）"
     return (f"数据库“{db_path.name}”正在被{who}使用，同一时间只能有一个程序修改它。"
             "请先关闭那个程序（或等它完成）再试；备份、校验、统计和打印不受影响。")

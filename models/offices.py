@@ -23,7 +23,7 @@ from models import audit
 from models.entities import GroupMembership, Member, OfficeTerm, PartyGroup
 from models.enums import AuditAction, BranchRole
 from models.errors import ValidationError
-from models.validation import format_date
+from models.validation import format_date, table_date
 
 #: Offices shown first when a member holds several at once (a 书记 who is also 组织委员).
 OFFICE_ORDER = tuple(BranchRole)
@@ -287,8 +287,8 @@ class TermRow:
 
     @property
     def span_text(self) -> str:
-        since = format_date(self.start_on) if self.start_on else "建账前"
-        until = f"至{format_date(self.end_on)}" if self.end_on else "至今"
+        since = table_date(self.start_on) if self.start_on else "建账前"
+        until = f"至{table_date(self.end_on)}" if self.end_on else "至今"
         return f"{since}{until}"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from models.errors import ValidationError
 
@@ -50,9 +50,24 @@ def mask_phone(value: str) -> str:
     return v[:3] + "*" * (len(v) - 7) + v[-4:]
 
 
+# Two date styles, one per kind of place (docs/dates.md): a date read in a sentence, a form field
+# or on paper is written as in the record book, 2026年3月5日; a date standing in a column (tables,
+# lists, drop-down lists of records, spreadsheets) as 2026-03-05, which lines up and sorts.
+
+
 def format_date(d: date | None) -> str:
-    """2026年3月5日 — the way dates are written in the record book."""
+    """2026年3月5日 — the way dates are written in the record book, forms and sentences."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def table_date(d: date | None) -> str:
+    """2026-03-05 — a date in a table, list or spreadsheet column."""
+    return d.isoformat() if d else ""
+
+
+def table_when(when: datetime | None) -> str:
+    """2026-03-05 18:02 — a moment in a table or list column."""
+    return f"{when:%Y-%m-%d %H:%M}" if when else ""
 
 
 #: The longest search text accepted (SQLite refuses LIKE patterns over 50,000 bytes; nobody

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-DATE_FORMAT = "yyyy.mm.dd"
+DATE_FORMAT = "yyyy-mm-dd"  # a spreadsheet column: the table style (docs/dates.md)
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -34,7 +34,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> None:
 
 
 def _width(value: Any) -> int:
-    text = value.strftime("%Y.%m.%d") if isinstance(value, date) else str(value if value is not None else "")
+    text = value.isoformat() if isinstance(value, date) else str(value if value is not None else "")
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QStorageInfo, Qt
 
 from models.autobackup import BackupEntry
-from models.backup import format_when
 from models.lock import drive_kind
+from models.validation import table_when
 from ui.table_base import Index, RowsModel
 
 KIND_LABELS = {"auto": "自动备份", "manual": "手动备份", "safety": "恢复前安全副本", "encrypted": "加密备份"}
@@ -41,7 +41,7 @@ class BackupListModel(RowsModel):
             return entry
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (format_when(entry.created), f"{entry.size / 1048576:.1f} MB",
+        return (table_when(entry.created), f"{entry.size / 1048576:.1f} MB",
                 KIND_LABELS.get(entry.kind, "未知"), entry.status)[index.column()]
 
 

@@ -30,7 +30,7 @@ from models.db import Database
 from models.enums import BranchRole, Gender, MemberCategory, MembershipState
 from models.errors import BranchBookError
 from models.roster import MemberInput
-from models.validation import format_date, mask_id_number
+from models.validation import mask_id_number, table_date
 from ui import msgbox
 from ui.look import error_label
 from ui.screen_fit import open_fitted, scrolling
@@ -242,14 +242,14 @@ class MemberEditor(QDialog):
             detail = roster.get_member(s, self.member_id)
         self.status_list.clear()
         for st in detail.statuses:
-            item = QListWidgetItem(f"{format_date(st.effective_on)}起　{st.state.label}"
+            item = QListWidgetItem(f"{table_date(st.effective_on)}起　{st.state.label}"
                                    + (f"　{st.note}" if st.note else ""))
             item.setData(ID_ROLE, st.id)
             self.status_list.addItem(item)
         self.exemption_list.clear()
         for ex in detail.exemptions:
-            until = format_date(ex.end_on) if ex.end_on else "长期"
-            item = QListWidgetItem(f"{format_date(ex.start_on)}至{until}　{ex.reason}")
+            until = table_date(ex.end_on) if ex.end_on else "长期"
+            item = QListWidgetItem(f"{table_date(ex.start_on)}至{until}　{ex.reason}")
             item.setData(ID_ROLE, ex.id)
             self.exemption_list.addItem(item)
         self.terms_box.show_terms(detail.row.id, detail.terms)

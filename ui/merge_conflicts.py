@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.backup import format_when
 from models.conflicts import (
     ConflictRow,
     list_conflicts,
@@ -29,7 +28,7 @@ from models.conflicts import (
 )
 from models.db import Database
 from models.errors import BranchBookError
-from models.validation import format_date
+from models.validation import table_date, table_when
 from ui import msgbox
 from ui.table_base import Index, RowsModel
 
@@ -45,8 +44,8 @@ class ConflictsModel(RowsModel):
             return row
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (row.meeting_title, format_date(row.held_on), row.source,
-                format_when(row.found_at))[index.column()]
+        return (row.meeting_title, table_date(row.held_on), row.source,
+                table_when(row.found_at))[index.column()]
 
 
 class ConflictsDialog(QDialog):

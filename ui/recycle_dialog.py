@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from models import recycle
 from models.db import Database
 from models.errors import BranchBookError
-from models.validation import format_date
+from models.validation import table_date
 from ui import msgbox
 
 
@@ -68,7 +68,7 @@ class RecycleDialog(QDialog):
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             deleted = r.deleted_at.replace(tzinfo=UTC).astimezone().date()
-            for j, text in enumerate((r.title, r.kind, format_date(deleted), f"{r.days_left} 天")):
+            for j, text in enumerate((r.title, r.kind, table_date(deleted), f"{r.days_left} 天")):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         for column in range(3):
             self.table.resizeColumnToContents(column)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from models.db import Database
 from models.errors import BranchBookError
 from models.roster_import import ImportRow, RosterPreview, import_roster, read_roster
-from models.validation import mask_id_number
+from models.validation import mask_id_number, table_date
 from ui import msgbox
 from ui.screen_fit import open_fitted
 from ui.settings import IMPORT_GEOMETRY
@@ -61,7 +61,7 @@ class PreviewModel(RowsModel):
         dates = {3: m.birth_date, 4: m.joined_on}
         if col in dates:
             day = dates[col]
-            return f"{day:%Y.%m.%d}" if day else ""
+            return table_date(day)
         return (m.name, m.gender.label, "", "", m.category.label, row.group_name or "",
                 mask_id_number(m.id_number) if m.id_number else "")[col - 1]
 

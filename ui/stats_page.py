@@ -40,6 +40,7 @@ from models.records_start import (
     unrecorded_months,
 )
 from models.rules import SECRETARY_LECTURE
+from models.validation import table_date
 from ui import msgbox
 from ui.stats_models import AttendanceModel, BarDelegate, GridModel, SortRole
 
@@ -227,7 +228,7 @@ class StatsPage(QWidget):
             failed = {c.meeting_id for c in self.data.meeting_checks if c.quorum_met is False} if self.data else set()
             for row in sorted((r for r in rows if r.id in wanted), key=lambda r: r.held_on):
                 mark = "  （未达法定人数）" if row.id in failed else ""
-                self.detail_list.addItem(f"{row.held_on:%m月%d日}  {row.title}  实到 {row.present}/{row.expected}{mark}")
+                self.detail_list.addItem(f"{table_date(row.held_on)}  {row.title}  实到 {row.present}/{row.expected}{mark}")
         else:
             self.detail_list.addItem("（尚无会议记录）")
         self.new_button.setVisible(ob.status != "done")

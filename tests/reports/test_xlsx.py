@@ -82,6 +82,8 @@ def test_roster_export_masks_ids_and_never_writes_formulas(db, branch_id, tmp_pa
     assert row["备注"].data_type == "s" and row["备注"].quotePrefix
     assert row["备注"].value.startswith("=HYPERLINK")
     assert row["入党时间"].is_date and row["支部职务"].value == "书记"
+    # a spreadsheet column shows dates in the table style, 2019-07-01 (docs/dates.md)
+    assert row["入党时间"].number_format == row["出生日期"].number_format == "yyyy-mm-dd"
     plus = by_name["李四"]["备注"]
     assert plus.data_type == "s" and plus.quotePrefix
 

@@ -37,7 +37,7 @@ def test_a_term_started_in_the_editor_is_dated_and_the_form_follows(qtbot: QtBot
     _choose(box.office_combo, str(BranchRole.DISCIPLINE))
     box.start_button.click()
     texts = [box.list.item(i).text() for i in range(box.list.count())]
-    assert "2025年6月1日至今　任纪检委员" in texts
+    assert "2025-06-01至今　任纪检委员" in texts
     assert editor.role_combo.currentData() == str(BranchRole.DISCIPLINE) and editor.committee_check.isChecked()
     editor.phone_edit.setText("13900001111")
     assert editor.save()  # saving the form afterwards keeps the dated term
