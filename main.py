@@ -69,6 +69,20 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _db(text: str) -> Path | str:
+    """--db: a file path (SQLite), or a server's address postgresql+psycopg://… kept as text
+    (a Path would fold its "//" and the address would become a folder name)."""
+    from models.server import is_server_url, parse_server_url
+
+    if is_server_url(text):
+        try:
+            parse_server_url(text)
+        except BranchBookError as exc:
+            raise argparse.ArgumentTypeError(exc.message) from exc
+        return text
+    return Path(text)
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"“{text}”应为正整数")
@@ -84,15 +98,16 @@ def _branch_arg(p: argparse.ArgumentParser, help_text: str = BRANCH_HELP) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "数据库文件路径（默认：用户数据文件夹中的记录本）"
+    db_help = ("数据库文件路径（默认：用户数据文件夹中的记录本），或党委的数据库服务器地址 "
+               "postgresql+psycopg://用户名@主机:端口/数据库名（密码写在 ~/.pgpass 或 PGPASSFILE 指定的文件中）")
     parser = argparse.ArgumentParser(prog="main.py", description="支部工作记录本")
-    parser.add_argument("--db", type=Path, metavar="数据库文件", help=db_help)
+    parser.add_argument("--db", type=_db, metavar="数据库文件", help=db_help)
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="命令", metavar="命令")
 
     def command(name: str, help_text: str, handler: object, writes: Writes | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+        p.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
         p.set_defaults(handler=handler, writes=writes)
         return p
 
@@ -111,22 +126,22 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = p.add_subparsers(title="文档", metavar="文档", dest="kind", required=True)
     for kind, text in (("minutes", "会议记录"), ("signin", "签到表")):
         k = kinds.add_parser(kind, help=text, description=text)
-        k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+        k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
         k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
         k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
         _branch_arg(k)
     k = kinds.add_parser("monthly", help="月度汇编", description="月度汇编")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--month", type=_month, required=True, metavar="年-月", help="月份，如 2026-03")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
     _branch_arg(k)
     k = kinds.add_parser("annual", help="年度台账", description="年度台账")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件", help="输出 PDF 文件")
     _branch_arg(k)
     k = kinds.add_parser("committee", help="党委汇总（各党支部并列对比）", description="党委汇总（各党支部并列对比）")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--year", type=_year, required=True, metavar="年份", help="年份，如 2026")
     k.add_argument("--out", type=Path, required=True, metavar="PDF文件",
                    help="输出文件：.pdf 为党委汇总 PDF，.xlsx 为 Excel")
@@ -162,23 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("members", "党员名册导入/导出（Excel）", cmd_members)
     actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
     k = actions.add_parser("import", help="从 Excel 导入党员名册", description="从 Excel 导入党员名册")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     k.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     _branch_arg(k)
     k.set_defaults(writes=Writes("members import"))
     k = actions.add_parser("export", help="导出党员名册到 Excel", description="导出党员名册到 Excel")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("file", type=Path, metavar="Excel文件", help="Excel 文件（.xlsx）")
     _branch_arg(k)
 
     p = command("branches", "党委：查看党支部编号、合并同名党支部", cmd_branches)
     actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
     k = actions.add_parser("list", help="列出数据库中的党支部及编号", description="列出数据库中的党支部及编号")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k = actions.add_parser("join", help="把一个党支部（如同名党支部）并入另一个",
                            description="把一个党支部（如同名党支部）并入另一个：党员按身份证号或姓名+出生日期对应")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("keep", type=_positive, metavar="保留编号", help="保留的党支部编号")
     k.add_argument("other", type=_positive, metavar="并入编号", help="并入（随后删除）的党支部编号")
     k.set_defaults(writes=Writes("branches join"))
@@ -212,7 +227,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     from models.branch_setup import init_database
     from models.paths import default_db_path
 
-    made = init_database(args.db or default_db_path(), args.name, args.superior, args.since)
+    if isinstance(args.db, str):  # a server: the branch is added beside the others there
+        from models.server_ops import init_server_branch
+
+        made = init_server_branch(args.db, args.name, args.superior, args.since)
+    else:
+        made = init_database(args.db or default_db_path(), args.name, args.superior, args.since)
     print(made.describe())
     return 0
 
@@ -242,7 +262,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from models.paths import default_db_path
 
     _whole_database_note(args, "检查")
-    report = check_database(args.db or default_db_path())
+    if isinstance(args.db, str):
+        from models.server_ops import check_server
+
+        report = check_server(args.db)
+    else:
+        report = check_database(args.db or default_db_path())
     print(report.describe())
     return 0 if report.ok else 1
 
@@ -332,7 +357,7 @@ def _run_reporting(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
         from models.errors import explain
 
-        near = args.db if args.db and "://" not in str(args.db) else None
+        near = args.db if isinstance(args.db, Path) else None
         known = explain(exc, near=near)  # a full disk, a database another program writes, a read-only file…
         if known is not None:
             print(known, file=sys.stderr)
@@ -349,7 +374,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.handler is not cmd_gui:  # the window cleans once it has its lock (ui/startup_checks)
         _clean_leftovers(args)
     writes: Writes | None = getattr(args, "writes", None)
-    if writes is None or not writes.applies(args) or "://" in str(args.db or ""):
+    if writes is None or not writes.applies(args) or isinstance(args.db, str):
         return int(args.handler(args))  # reading, or a server database (it has its own locking)
     from models.paths import default_db_path
     from models.writing import writing
@@ -363,7 +388,7 @@ def _clean_leftovers(args: argparse.Namespace) -> None:
     from models import paths
     from models.leftovers import clean_leftovers
 
-    db = args.db if args.db and "://" not in str(args.db) else paths.default_db_path()
+    db = args.db if isinstance(args.db, Path) else paths.default_db_path()
     clean_leftovers([Path(db).parent, paths.backups_dir(), getattr(args, "to", None)])
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from models.entities import AuditEntry, new_uuid, utcnow
 from models.enums import AuditAction
 
 GENESIS_HASH = "0" * 64
+AUDIT_LOCK = 0x42424B32  # pg_advisory_xact_lock key of the chain's tail on a server
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -51,6 +52,10 @@ def record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry to the log inside the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers on a server run side by side: the chain's tail is read and extended by one
+        # transaction at a time (held until it commits), or two entries would share a parent.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         uuid=new_uuid(),

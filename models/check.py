@@ -26,7 +26,7 @@ COUNTED_TABLES = (
 
 @dataclass
 class CheckReport:
-    path: Path
+    path: Path | str  # a file, or a server's address (models.server_ops)
     revision: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # the database is not sound
@@ -82,7 +82,7 @@ def check_database(path: Path) -> CheckReport:
         con.close()
     if report.ok:
         report.problems.extend(_audit_problems(path))
-        _safekeeping_findings(report)
+        _safekeeping_findings(report, path)
     if report.ok and info.revision == head:
         report.notes.extend(_rule_notes(path))
     return report
@@ -119,14 +119,14 @@ def _rule_notes(path: Path) -> list[str]:
     return [f"{labels[kind]} {len(messages)} 次，例如：{messages[-1]}" for kind, messages in found.items() if messages]
 
 
-def _safekeeping_findings(report: CheckReport) -> None:
+def _safekeeping_findings(report: CheckReport, path: Path) -> None:
     """Tampering, duplicated members and open merge conflicts (:mod:`models.tamper`)."""
     from models.autobackup import newest_anchor
     from models.identity import read_database_uuid
     from models.tamper import inspect
 
-    db_uuid = read_database_uuid(report.path)
-    found = inspect(report.path, newest_anchor(report.path, db_uuid) if db_uuid else None)
+    db_uuid = read_database_uuid(path)
+    found = inspect(path, newest_anchor(path, db_uuid) if db_uuid else None)
     report.problems.extend(found.problems)
     report.notes.extend(found.notes)
 

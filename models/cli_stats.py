@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 def open_from_args(args: argparse.Namespace) -> Database:
     """The database a subcommand works on (--db, else the default one); it must exist."""
+    if isinstance(args.db, str):  # a server's address (models.server)
+        return open_database(args.db)
     path = Path(args.db) if args.db else paths.default_db_path()
     require_file(path, "数据库文件", "请用 --db 指定正确的路径。")
     return open_database(path)

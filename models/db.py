@@ -66,6 +66,12 @@ class Database:
     engine: Engine
     session_factory: sessionmaker[Session]
     backup_before_upgrade: Path | None = None
+    url: URL | None = None  # a server's address (models.server); None for a file
+
+    @property
+    def is_server(self) -> bool:
+        """A PostgreSQL server rather than an SQLite file: file operations do not apply."""
+        return self.url is not None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -173,7 +179,7 @@ def inspect_file(path: Path) -> FileInfo:
     )
 
 
-def _alembic_config(connection: Any, script_location: Path | None) -> Any:
+def alembic_config(connection: Any, script_location: Path | None) -> Any:
     from alembic.config import Config  # Alembic is imported only when a migration runs
 
     cfg = Config()
@@ -291,7 +297,7 @@ def migrate(path: Path, *, target: str = "head", script_location: Path | None = 
         from alembic import command
 
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn, script_location), target)
+            command.upgrade(alembic_config(conn, script_location), target)
             conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
             problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
@@ -308,10 +314,15 @@ def open_database(
     target: str = "head",
     script_location: Path | None = None,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database at ``path``.
+    """Open (creating or upgrading as needed) the database at ``path``, a file or a server's
+    address (``postgresql+psycopg://…``, models.server).
 
     Raises DatabaseFileError, without changing the file, when it cannot be used.
     """
+    from models.server import is_server_url, open_server
+
+    if is_server_url(path):
+        return open_server(str(path), target=target, script_location=script_location)  # type: ignore[no-any-return]
     db_path = Path(path) if path is not None else paths.default_db_path()
     info = inspect_file(db_path)
     ensure_openable(db_path, info, script_location)

@@ -20,6 +20,17 @@ pin_singletons()  # a long GUI test run on Python 3.11 would otherwise abort at 
 
 from models import paths
 from models.db import Database, open_database
+from tests.pg_fixtures import pg_empty_url, pg_server, pg_template, pg_url  # noqa: F401 - fixtures
+
+_PG_FIXTURES = {"pg_server", "pg_url", "pg_empty_url", "pg_template"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on a PostgreSQL server is marked ``postgres`` (select with -m postgres)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _PG_FIXTURES:
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(autouse=True)

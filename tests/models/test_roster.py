@@ -26,6 +26,7 @@ from models.roster import (
     list_members,
 )
 from tests.models.factories import member
+from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
 
 
 def _names(rows: list) -> set[str]:  # type: ignore[type-arg]

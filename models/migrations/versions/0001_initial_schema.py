@@ -395,6 +395,17 @@ def upgrade() -> None:
         )
 
     # The audit log is append-only: the database itself refuses edits and deletions.
+    if op.get_bind().dialect.name == "postgresql":  # a committee's server: a plpgsql trigger function
+        op.execute(
+            "CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$"
+        )
+        for event in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_entry_no_{event.lower()} BEFORE {event} ON audit_entry "
+                "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()"
+            )
+        return
     op.execute(
         "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
         "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
@@ -406,8 +417,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
-    op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_entry")
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete ON audit_entry")
+        op.execute("DROP FUNCTION IF EXISTS audit_entry_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
     with op.batch_alter_table("study_note", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_study_note_member_id"))
         batch_op.drop_index(batch_op.f("ix_study_note_meeting_id"))

@@ -53,8 +53,8 @@ def upgrade() -> None:
         # exactly one member of the branch bears the name (two namesakes: nobody can tell which)
         found = [m for n in _names(text or "") for m in names.get((branch_id, n), [])]
         if len(found) == 1:
-            conn.exec_driver_sql("UPDATE meeting SET lecturer_member_id = ? WHERE id = ?",
-                                 (found[0], meeting_id))
+            conn.execute(sa.text("UPDATE meeting SET lecturer_member_id = :m WHERE id = :i"),
+                         {"m": found[0], "i": meeting_id})
 
 
 def downgrade() -> None:

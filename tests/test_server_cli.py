@@ -1,0 +1,57 @@
+"""--db as a PostgreSQL server's address (issue 15): the address is never taken as a file path, the
+password never travels on the command line, and the committee's everyday commands run on a real server."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import main
+
+
+def test_a_server_address_is_not_made_into_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: demo took the address as a path and made a folder 'postgresql+psycopg:' holding an SQLite file."""
+    monkeypatch.chdir(tmp_path)
+    # port 1 on the loopback: nothing listens, the connection is refused at once
+    assert main.main(["demo", "--db", "postgresql+psycopg://branchbook@127.0.0.1:1/records", "--years", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "无法连接数据库服务器" in err and "127.0.0.1:1" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == [tmp_path / "userdata"] or not any(
+        p.name.startswith("postgresql") for p in tmp_path.iterdir())
+
+
+def test_a_password_in_the_address_is_refused_without_echoing_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main.main(["stats", "--year", "2026", "--db", "postgresql+psycopg://clerk:s3cret-Pw@127.0.0.1:1/records"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "密码不能写在地址中" in err and ".pgpass" in err
+    assert "s3cret-Pw" not in err
+
+
+@pytest.mark.parametrize("address", ["mysql://a@h/db", "postgresql+psycopg://a@127.0.0.1:5432"])
+def test_an_unusable_address_is_a_usage_error(address: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main.main(["stats", "--year", "2026", "--db", address])
+    assert exc.value.code == 2
+    assert "postgresql+psycopg://用户名@主机:端口/数据库名" in capsys.readouterr().err
+
+
+def test_committee_commands_on_a_server(pg_empty_url: str, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """demo, a monthly PDF and check on a fresh server database, through the command line."""
+    assert main.main(["demo", "--db", pg_empty_url, "--years", "1", "--members", "12", "--seed", "3"]) == 0
+    assert "已生成演示党支部" in capsys.readouterr().out
+    today = date.today()
+    pdf = tmp_path / "月度.pdf"
+    month = f"{today.year}-{today.month:02d}"
+    assert main.main(["report", "monthly", "--db", pg_empty_url, "--month", month, "--out", str(pdf)]) == 0
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "会议记录" in text or "目录" in text
+    assert main.main(["check", "--db", pg_empty_url]) == 0
+    out = capsys.readouterr().out
+    assert "党员 12" in out and "检查结果：正常" in out and "服务器" in out
