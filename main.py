@@ -305,7 +305,8 @@ def cmd_branches(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.cli_backup import run_backup
 
-    _whole_database_note(args, "备份")
+    if not isinstance(args.db, str):  # on a server, --branch picks the branch to back up
+        _whole_database_note(args, "备份")
     return run_backup(args)
 
 

@@ -63,6 +63,13 @@ def _prepare(args: argparse.Namespace, *, must_exist: bool = True, new: bool = F
 
 @_user_errors
 def run_backup(args: argparse.Namespace) -> int:
+    if isinstance(args.db, str):  # a server: one branch (or all) exported into the same verified .bbk
+        from models.server_copy import backup_server
+
+        info = backup_server(args.db, Path(args.to), branch=getattr(args, "branch", None),
+                             passphrase=read_passphrase(args.passphrase_file, new=True))
+        print(info.path)
+        return 0
     db_path, passphrase = _prepare(args, new=True)
     open_database(db_path).close()  # refuses foreign/newer files, upgrades older ones
     info = create_backup(db_path, Path(args.to), passphrase=passphrase)
@@ -83,6 +90,11 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     # imported by the commands that use it: every other command starts sooner
     from models.restore import restore_file
+
+    if isinstance(args.db, str):
+        from models.server import file_only
+
+        raise file_only("从备份恢复（整个替换数据库文件）")
 
     db_path, passphrase = _prepare(args, must_exist=False)  # restoring onto a lost database is allowed
     result = restore_file(db_path, Path(args.file), passphrase)
@@ -120,6 +132,8 @@ def run_merge(args: argparse.Namespace) -> int:
     from models.branches import same_name_branches, same_name_text
     from models.merge import merge_backup
 
+    if isinstance(args.db, str):
+        return _merge_into_server(args)
     db_path, passphrase = _prepare(args, must_exist=False)
     files = backups_to_merge(list(args.file))
     failed: list[str] = []
@@ -145,6 +159,39 @@ def run_merge(args: argparse.Namespace) -> int:
         db.close()
     joined = "\n".join(texts)
     if twins and "同名党支部" not in joined:  # merge's own summary may already say so
+        print(same_name_text(twins))
+    if len(files) > 1:
+        print(f"共 {len(files)} 个备份：合并成功 {len(files) - len(failed)} 个，失败 {len(failed)} 个。")
+    if failed:
+        raise BranchBookError("以下备份未合并（其余已合并的不受影响）：\n" + "\n".join(failed))
+    return 0
+
+
+def _merge_into_server(args: argparse.Namespace) -> int:
+    """merge on a server: each backup verified and merged in its own transaction, as on a PC."""
+    from models.branches import same_name_branches, same_name_text
+    from models.server_copy import merge_into_server
+
+    passphrase = read_passphrase(args.passphrase_file)
+    files = backups_to_merge(list(args.file))
+    failed: list[str] = []
+    db = open_database(args.db)
+    try:
+        for file in files:
+            try:
+                text = merge_into_server(db, file, passphrase).describe()
+            except (BranchBookError, OSError, sqlite3.Error) as exc:
+                message = exc.message if isinstance(exc, BranchBookError) else (
+                    explain(exc) or f"读取“{file.name}”时出错，未合并。")
+                failed.append(f"“{file.name}”：{message}")
+                print(f"合并备份“{file.name}”失败：{message}")
+                continue
+            print(text)
+        with db.reading() as session:
+            twins = same_name_branches(session)
+    finally:
+        db.close()
+    if twins:
         print(same_name_text(twins))
     if len(files) > 1:
         print(f"共 {len(files)} 个备份：合并成功 {len(files) - len(failed)} 个，失败 {len(failed)} 个。")

@@ -52,6 +52,7 @@ from models.enums import (
 )
 from models.errors import BranchBookError
 from models.meetings import canonical_content, hash_content
+from models.server import advance_sequences
 from models.validation import id_number_problem
 
 LARGE_BRANCH = 60  # members from which groups meet three times a month and study is weekly
@@ -191,6 +192,7 @@ def _generate(session: Session, *, years: int, size: int, seed: int, today: date
         rows = b.rows.get(name, [])
         for start in range(0, len(rows), 5000):
             session.execute(insert(tables[name].__table__), rows[start:start + 5000])
+    advance_sequences(session.connection(), list(order))
     for gid, leader_id in leaders.items():
         session.execute(update(PartyGroup).where(PartyGroup.id == gid)
                         .values(leader_id=leader_id, updated_at=b.stamp))

@@ -170,3 +170,13 @@ def file_only(what: str) -> BranchBookError:
     """The refusal of an operation that only makes sense for a database file."""
     return BranchBookError(f"{what}只适用于本机的数据库文件；当前 --db 是数据库服务器（PostgreSQL），"
                            "服务器的备份、恢复与完整性检查由服务器管理员负责。")
+
+
+def advance_sequences(conn: Any, tables: list[str]) -> None:
+    """After rows were written with ids of our own (the demo's bulk insert), move each table's id
+    sequence past them: the next row anyone adds must not take a used id. No-op on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                          f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"), {"t": table})

@@ -47,9 +47,22 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "records.sqlite3"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module with ``BOTH_ENGINES = True`` runs its tests on an SQLite file and on a PostgreSQL server."""
+    if getattr(metafunc.module, "BOTH_ENGINES", False) and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                             indirect=True)
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the ``db`` fixture opens: "sqlite" unless the module asks for both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db(db_path: Path, engine: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    database = open_database(request.getfixturevalue("pg_url") if engine == "postgres" else db_path)
     yield database
     database.close()
 

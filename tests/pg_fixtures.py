@@ -123,16 +123,3 @@ def pg_empty_url(pg_server: str) -> Iterator[str]:
     yield url
     drop_database(pg_server, url)
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
-    """A fresh database on each engine — an SQLite file, then a PostgreSQL server's database. A test
-    module runs its tests on both with ``from tests.pg_fixtures import db_both as db``."""
-    from models.db import open_database
-
-    if request.param == "sqlite":
-        database = open_database(tmp_path / "records.sqlite3")
-    else:
-        database = open_database(request.getfixturevalue("pg_url"))
-    yield database
-    database.close()

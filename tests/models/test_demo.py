@@ -15,7 +15,8 @@ from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.errors import BranchBookError
 from models.meetings import _load, content_hash, list_meetings
 from models.roster import default_branch, list_members
-from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
 
 TODAY = date(2026, 11, 22)
 TABLES = ("branch", "party_group", "member", "member_status", "member_exemption", "meeting",

@@ -37,7 +37,8 @@ from models.meetings import (
 from models.roster import add_status, create_group
 from models.search import search
 from tests.models.factories import member
-from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
 
 DAY = date(2026, 3, 12)
 

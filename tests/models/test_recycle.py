@@ -37,7 +37,8 @@ from models.notes import NoteInput, create_note, delete_note
 from models.recycle import list_recycled, purge_expired, restore_recycled
 from models.roster import add_status, delete_member
 from tests.models.factories import member
-from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
 
 DAY = date(2026, 3, 12)
 

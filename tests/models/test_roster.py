@@ -26,7 +26,8 @@ from models.roster import (
     list_members,
 )
 from tests.models.factories import member
-from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
 
 
 def _names(rows: list) -> set[str]:  # type: ignore[type-arg]

@@ -13,7 +13,8 @@ from models.errors import BranchBookError
 from models.meetings import MeetingInput, create_meeting
 from models.search import search
 from models.validation import MAX_SEARCH_CHARS
-from tests.pg_fixtures import db_both as db  # noqa: F401 - every test here runs on SQLite and PostgreSQL
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
 
 
 def test_overlong_search_gets_a_chinese_message(db: Database, branch_id: int) -> None:
