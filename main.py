@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = actions.add_parser("scan", help="识别签名后的签到表照片或扫描件，列出每名党员的建议出席情况（不写入）",
                            description="识别签名后的签到表照片或扫描件（JPEG/PNG/PDF，可多页、任意顺序），"
                                        "列出每名党员的建议出席情况；只读，不写入记录")
-    k.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
     k.add_argument("photo", type=Path, nargs="+", metavar="照片", help="签到表照片或扫描件，可写多个")
     k.add_argument("--json", action="store_true", help="以 JSON 输出")
