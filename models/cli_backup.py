@@ -126,44 +126,37 @@ def backups_to_merge(items: list[Path]) -> list[Path]:
 
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
-    """Merge one or many backups. Each is verified and merged in its own transaction: a damaged
-    backup (or a wrong passphrase) on one USB stick does not throw away the others' work, and
-    merging is idempotent, so the failed ones can simply be merged again once fixed."""
-    from models.branches import same_name_branches, same_name_text
-    from models.merge import merge_backup
+    """Merge one or many backups, each verified and merged in its own transaction (see
+    :mod:`models.merge_many` for why), with one summary at the end."""
+    from models.branches import same_name_text
+    from models.merge_many import FileOutcome, merge_many
 
     if isinstance(args.db, str):
         return _merge_into_server(args)
     db_path, passphrase = _prepare(args, must_exist=False)
     files = backups_to_merge(list(args.file))
-    failed: list[str] = []
-    texts: list[str] = []
     if not db_path.exists():  # a committee's first merge: its database starts empty
         print(f"新建数据库“{db_path}”。")
+    texts: list[str] = []
+
+    def show(outcome: FileOutcome) -> None:
+        text = (outcome.summary.describe() if outcome.summary is not None
+                else f"合并备份“{outcome.path.name}”失败：{outcome.error}")
+        texts.append(text)
+        print(text, flush=True)
+
     db = open_database(db_path)
     try:
-        for file in files:
-            try:
-                text = merge_backup(db, file, passphrase).describe()
-            except (BranchBookError, OSError, sqlite3.Error) as exc:
-                message = exc.message if isinstance(exc, BranchBookError) else (
-                    explain(exc) or f"读取“{file.name}”时出错，未合并。")
-                failed.append(f"“{file.name}”：{message}")
-                print(f"合并备份“{file.name}”失败：{message}")
-                continue
-            texts.append(text)
-            print(text)
-        with db.reading() as session:
-            twins = same_name_branches(session)
+        result = merge_many(db, files, lambda _path: passphrase, on_merged=show)
     finally:
         db.close()
-    joined = "\n".join(texts)
-    if twins and "同名党支部" not in joined:  # merge's own summary may already say so
-        print(same_name_text(twins))
+    if result.twins and "同名党支部" not in "\n".join(texts):  # merge's own summary may already say so
+        print(same_name_text(result.twins))
     if len(files) > 1:
-        print(f"共 {len(files)} 个备份：合并成功 {len(files) - len(failed)} 个，失败 {len(failed)} 个。")
-    if failed:
-        raise BranchBookError("以下备份未合并（其余已合并的不受影响）：\n" + "\n".join(failed))
+        print(result.headline())
+    if result.failed:
+        raise BranchBookError("以下备份未合并（其余已合并的不受影响）：\n"
+                              + "\n".join(f"“{f.path.name}”：{f.error}" for f in result.failed))
     return 0
 
 

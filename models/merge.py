@@ -16,19 +16,54 @@
   is a child of one.
 * Same-name branches and members sharing an ID number after the merge are reported.
 * The other file's audit chain is not copied; one summary entry of ours is appended.
-Everything happens in one transaction: a failure leaves this database unchanged.
+Everything of one backup happens in one transaction: a failure leaves this database unchanged
+(several backups: :mod:`models.merge_many`, one transaction each).
+
+How rows move (issue 14): set-based, never a whole database in Python. The other file is
+ATTACHed to our connection under the schema ``theirs`` (this module handles the SQLite file
+itself, so it may); new rows go over in one ``INSERT … SELECT`` per table, their ids turned
+into ours through small temporary id maps (``merge_map_<table>``: their id → uuid → our
+id, with "gone" for tombstoned rows and "final" for meetings 定稿 here). Only rows that
+exist on both sides *and differ* come to Python, in batches, to be compared and logged.
+The statements are SQLAlchemy Core over tables named by :func:`_shapes`: a server target
+(PostgreSQL, issue 15) would stage the backup's rows into tables of that shape in batches
+(read from the SQLite file, inserted through Core) and run the same :class:`_Merger`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
+from sqlalchemy.types import NullType
 
 from models.audit import record
 from models.backup import BackupInfo, opened_backup
@@ -36,61 +71,21 @@ from models.db import Database, head_revision, open_database
 from models.entities import Base, new_uuid, utcnow
 from models.enums import AuditAction
 from models.errors import BranchBookError, sqlite_error_text
-from models.validation import mask_id_number
+from models.merge_summary import LABELS, MergeSummary, duplicate_notes
 
-LABELS = {
-    "branch": "党支部", "party_group": "党小组", "member": "党员", "member_status": "党籍状态记录",
-    "member_exemption": "免于参加组织生活记录", "meeting": "会议", "agenda_item": "议题",
-    "attendance": "出席记录", "guest": "列席人员", "study_note": "学习笔记", "attachment": "附件",
-    "action_item": "落实事项", "branch_setting": "支部设置", "office_term": "任职记录",
-    "group_membership": "党小组成员记录",
-}
+__all__ = ["LABELS", "SKIPPED", "MergeSummary", "merge_backup", "merge_checked", "merge_file"]
+
 NATURAL_KEYS = {"attendance": ("meeting_id", "member_id"), "branch_setting": ("branch_id", "key")}
 #: the parts of a meeting that its 定稿 covers (rows with ``meeting_id``)
 MEETING_PARTS = ("attendance", "agenda_item", "guest", "action_item", "attachment")
 FINAL = "final"
 _NOT_CONTENT = {"id", "created_at", "updated_at", "finalized_at", "meeting_id"}
 SKIPPED = {"audit_entry", "store_info", "tombstone", "merge_conflict", "recycled_item"}  # not records: see 0003, 0004r
+THEIRS = "theirs"  # the schema the other database is attached under
+BATCH = 500  # rows that differ on both sides, compared in Python this many at a time
+MERGE_CACHE_KIB = 65536  # SQLite page cache while merging: the uuid indexes are written at random
 
 Row = dict[str, Any]
-
-
-@dataclass
-class MergeSummary:
-    source: str
-    branches: list[str] = field(default_factory=list)
-    added: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)  # theirs was newer
-    kept: dict[str, int] = field(default_factory=dict)  # ours was newer; theirs logged
-    deleted: dict[str, int] = field(default_factory=dict)  # deleted on the other side
-    conflicts: list[str] = field(default_factory=list)  # 定稿 meetings kept; their version set aside
-    notes: list[str] = field(default_factory=list)  # same-name branches, repeated ID numbers
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.deleted or self.conflicts)
-
-    def describe(self) -> str:
-        def part(counts: dict[str, int]) -> str:
-            return "，".join(f"{LABELS.get(t, t)} {n} 条" for t, n in counts.items()) or "无"
-
-        lines = [f"合并备份“{self.source}”（党支部：{'、'.join(self.branches) or '无'}）"]
-        if not self.changed and not self.kept:
-            lines.append("没有新的或更新的记录，数据库未改动。")
-        else:
-            lines.append(f"新增：{part(self.added)}")
-            lines.append(f"更新（对方版本较新）：{part(self.updated)}")
-            if self.deleted:
-                lines.append(f"删除（对方已删除）：{part(self.deleted)}")
-            if self.kept:
-                lines.append(f"保留本机版本（本机较新，对方版本已记入操作日志）：{part(self.kept)}")
-        if self.conflicts:
-            lines.append(f"有 {len(self.conflicts)} 条合并冲突：已定稿的会议"
-                         f"{'、'.join(f'“{t}”' for t in self.conflicts[:5])}{'等' if len(self.conflicts) > 5 else ''}"
-                         "在对方备份中是另一版本。本机的定稿未被改动，对方版本已另存，"
-                         "请在“备份与恢复”页的“合并冲突”中查看并处理。")
-        lines += [f"请注意：{n}" for n in self.notes]
-        return "\n".join(lines)
 
 
 def _tables() -> list[Table]:
@@ -101,26 +96,38 @@ def _refs(table: Table) -> dict[str, str]:
     return {c.name: fk.column.table.name for c in table.columns for fk in c.foreign_keys}
 
 
-def _uuid_maps(con: sqlite3.Connection, tables: list[Table]) -> dict[str, dict[int, str]]:
-    return {t.name: dict(con.execute(f"SELECT id, uuid FROM {t.name}")) for t in tables}
+def _names(table: FromClause) -> list[str]:
+    return [c.name for c in table.columns]
 
 
-def _rows(con: sqlite3.Connection, table: Table, cols: list[str], refs: dict[str, str],
-          uuid_of: dict[str, dict[int, str]]) -> dict[str, Row]:
-    """uuid → row with every foreign key replaced by the UUID it points at."""
-    out: dict[str, Row] = {}
-    for values in con.execute(f"SELECT id, {', '.join(cols)} FROM {table.name}"):
-        row = dict(zip(["id", *cols], values, strict=True))
-        for col, ref in refs.items():
-            if row[col] is not None:
-                row[col] = uuid_of[ref].get(row[col])
-        out[row["uuid"]] = row
-    return out
+def _raw(table: Table, metadata: MetaData, schema: str | None = None) -> Table:
+    """``table``'s columns without types: values are read, compared, logged and written
+    exactly as stored (no date or boolean conversion on the way)."""
+    return Table(table.name, metadata, *(Column(c.name, NullType()) for c in table.columns), schema=schema)
 
 
-def _natural(table: str, row: Row) -> tuple[Any, ...] | None:
-    key = NATURAL_KEYS.get(table)
-    return tuple(row[k] for k in key) if key else None
+@functools.cache
+def _shapes() -> tuple[dict[str, Table], dict[str, Table]]:
+    """Our tables and theirs (schema ``theirs``), untyped."""
+    ours, theirs = MetaData(), MetaData()
+    return ({t.name: _raw(t, ours) for t in Base.metadata.sorted_tables},
+            {t.name: _raw(t, theirs, THEIRS) for t in Base.metadata.sorted_tables})
+
+
+@functools.cache
+def _final_table() -> Table:
+    """Their ids of the meetings that were 定稿 here before the merge began."""
+    return Table("merge_final_here", MetaData(), Column("their_id", Integer, primary_key=True),
+                 prefixes=["TEMPORARY"])
+
+
+@functools.cache
+def _map_table(name: str) -> Table:
+    """Their id → their uuid → our id for one table, ``gone``: tombstoned on either side or
+    hanging from a gone row (never merged, nor its children); ``final``: 定稿 here."""
+    return Table(f"merge_map_{name}", MetaData(), Column("their_id", Integer, primary_key=True),
+                 Column("uuid", String), Column("our_id", Integer), Column("gone", Integer),
+                 Column("final", Integer), prefixes=["TEMPORARY"])
 
 
 def _loggable(row: Row) -> Row:
@@ -132,274 +139,393 @@ def _digest(row: Row) -> str:
     return hashlib.sha256(repr(sorted(row.items())).encode("utf-8")).hexdigest()
 
 
-def _tombstones(con: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
-    """uuid → (entity, branch uuid, deleted at) of a file's tombstones."""
-    return {u: (e, b, str(d)) for u, e, b, d in
-            con.execute("SELECT uuid, entity, branch_uuid, deleted_at FROM tombstone")}
+class _View:
+    """Their rows of one table as our database sees them: each reference turned into our id
+    (``value``) and into the uuid it points at (``ref_uuid``), and ``live``: the conditions a
+    row must meet to be merged at all (not gone, not part of a meeting 定稿 here)."""
+
+    def __init__(self, merger: _Merger, name: str) -> None:
+        self.t = merger.theirs[name].alias("t")
+        self.frm: FromClause = self.t
+        self.value: dict[str, ColumnElement[Any]] = {c.name: c for c in self.t.c}
+        self.ref_uuid: dict[str, ColumnElement[Any]] = {}
+        self.forward: dict[str, str] = {}  # references to a table merged later
+        self.live: list[ColumnElement[bool]] = [~merger.tombstoned(self.t.c.uuid)]
+        table = Base.metadata.tables[name]
+        for col, ref in _refs(table).items():
+            if ref not in merger.maps:
+                r = merger.theirs[ref].alias(f"r_{col}")
+                self.value[col] = null()
+                self.ref_uuid[col] = (select(r.c.uuid).where(r.c.id == self.t.c[col], ~merger.tombstoned(r.c.uuid))
+                                      .scalar_subquery())
+                self.forward[col] = ref
+                continue
+            m = merger.maps[ref].alias(f"m_{col}")
+            self.frm = self.frm.outerjoin(m, m.c.their_id == self.t.c[col])
+            self.value[col] = case((m.c.gone == 1, null()), else_=m.c.our_id)
+            self.ref_uuid[col] = case((m.c.gone == 1, null()), else_=m.c.uuid)
+            if not table.columns[col].nullable:
+                self.live.append(func.coalesce(m.c.gone, 0) == 0)
+            if name in MEETING_PARTS and col == "meeting_id":
+                self.live.append(func.coalesce(m.c.final, 0) == 0)  # 定稿 here: their version set aside
 
 
 class _Merger:
-    def __init__(self, ours: sqlite3.Connection, theirs: sqlite3.Connection, source: str,
-                 origin: str = "") -> None:
-        self.ours, self.theirs = ours, theirs
+    """One backup's rows into our database, inside the caller's transaction. ``theirs``: the
+    other database's tables as readable from ``session``'s connection."""
+
+    def __init__(self, session: Session, theirs: dict[str, Table], source: str, origin: str = "") -> None:
+        self.session = session
+        self.conn: Connection = session.connection()
+        self.ours, self.theirs = _shapes()[0], theirs
         self.origin = origin or f"备份“{source}”"
         self.tables = _tables()
-        self.their_uuid = _uuid_maps(theirs, self.tables)
-        self.our_uuid = _uuid_maps(ours, self.tables)
-        self.our_id = {t: {u: i for i, u in m.items()} for t, m in self.our_uuid.items()}
+        self.referenced = {ref for t in self.tables for ref in _refs(t).values()}
+        self.maps: dict[str, Table] = {}
         self.summary = MergeSummary(source)
-        self.conflicts: list[tuple[str, str, str, Row]] = []  # table, uuid, winner, loser
-        self.final_conflicts: list[tuple[int, str, str]] = []  # our meeting id, title, payload
-        self.deferred: list[tuple[str, str, str, str]] = []  # table, col, row uuid, ref uuid
-        self.our_tombs = _tombstones(ours)
-        self.their_tombs = _tombstones(theirs)
-        self.dropped: set[str] = set(self.our_tombs) | set(self.their_tombs)  # never merged (back)
+        self.final_conflicts: list[tuple[str, str, str]] = []  # our meeting uuid, title, payload
+        self.deferred: list[tuple[str, str, int, Any]] = []  # table, column, our row id, their ref id
+        self.inserted_after: dict[str, int] = {}  # table → largest id before this merge's inserts
+        self.forward: list[tuple[str, str, str]] = []  # table, column, the table merged later it names
         self.kept_in_use = 0
-        self.final_here = {u for (u,) in ours.execute("SELECT uuid FROM meeting WHERE status = ?", (FINAL,))}
+
+    def tombstoned(self, uuid: ColumnElement[Any]) -> ColumnElement[bool]:
+        ours, theirs = self.ours["tombstone"].alias(), self.theirs["tombstone"].alias()
+        return or_(exists().where(ours.c.uuid == uuid), exists().where(theirs.c.uuid == uuid))
 
     def run(self) -> MergeSummary:
-        self.summary.branches = [r[0] for r in self.theirs.execute("SELECT name FROM branch ORDER BY id")]
-        self._guard_final_meetings()
-        self._apply_tombstones()
-        done: set[str] = set()
-        for table in self.tables:
-            self._merge_table(table, done)
-            done.add(table.name)
-        for name, col, row_uuid, ref_uuid in self.deferred:
-            ref = _refs(next(t for t in self.tables if t.name == name))[col]
-            self.ours.execute(f"UPDATE {name} SET {col} = ? WHERE uuid = ?",
-                              (self.our_id[ref].get(ref_uuid), row_uuid))
-        self.summary.notes += _duplicate_notes(self.ours)
+        b = self.theirs["branch"]
+        self.summary.branches = list(self.conn.scalars(select(b.c.name).order_by(b.c.id)))
+        for name in [*(_map_table(n).name for n in sorted(self.referenced)), _final_table().name]:
+            self.conn.execute(text(f"DROP TABLE IF EXISTS {name}"))  # left by a connection that died
+        t, o, final = self.theirs["meeting"], self.ours["meeting"], _final_table()
+        final.create(self.conn)
+        self.conn.execute(insert(final).from_select(["their_id"], select(t.c.id).select_from(
+            t.join(o, o.c.uuid == t.c.uuid)).where(o.c.status == FINAL)))
+        try:
+            self._guard_final_meetings()
+            self._apply_tombstones()
+            for table in self.tables:
+                view = _View(self, table.name)
+                self._merge_table(table.name, view)
+                if table.name in self.referenced:
+                    self._fill_map(table.name, view)
+            self._fill_forward_references()
+        finally:
+            for table in [*self.maps.values(), final]:
+                table.drop(self.conn)
+        self.summary.notes += duplicate_notes(self.conn)
         return self.summary
+
+    def _fill_map(self, name: str, view: _View) -> None:
+        table = _map_table(name)
+        table.create(self.conn)
+        self.maps[name] = table
+        t, o = view.t, self.ours[name].alias("o")
+        gone = case((and_(*view.live), 0), else_=1)
+        here = _final_table()
+        final = case((exists().where(here.c.their_id == t.c.id), 1), else_=0) if name == "meeting" else null()
+        self.conn.execute(insert(table).from_select(
+            ["their_id", "uuid", "our_id", "gone", "final"],
+            select(t.c.id, t.c.uuid, o.c.id, gone, final).select_from(view.frm.outerjoin(o, o.c.uuid == t.c.uuid))))
 
     # --- 定稿 meetings ----------------------------------------------------------------------
 
-    def _meeting_version(self, con: sqlite3.Connection, meeting_uuid: str) -> Row | None:
+    def _meeting_version(self, tables: dict[str, Table], meeting_uuid: str) -> Row | None:
         """A meeting with its parts as plain data (ids replaced by uuids/names): what a
         conflict keeps, and what two sides are compared on."""
-        row = con.execute("SELECT * FROM meeting WHERE uuid = ?", (meeting_uuid,)).fetchone()
-        if row is None:
+        m = tables["meeting"]
+        found = self.conn.execute(select(m).where(m.c.uuid == meeting_uuid)).mappings().first()
+        if found is None:
             return None
-        cols = [d[0] for d in con.execute("SELECT * FROM meeting LIMIT 0").description]
-        meeting = dict(zip(cols, row, strict=True))
+        meeting = dict(found)
         version: Row = {k: v for k, v in meeting.items() if k not in _NOT_CONTENT and not k.endswith("_id")}
-        group = con.execute("SELECT name FROM party_group WHERE id = ?", (meeting["group_id"],)).fetchone()
-        version["group"] = group[0] if group else None
+        g, member = tables["party_group"], tables["member"]
+        version["group"] = self.conn.scalar(select(g.c.name).where(g.c.id == meeting["group_id"]))
         for part in MEETING_PARTS:
-            cur = con.execute(f"SELECT * FROM {part} WHERE meeting_id = ? ORDER BY uuid", (meeting["id"],))
-            names = [d[0] for d in cur.description]
+            p = tables[part]
             rows = []
-            for values in cur.fetchall():
-                item = {k: v for k, v in zip(names, values, strict=True) if k not in _NOT_CONTENT}
+            for values in self.conn.execute(select(p).where(p.c.meeting_id == meeting["id"])
+                                            .order_by(p.c.uuid)).mappings():
+                item = {k: v for k, v in values.items() if k not in _NOT_CONTENT}
                 if "member_id" in item:
-                    member = con.execute("SELECT uuid, name FROM member WHERE id = ?",
-                                         (item.pop("member_id"),)).fetchone()
-                    item["member_uuid"], item["member_name"] = member if member else (None, None)
+                    who = self.conn.execute(select(member.c.uuid, member.c.name)
+                                            .where(member.c.id == item.pop("member_id"))).first()
+                    item["member_uuid"], item["member_name"] = tuple(who) if who else (None, None)
                 if "data" in item:
                     item.pop("data")  # the bytes stay in the other backup; the sha256 names them
                 rows.append(item)
             version[part] = rows
         return version
 
+    def _same_version(self, t: FromClause, o: FromClause) -> ColumnElement[bool]:
+        """SQL: their meeting ``t`` and ours ``o`` hold the same version (what
+        :meth:`_meeting_version` compares), so that only the others are built in Python."""
+        same = [t.c[c].is_not_distinct_from(o.c[c]) for c in _names(t)
+                if c not in _NOT_CONTENT and not c.endswith("_id")]
+        tg, og = self.theirs["party_group"].alias("tg"), self.ours["party_group"].alias("og")
+        same.append(select(tg.c.name).where(tg.c.id == t.c.group_id).scalar_subquery().is_not_distinct_from(
+            select(og.c.name).where(og.c.id == o.c.group_id).scalar_subquery()))
+        for part in MEETING_PARTS:
+            tp, op = self.theirs[part].alias(f"tp_{part}"), self.ours[part].alias(f"op_{part}")
+            same.append(select(func.count()).select_from(tp).where(tp.c.meeting_id == t.c.id).scalar_subquery()
+                        == select(func.count()).select_from(op).where(op.c.meeting_id == o.c.id).scalar_subquery())
+            alike = [op.c.meeting_id == o.c.id, op.c.uuid == tp.c.uuid]
+            alike += [tp.c[c].is_not_distinct_from(op.c[c]) for c in _names(tp)
+                      if c not in _NOT_CONTENT and c not in ("member_id", "data", "uuid")]
+            if "member_id" in tp.c:
+                tm, om = self.theirs["member"].alias("tm"), self.ours["member"].alias("om")
+                for c in ("uuid", "name"):
+                    alike.append(select(tm.c[c]).where(tm.c.id == tp.c.member_id).scalar_subquery()
+                                 .is_not_distinct_from(select(om.c[c]).where(om.c.id == op.c.member_id)
+                                                       .scalar_subquery()))
+            same.append(~exists().where(tp.c.meeting_id == t.c.id, ~exists(select(op.c.id).where(*alike))))
+        return and_(*same)
+
     def _set_aside(self, meeting_uuid: str, theirs: Row) -> None:
         """Keep the other side's version of a meeting that is 定稿 here, once per version."""
         payload = json.dumps(theirs, ensure_ascii=False, sort_keys=True, default=str)
-        our_id = self.our_id["meeting"][meeting_uuid]
-        known = {p for (p,) in self.ours.execute(
-            "SELECT payload FROM merge_conflict WHERE meeting_id = ?", (our_id,))}
-        if payload in known:
+        m, c = self.ours["meeting"], self.ours["merge_conflict"]
+        our_id, title = self.conn.execute(select(m.c.id, m.c.title).where(m.c.uuid == meeting_uuid)).one()
+        if self.conn.scalar(select(c.c.id).where(c.c.meeting_id == our_id, c.c.payload == payload)) is not None:
             return  # set aside by an earlier merge of the same backup: merging stays idempotent
-        title = self.ours.execute("SELECT title FROM meeting WHERE id = ?", (our_id,)).fetchone()[0]
-        now = utcnow()
-        self.ours.execute(
-            "INSERT INTO merge_conflict (meeting_id, source, payload, resolved_at, resolution, uuid, "
-            "created_at, updated_at) VALUES (?, ?, ?, NULL, '', ?, ?, ?)",
-            (our_id, self.origin, payload, new_uuid(), now, now))
-        self.final_conflicts.append((our_id, title, payload))
+        now = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy's DateTime stores it
+        self.conn.execute(insert(c).values(meeting_id=our_id, source=self.origin, payload=payload, resolved_at=None,
+                                           resolution="", uuid=new_uuid(), created_at=now, updated_at=now))
+        self.final_conflicts.append((meeting_uuid, title, payload))
         self.summary.conflicts.append(title)
 
     def _guard_final_meetings(self) -> None:
         """Their different version of a meeting 定稿 here: set aside, never merged over it."""
-        for meeting_uuid in sorted(self.final_here):
-            if meeting_uuid in self.their_tombs or meeting_uuid not in self.their_uuid["meeting"].values():
-                continue
-            theirs = self._meeting_version(self.theirs, meeting_uuid)
-            ours = self._meeting_version(self.ours, meeting_uuid)
-            if theirs is not None and theirs != ours:
-                self._set_aside(meeting_uuid, theirs)
-
-    def _protected(self, table: str, row: Row) -> bool:
-        """True for a row of a meeting 定稿 here (the meeting itself or one of its parts)."""
-        if table == "meeting":
-            return row["uuid"] in self.final_here
-        return table in MEETING_PARTS and row.get("meeting_id") in self.final_here
+        t, o = self.theirs["meeting"].alias("t"), self.ours["meeting"].alias("o")
+        tomb = self.theirs["tombstone"].alias()
+        query = (select(o.c.uuid).select_from(t.join(o, o.c.uuid == t.c.uuid))
+                 .where(o.c.status == FINAL, ~exists().where(tomb.c.uuid == t.c.uuid), ~self._same_version(t, o))
+                 .order_by(o.c.uuid).limit(BATCH))
+        last = ""
+        while uuids := list(self.conn.scalars(query.where(o.c.uuid > last))):
+            for meeting_uuid in uuids:
+                theirs = self._meeting_version(self.theirs, meeting_uuid)
+                if theirs is not None and theirs != self._meeting_version(self.ours, meeting_uuid):
+                    self._set_aside(meeting_uuid, theirs)
+            last = uuids[-1]
 
     # --- deletions ------------------------------------------------------------------------
 
     def _still_used(self, entity: str, uuid: str) -> bool:
         """A member with attendance here, or a group with members here, is not deleted by a merge."""
-        used = {"member": "SELECT 1 FROM attendance a JOIN member m ON m.id = a.member_id WHERE m.uuid = ?",
-                "party_group": "SELECT 1 FROM member m JOIN party_group g ON g.id = m.group_id WHERE g.uuid = ?"}
+        used = {"member": "SELECT 1 FROM attendance a JOIN member m ON m.id = a.member_id WHERE m.uuid = :u",
+                "party_group": "SELECT 1 FROM member m JOIN party_group g ON g.id = m.group_id WHERE g.uuid = :u"}
         query = used.get(entity)
-        return query is not None and self.ours.execute(query + " LIMIT 1", (uuid,)).fetchone() is not None
+        return query is not None and self.conn.execute(text(query + " LIMIT 1"), {"u": uuid}).first() is not None
+
+    def _is_final(self, meeting_uuid: str | None) -> bool:
+        m = self.ours["meeting"]
+        return meeting_uuid is not None and self.conn.scalar(
+            select(m.c.id).where(m.c.uuid == meeting_uuid, m.c.status == FINAL)) is not None
 
     def _apply_tombstones(self) -> None:
-        tables = {t.name: t for t in self.tables}
-        for uuid, (entity, branch_uuid, deleted_at) in sorted(self.their_tombs.items()):
-            if uuid in self.our_tombs:
-                continue
-            if entity == "meeting" and uuid in self.final_here:
-                self._set_aside(uuid, {"deleted": True, "deleted_at": deleted_at,
-                                       "note": "对方已删除这次会议"})
-                continue  # the 定稿 meeting stays; the tombstone is not taken over
-            if self._still_used(entity, uuid):
-                self.kept_in_use += 1
-                continue  # deleting it here would take records made here with it
-            if entity in MEETING_PARTS and entity in tables:
-                parent = self.ours.execute(f"SELECT m.uuid FROM {entity} p JOIN meeting m ON m.id = p.meeting_id "
-                                           "WHERE p.uuid = ?", (uuid,)).fetchone()
-                if parent and parent[0] in self.final_here:
-                    continue  # part of a 定稿 meeting here: its conflict shows the other version
-            self.ours.execute("INSERT INTO tombstone (uuid, entity, branch_uuid, deleted_at) VALUES (?, ?, ?, ?)",
-                              (uuid, entity, branch_uuid, deleted_at))
-            if entity in tables and uuid in self.our_id.get(entity, {}):
-                self.ours.execute(f"DELETE FROM {entity} WHERE uuid = ?", (uuid,))
-                self.summary.deleted[entity] = self.summary.deleted.get(entity, 0) + 1
+        names = {t.name for t in self.tables}
+        theirs, ours = self.theirs["tombstone"], self.ours["tombstone"]
+        query = (select(theirs.c.uuid, theirs.c.entity, theirs.c.branch_uuid, theirs.c.deleted_at)
+                 .where(~exists().where(ours.c.uuid == theirs.c.uuid)).order_by(theirs.c.uuid).limit(BATCH))
+        last = ""
+        while batch := self.conn.execute(query.where(theirs.c.uuid > last)).all():
+            last = batch[-1][0]
+            for uuid, entity, branch_uuid, deleted_at in batch:
+                if entity == "meeting" and self._is_final(uuid):
+                    self._set_aside(uuid, {"deleted": True, "deleted_at": str(deleted_at),
+                                           "note": "对方已删除这次会议"})
+                    continue  # the 定稿 meeting stays; the tombstone is not taken over
+                if self._still_used(entity, uuid):
+                    self.kept_in_use += 1
+                    continue  # deleting it here would take records made here with it
+                if entity in MEETING_PARTS:
+                    p, m = self.ours[entity], self.ours["meeting"]
+                    parent = self.conn.scalar(select(m.c.uuid).select_from(p.join(m, m.c.id == p.c.meeting_id))
+                                              .where(p.c.uuid == uuid))
+                    if self._is_final(parent):
+                        continue  # part of a 定稿 meeting here: its conflict shows the other version
+                self.conn.execute(insert(ours).values(uuid=uuid, entity=entity, branch_uuid=branch_uuid,
+                                                      deleted_at=str(deleted_at)))
+                if entity in names:
+                    table = self.ours[entity]
+                    gone = self.conn.execute(table.delete().where(table.c.uuid == uuid)).rowcount
+                    self.summary.count(self.summary.deleted, entity, gone)
         if self.kept_in_use:
             self.summary.notes.append(f"对方删除的 {self.kept_in_use} 条记录（党员或党小组）在本机仍有出席记录或党员，"
                                       "已保留未删除。")
-        # ids may have gone (cascades): read the maps again
-        self.our_uuid = _uuid_maps(self.ours, self.tables)
-        self.our_id = {t: {u: i for i, u in m.items()} for t, m in self.our_uuid.items()}
 
     # --- rows -----------------------------------------------------------------------------
 
     def _already_logged(self, uuid: str, loser: Row) -> bool:
         """The same losing version was logged by an earlier merge (keeps merging idempotent)."""
         digest = _digest(loser)
-        return any(digest in (d or "") for (d,) in self.ours.execute(
-            "SELECT detail FROM audit_entry WHERE action = 'merge' AND entity_uuid = ?", (uuid,)))
+        a = self.ours["audit_entry"]
+        return any(digest in (d or "") for d in self.conn.scalars(
+            select(a.c.detail).where(a.c.action == str(AuditAction.MERGE), a.c.entity_uuid == uuid)))
 
-    def _to_ids(self, name: str, row: Row, refs: dict[str, str], done: set[str]) -> Row:
-        out = dict(row)
+    def _merge_table(self, name: str, view: _View) -> None:
+        table = self.ours[name]
+        self.inserted_after[name] = self.conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+        self.forward += [(name, col, ref) for col, ref in view.forward.items()]
+        self._merge_matched(name, view, natural=False)
+        if name in NATURAL_KEYS and self._may_match_naturally(name):
+            self._merge_matched(name, view, natural=True)
+        self._insert_new(name, view)
+
+    def _may_match_naturally(self, name: str) -> bool:
+        """A row here with the same natural key hangs from parents that were here before this
+        merge: when none of their parents was (a branch seen for the first time), skip the search."""
+        refs = _refs(Base.metadata.tables[name])
+        for ref in (refs[k] for k in NATURAL_KEYS[name] if k in refs):
+            m = self.maps[ref]
+            if not self.conn.scalar(select(exists().where(m.c.our_id <= self.inserted_after[ref]))):
+                return False
+        return True
+
+    def _insert_new(self, name: str, view: _View) -> None:
+        """Their rows that are new here, in one INSERT … SELECT."""
+        t, cols = view.t, [c for c in _names(view.t) if c != "id"]
+        same_uuid = self.ours[name].alias("u")
+        where = [~exists().where(same_uuid.c.uuid == t.c.uuid), *view.live]
+        if name in NATURAL_KEYS:
+            same_key = self.ours[name].alias("k")
+            where.append(~exists().where(*(same_key.c[k] == view.value[k] for k in NATURAL_KEYS[name])))
+        added = self.conn.execute(insert(self.ours[name]).from_select(
+            cols, select(*(view.value[c] for c in cols)).select_from(view.frm).where(*where))).rowcount
+        self.summary.count(self.summary.added, name, added)
+
+    def _merge_matched(self, name: str, view: _View, *, natural: bool) -> None:
+        """Their rows that exist here too (same uuid, or same natural key) and differ: the
+        newer edit wins, the other version goes to the audit log. Read in batches."""
+        t, o = view.t, self.ours[name].alias("o")
+        cols = [c for c in _names(t) if c != "id"]
+        refs = _refs(Base.metadata.tables[name])
+        theirs = {c: view.ref_uuid.get(c, t.c[c]) for c in cols}
+        ours: dict[str, ColumnElement[Any]] = {c: o.c[c] for c in cols}
         for col, ref in refs.items():
-            if row[col] is None:
-                continue
-            if ref not in done and ref != name:
-                self.deferred.append((name, col, row["uuid"], row[col]))
-                out[col] = None
-            else:
-                out[col] = self.our_id[ref].get(row[col])
-        return out
+            r = self.ours[ref].alias(f"our_{col}")
+            ours[col] = select(r.c.uuid).where(r.c.id == o.c[col]).scalar_subquery()
+        if natural:
+            same_uuid = self.ours[name].alias("u")
+            on = and_(*(o.c[k] == view.value[k] for k in NATURAL_KEYS[name]))
+            where = [~exists().where(same_uuid.c.uuid == t.c.uuid)]
+        else:
+            on, where = o.c.uuid == t.c.uuid, []
+        if name == "meeting":
+            where.append(o.c.status.is_distinct_from(FINAL))  # 定稿 here: their version was set aside
+        differs = or_(*(theirs[c].is_distinct_from(ours[c]) for c in cols if c != "uuid"))
+        query = (select(t.c.id, *(theirs[c].label(f"t_{c}") for c in cols), *(view.value[c].label(f"v_{c}") for c in cols),
+                        *(t.c[c].label(f"f_{c}") for c in view.forward), o.c.id.label("o_id"),
+                        *(ours[c].label(f"o_{c}") for c in cols))
+                 .select_from(view.frm.join(o, on)).where(*view.live, *where, differs).order_by(t.c.id).limit(BATCH))
+        last = 0
+        while batch := self.conn.execute(query.where(t.c.id > last)).mappings().all():
+            last = batch[-1]["id"]
+            for found in batch:
+                self._settle(name, view, cols, found)
 
-    def _drop_orphans(self, table: Table, row: Row, refs: dict[str, str]) -> bool:
-        """Clear references to dropped (tombstoned) records; True when a required one is gone."""
-        for col in refs:
-            if row[col] is not None and row[col] in self.dropped:
-                if not table.columns[col].nullable:
-                    return True
-                row[col] = None
-        return False
+    def _settle(self, name: str, view: _View, cols: list[str], found: Any) -> None:
+        row = {"id": found["id"], **{c: found[f"t_{c}"] for c in cols}}
+        mine = {"id": found["o_id"], **{c: found[f"o_{c}"] for c in cols}}
+        if {k: v for k, v in row.items() if k not in ("id", "uuid")} == \
+                {k: v for k, v in mine.items() if k not in ("id", "uuid")}:
+            return
+        if (row["updated_at"] or "") > (mine["updated_at"] or ""):
+            table = self.ours[name]
+            self.conn.execute(update(table).where(table.c.id == mine["id"])
+                              .values({c: found[f"v_{c}"] for c in cols if c != "uuid"}))
+            self.deferred += [(name, col, mine["id"], found[f"f_{col}"]) for col in view.forward]
+            self.summary.count(self.summary.updated, name)
+            self._log(name, mine["uuid"], "theirs", _loggable(mine))
+        elif not self._already_logged(mine["uuid"], _loggable(row)):
+            self.summary.count(self.summary.kept, name)
+            self._log(name, mine["uuid"], "ours", _loggable(row))
 
-    def _merge_table(self, table: Table, done: set[str]) -> None:
-        name = table.name
-        cols = [c.name for c in table.columns if c.name != "id"]
-        refs = _refs(table)
-        theirs = _rows(self.theirs, table, cols, refs, self.their_uuid)
-        ours = _rows(self.ours, table, cols, refs, self.our_uuid)
-        by_natural = {k: u for u, r in ours.items() if (k := _natural(name, r)) is not None}
-        inserts: list[Row] = []
-        for uuid, row in theirs.items():
-            if uuid in self.dropped or self._drop_orphans(table, row, refs):
-                self.dropped.add(uuid)  # deleted on one side: never (re)created, nor its children
-                continue
-            if self._protected(name, row):
-                continue  # 定稿 here: their version, if different, was set aside
-            mine = ours.get(uuid)
-            if mine is None and (key := _natural(name, row)) is not None and key in by_natural:
-                mine = ours[by_natural[key]]
-            if mine is None:
-                inserts.append(self._to_ids(name, row, refs, done))
-                continue
-            a = {k: v for k, v in row.items() if k not in ("id", "uuid")}
-            b = {k: v for k, v in mine.items() if k not in ("id", "uuid")}
-            if a == b:
-                continue
-            if (row["updated_at"] or "") > (mine["updated_at"] or ""):
-                values = self._to_ids(name, {**row, "uuid": mine["uuid"]}, refs, done)
-                sets = [c for c in cols if c != "uuid"]
-                self.ours.execute(f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
-                                  [*(values[c] for c in sets), mine["id"]])
-                self.summary.updated[name] = self.summary.updated.get(name, 0) + 1
-                self.conflicts.append((name, mine["uuid"], "theirs", _loggable(mine)))
-            elif not self._already_logged(mine["uuid"], _loggable(row)):
-                self.summary.kept[name] = self.summary.kept.get(name, 0) + 1
-                self.conflicts.append((name, mine["uuid"], "ours", _loggable(row)))
-        if inserts:
-            self.ours.executemany(
-                f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [[r[c] for c in cols] for r in inserts])
-            self.summary.added[name] = len(inserts)
-            self.our_id[name] = {u: i for i, u in self.ours.execute(f"SELECT id, uuid FROM {name}")}
-            self.our_uuid[name] = {i: u for u, i in self.our_id[name].items()}
+    def _log(self, table: str, uuid: str, winner: str, loser: Row) -> None:
+        kept = "对方的较新版本" if winner == "theirs" else "本机的较新版本"
+        record(self.session, AuditAction.MERGE, table, entity_uuid=uuid,
+               summary=f"合并冲突：{LABELS.get(table, table)}在两台电脑上都被修改，保留{kept}",
+               detail={"source": self.summary.source, "kept": winner, "other_version": loser,
+                       "other_digest": _digest(loser)})
 
+    def _fill_forward_references(self) -> None:
+        """References to a table merged later (a group's leader), once that table is in."""
+        for name, col, ref in self.forward:
+            mine, t, m = self.ours[name], self.theirs[name].alias("t"), self.maps[ref]
+            now_ours = (select(m.c.our_id).select_from(t.join(m, m.c.their_id == t.c[col]))
+                        .where(t.c.uuid == mine.c.uuid, m.c.gone == 0).scalar_subquery())
+            self.conn.execute(update(mine).where(mine.c.id > self.inserted_after[name]).values({col: now_ours}))
+        for name, col, our_id, their_ref in self.deferred:
+            mine, m = self.ours[name], self.maps[_refs(Base.metadata.tables[name])[col]]
+            self.conn.execute(update(mine).where(mine.c.id == our_id).values(
+                {col: select(m.c.our_id).where(m.c.their_id == their_ref, m.c.gone == 0).scalar_subquery()}))
 
-def _duplicate_notes(con: sqlite3.Connection) -> list[str]:
-    """Same-name branches and members of them sharing an ID number, after the merge."""
-    notes = [f"数据库中现有 {n} 个同名党支部“{name}”（可能是同一支部在两台电脑上各建了一次），"
-             "统计会分开计算，请核对。"
-             for name, n in con.execute("SELECT name, count(*) FROM branch GROUP BY name HAVING count(*) > 1")]
-    rows = con.execute(
-        "SELECT b.name, m.id_number, count(*) FROM member m JOIN branch b ON b.id = m.branch_id "
-        "WHERE m.id_number <> '' GROUP BY b.name, m.id_number HAVING count(*) > 1 ORDER BY 1, 2").fetchall()
-    if rows:
-        shown = "；".join(f"{mask_id_number(number)}（{n} 人）" for _b, number, n in rows[:5])
-        notes.append(f"有 {len(rows)} 个身份证号在同一（同名）党支部中重复出现，多出 "
-                     f"{sum(n - 1 for _b, _i, n in rows)} 名党员：{shown}{'等' if len(rows) > 5 else ''}。"
-                     "请在党员名册中核对并删除重复的党员。")
-    return notes
+    def log_final_conflicts(self) -> None:
+        for uuid, title, payload in self.final_conflicts:
+            record(self.session, AuditAction.MERGE, "meeting", entity_uuid=uuid,
+                   summary=f"合并冲突：已定稿的会议“{title}”在{self.origin}中是另一版本，本机定稿未改动，"
+                           "对方版本已另存待处理",
+                   detail={"source": self.origin, "kept": "ours (定稿)",
+                           "other_digest": hashlib.sha256(payload.encode("utf-8")).hexdigest()})
 
 
-def merge_file(db: Database, other: Path, source_name: str, origin: str = "") -> MergeSummary:
-    """Merge the BranchBook database file ``other`` (same schema revision) into ``db``;
-    ``origin`` describes where it came from (kept with any conflict)."""
-    theirs = sqlite3.connect(f"{other.resolve().as_uri()}?mode=ro", uri=True)
+@contextmanager
+def _attached(conn: Connection, path: Path) -> Iterator[dict[str, Table]]:
+    """The SQLite file ``path`` readable from ``conn`` as the schema ``theirs`` (and a page
+    cache large enough for the merge), until the block ends."""
+    if not path.is_file():
+        raise BranchBookError(f"找不到要合并的数据库文件“{path.name}”。")
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    raw.execute(f"ATTACH DATABASE ? AS {THEIRS}", (str(path),))
+    raw.execute(f"PRAGMA main.cache_size=-{MERGE_CACHE_KIB}")
     try:
-        return _merge(db, theirs, source_name, origin)
-    except sqlite3.Error as exc:
-        raise BranchBookError(f"合并“{source_name}”时出错（{sqlite_error_text(exc)}），合并已撤销，数据库未改动。") from exc
+        yield _shapes()[1]
     finally:
-        theirs.close()
+        try:
+            raw.execute("PRAGMA main.cache_size=-2000")
+            raw.execute(f"DETACH DATABASE {THEIRS}")
+        except sqlite3.Error:
+            conn.invalidate()  # never hand a connection with the other file attached back to the pool
 
 
-def _merge(db: Database, theirs: sqlite3.Connection, source_name: str, origin: str = "") -> MergeSummary:
-    with db.transaction() as session:
-        ours = session.connection().connection.driver_connection
-        assert isinstance(ours, sqlite3.Connection)
-        merger = _Merger(ours, theirs, source_name, origin)
-        summary = merger.run()
-        problems = ours.execute("PRAGMA foreign_key_check").fetchall()
+def merge_file(db: Database, other: Path, source_name: str, origin: str = "",
+               backup_made_at: str | None = None) -> MergeSummary:
+    """Merge the BranchBook database file ``other`` (same schema revision) into ``db``;
+    ``origin`` describes where it came from (kept with any conflict); ``backup_made_at``
+    (ISO): when that backup was made, remembered per branch for the 党委工作台."""
+    try:
+        with (db.engine.connect() as conn, _attached(conn, other) as theirs, Session(bind=conn) as session,
+              session.begin()):
+            return _merge(session, theirs, source_name, origin, backup_made_at)
+    except (sqlite3.Error, DBAPIError) as exc:
+        raise BranchBookError(f"合并“{source_name}”时出错（{sqlite_error_text(exc)}），合并已撤销，数据库未改动。") from exc
+
+
+def _merge(session: Session, theirs: dict[str, Table], source_name: str, origin: str,
+           backup_made_at: str | None) -> MergeSummary:
+    merger = _Merger(session, theirs, source_name, origin)
+    summary = merger.run()
+    conn = merger.conn
+    if not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():  # on: every statement was checked as it ran
+        problems = conn.exec_driver_sql("PRAGMA main.foreign_key_check").fetchall()
         if problems:
             raise BranchBookError(f"合并后发现 {len(problems)} 处数据关联错误，合并已撤销，数据库未改动。")
-        for table, uuid, winner, loser in merger.conflicts:
-            kept = "对方的较新版本" if winner == "theirs" else "本机的较新版本"
-            record(session, AuditAction.MERGE, table, entity_uuid=uuid,
-                   summary=f"合并冲突：{LABELS.get(table, table)}在两台电脑上都被修改，保留{kept}",
-                   detail={"source": source_name, "kept": winner, "other_version": loser,
-                           "other_digest": _digest(loser)})
-        for meeting_id, title, payload in merger.final_conflicts:
-            uuid = merger.our_uuid["meeting"].get(meeting_id, "")
-            record(session, AuditAction.MERGE, "meeting", entity_uuid=uuid,
-                   summary=f"合并冲突：已定稿的会议“{title}”在{merger.origin}中是另一版本，本机定稿未改动，"
-                           "对方版本已另存待处理",
-                   detail={"source": merger.origin, "kept": "ours (定稿)",
-                           "other_digest": hashlib.sha256(payload.encode("utf-8")).hexdigest()})
-        if summary.changed or merger.conflicts:
-            their_audit = theirs.execute("SELECT count(*) FROM audit_entry").fetchone()
-            record(session, AuditAction.MERGE, "database", summary=summary.describe(),
-                   detail={"source": source_name, "added": summary.added, "updated": summary.updated,
-                           "kept": summary.kept, "deleted": summary.deleted,
-                           "final_conflicts": len(summary.conflicts), "their_audit_entries": their_audit[0]})
+    merger.log_final_conflicts()
+    if summary.changed or summary.kept or summary.updated:
+        a = theirs["audit_entry"]
+        record(session, AuditAction.MERGE, "database", summary=summary.describe(),
+               detail={"source": source_name, "added": summary.added, "updated": summary.updated,
+                       "kept": summary.kept, "deleted": summary.deleted,
+                       "final_conflicts": len(summary.conflicts),
+                       "their_audit_entries": conn.scalar(select(func.count()).select_from(a))})
+    if backup_made_at:
+        from models.overview import note_backup_date
+
+        b = theirs["branch"]
+        note_backup_date(session, list(conn.scalars(select(b.c.uuid))), backup_made_at)
     return summary
 
 
@@ -409,28 +535,19 @@ def merge_backup(db: Database, backup: Path, passphrase: str | None = None) -> M
         return merge_checked(db, checked)
 
 
-def merge_checked(db: Database, checked: tuple[Path, BackupInfo]) -> MergeSummary:
-    """Merge a backup already extracted and checked by :func:`models.backup.opened_backup`."""
+def prepare_checked(checked: tuple[Path, BackupInfo]) -> None:
+    """Bring an extracted backup to our schema revision (its temporary copy only)."""
     extracted, info = checked
     if info.manifest.revision != head_revision():
-        open_database(extracted).close()  # upgrades the temporary copy only
+        open_database(extracted).close()
+
+
+def merge_checked(db: Database, checked: tuple[Path, BackupInfo], *, prepared: bool = False) -> MergeSummary:
+    """Merge a backup already extracted and checked by :func:`models.backup.opened_backup`."""
+    extracted, info = checked
+    if not prepared:
+        prepare_checked(checked)
     m = info.manifest
     origin = (f"备份“{info.path.name}”（党支部：{'、'.join(m.branches) or '无'}，"
               f"备份时间：{m.created_at.replace('T', ' ')}）")
-    summary = merge_file(db, extracted, info.path.name, origin)
-    _note_backup_date(db, extracted, m.created_at)
-    return summary
-
-
-def _note_backup_date(db: Database, extracted: Path, created_at: str) -> None:
-    """The 党委工作台 shows, per branch, when its newest merged backup was made."""
-    from models.db import readonly_uri
-    from models.overview import note_backup_date
-
-    theirs = sqlite3.connect(readonly_uri(extracted), uri=True)
-    try:
-        uuids = [uuid for (uuid,) in theirs.execute("SELECT uuid FROM branch")]
-    finally:
-        theirs.close()
-    with db.transaction() as session:
-        note_backup_date(session, uuids, created_at)
+    return merge_file(db, extracted, info.path.name, origin, m.created_at)

@@ -118,3 +118,32 @@ def test_backup_from_an_older_version_is_upgraded_for_merge_and_restore(db: Data
     with restored.reading() as s:
         assert [b.name for b in list_branches(s)] == ["老版本党支部"]
     restored.close()
+
+
+def test_a_branch_with_final_meetings_arrives_whole_and_only_once(db: Database, tmp_path: Path) -> None:
+    """定稿 there is not 定稿 here: a meeting finalized in the other file is new here, and its
+    attendance and agenda come with it (only meetings 定稿 *here before the merge* are guarded)."""
+    from datetime import date
+
+    from models.meetings import finalize_meeting
+
+    other = open_database(tmp_path / "other.sqlite3")
+    branch = populate(other, name="第二党支部", members=4, meetings=3)
+    with other.reading() as s:
+        ids = [r.id for r in list_meetings(s, branch)]
+    with other.transaction() as s:
+        for meeting_id in ids[:2]:
+            data = get_meeting(s, meeting_id).to_input()
+            update_meeting(s, meeting_id, dataclasses.replace(data, host="张书记", recorder="李委员"))
+    with other.transaction() as s:
+        for meeting_id in ids[:2]:
+            finalize_meeting(s, meeting_id, today=date(2027, 1, 1))
+    backup = create_backup(other.path, tmp_path).path
+    other.close()
+    summary = merge_backup(db, backup)
+    assert summary.added["meeting"] == 3 and summary.added["attendance"] == 12
+    assert not summary.conflicts
+    before = table_digests(db.path)
+    again = merge_backup(db, backup)  # now they are 定稿 here: the same version sets nothing aside
+    assert not again.changed and not again.kept and not again.conflicts
+    assert table_digests(db.path) == before
