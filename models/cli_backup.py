@@ -103,33 +103,12 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def backups_to_merge(items: list[Path]) -> list[Path]:
-    """The backup files named on the command line, a folder standing for the .bbk files in it."""
-    from models.backup_format import EXTENSION
-
-    found: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            inside = sorted(p for p in item.iterdir() if p.suffix.lower() == EXTENSION and p.is_file())
-            if not inside:
-                raise BranchBookError(f"“{item}”是一个文件夹，其中没有备份文件（{EXTENSION}）。"
-                                      "请指定备份文件，或放有备份的文件夹。")
-            found += inside
-        else:
-            require_file(item, "备份文件", "请检查路径。")
-            found.append(item)
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
-
-
 @_user_errors
 def run_merge(args: argparse.Namespace) -> int:
     """Merge one or many backups, each verified and merged in its own transaction (see
     :mod:`models.merge_many` for why), with one summary at the end."""
     from models.branches import same_name_text
-    from models.merge_many import FileOutcome, merge_many
+    from models.merge_many import FileOutcome, backups_to_merge, merge_many
 
     if isinstance(args.db, str):
         return _merge_into_server(args)

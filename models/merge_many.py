@@ -13,7 +13,7 @@ almost no extra time. At most two extracted copies exist at once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -36,6 +36,7 @@ Progress = Callable[[int, int, str], None]
 class FileResult(Enum):
     MERGED = "已合并"
     UNCHANGED = "无新记录（此前已合并过）"
+    SKIPPED = "已跳过"
     FAILED = "未合并"
 
 
@@ -73,8 +74,10 @@ class ManyOutcome:
 
     def headline(self) -> str:
         counts = {r: sum(f.result is r for f in self.files) for r in FileResult}
-        text = (f"共 {len(self.files)} 个备份：合并成功 {len(self.files) - counts[FileResult.FAILED]} 个，"
-                f"失败 {counts[FileResult.FAILED]} 个。")
+        merged = counts[FileResult.MERGED] + counts[FileResult.UNCHANGED]
+        text = f"共 {len(self.files)} 个备份：合并成功 {merged} 个，失败 {counts[FileResult.FAILED]} 个。"
+        if counts[FileResult.SKIPPED]:
+            text += f"跳过 {counts[FileResult.SKIPPED]} 个。"
         if counts[FileResult.UNCHANGED]:
             text += f"其中 {counts[FileResult.UNCHANGED]} 个没有新的或更新的记录（此前已合并过）。"
         return text
@@ -103,12 +106,40 @@ def _checked(stack: ExitStack, path: Path, passphrase: str | None) -> tuple[Path
     return checked
 
 
+def backups_to_merge(items: Sequence[Path]) -> list[Path]:
+    """The backup files named, a folder standing for the .bbk files in it (each once)."""
+    from models.backup_format import EXTENSION
+    from models.errors import require_file
+
+    found: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            inside = sorted(p for p in item.iterdir() if p.suffix.lower() == EXTENSION and p.is_file())
+            if not inside:
+                raise BranchBookError(f"“{item}”是一个文件夹，其中没有备份文件（{EXTENSION}）。"
+                                      "请指定备份文件，或放有备份的文件夹。", field="file")
+            found += inside
+        else:
+            require_file(item, "备份文件", "请检查路径。")
+            found.append(item)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
 def merge_many(db: Database, files: Sequence[Path], passphrase_for: PassphraseFor | None = None,
                progress: Progress | None = None,
-               on_merged: Callable[[FileOutcome], None] | None = None) -> ManyOutcome:
+               on_merged: Callable[[FileOutcome], None] | None = None,
+               skipped: Mapping[Path, str] | None = None) -> ManyOutcome:
     """Verify and merge ``files`` in order, each in its own transaction; never raises for one
-    bad backup (its outcome says why). ``on_merged``: called after each backup, in order."""
-    outcomes: list[FileOutcome] = []
+    bad backup (its outcome says why). ``on_merged``: called after each backup, in order.
+    ``skipped``: files not to open, with the reason (an encrypted one whose passphrase was
+    not given), listed in the summary."""
+    left_out = dict(skipped or {})
+    place = {p: n for n, p in enumerate([*files, *left_out])}
+    files = [f for f in files if f not in left_out]
+    outcomes: list[FileOutcome] = [FileOutcome(p, FileResult.SKIPPED, error=why) for p, why in left_out.items()]
     ask = passphrase_for or (lambda _path: None)
     stacks = [ExitStack() for _ in files]
 
@@ -138,6 +169,7 @@ def merge_many(db: Database, files: Sequence[Path], passphrase_for: PassphraseFo
         progress(len(files), len(files), "")
     with db.reading() as session:
         twins = same_name_branches(session)
+    outcomes.sort(key=lambda o: place[o.path])
     for outcome in outcomes:
         if outcome.summary is not None:
             outcome.same_name = [b for b in outcome.summary.branches if b in twins]

@@ -52,10 +52,12 @@ from models.db import Database
 from models.errors import BranchBookError, ValidationError, explain
 from models.lock import drive_kind
 from models.merge import MergeSummary, merge_checked
+from models.merge_many import ManyOutcome
 from models.restore import RestoreResult, restore_database
 from ui import msgbox
 from ui.backup_list import BackupListModel, removable_volumes
 from ui.merge_conflicts import ConflictsBar
+from ui.merge_flow import MergeManyFlow
 from ui.operations import Operation
 
 T = TypeVar("T")
@@ -73,9 +75,12 @@ class BackupPage(QWidget):
         # dialogs behind replaceable callables, so tests can drive the page without modal windows
         self.choose_folder: Callable[[], Path | None] = self._choose_folder
         self.choose_file: Callable[[str], Path | None] = self._choose_file
+        self.choose_files: Callable[[str], list[Path]] = self._choose_files
+        self.choose_merge_folder: Callable[[], Path | None] = self._choose_merge_folder
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         self.ask_new_passphrase: Callable[[], str | None] = self._ask_new_passphrase
         self._last_target: Path | None = None
+        self.merge_flow: MergeManyFlow | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.outcome = QLabel()
@@ -137,7 +142,8 @@ class BackupPage(QWidget):
         for text, slot in (("恢复所选备份…", self.restore_selected), ("校验所选", self.verify_selected),
                            ("从文件恢复…", lambda: pick("选择要恢复的备份文件", self.restore)),
                            ("校验备份文件…", lambda: pick("选择要校验的备份文件", self.verify)),
-                           ("合并其他支部的备份…", lambda: pick("选择其他支部的备份文件", self.merge)),
+                           ("合并其他支部的备份…", self.merge_chosen_files),
+                           ("合并文件夹中的备份…", self.merge_folder),
                            ("刷新", self.refresh)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -205,6 +211,14 @@ class BackupPage(QWidget):
     def _choose_file(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self, title, "", "支部工作记录本备份 (*.bbk);;所有文件 (*)")
         return Path(name) if name else None
+
+    def _choose_files(self, title: str) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self, title, "", "支部工作记录本备份 (*.bbk);;所有文件 (*)")
+        return [Path(n) for n in names]
+
+    def _choose_merge_folder(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self, "选择放有各支部备份的文件夹（如U盘）")
+        return Path(folder) if folder else None
 
     def _ask_passphrase(self, path: Path) -> str | None:
         text, ok = QInputDialog.getText(self, "备份密码", f"备份“{path.name}”已加密，请输入密码：",
@@ -404,6 +418,36 @@ class BackupPage(QWidget):
             path, "合并备份", "把这个备份中的记录合并到当前数据库吗？（相同的记录不会重复添加）",
             "已取消合并，数据库未改动。", "正在合并，请稍候…",
             lambda checked: merge_checked(self.db, checked), self._merged)
+
+    def merge_chosen_files(self) -> None:
+        """合并其他支部的备份…: one backup or several chosen at once."""
+        paths = self.choose_files("选择其他支部的备份文件（可按住 Ctrl 多选）")
+        if len(paths) == 1:
+            self.merge(paths[0])
+        elif paths:
+            self.merge_many(paths)
+
+    def merge_folder(self) -> None:
+        """合并文件夹中的备份…: every backup in a folder (a committee's USB stick)."""
+        folder = self.choose_merge_folder()
+        if folder is not None:
+            self.merge_many([folder])
+
+    def merge_many(self, paths: list[Path]) -> None:
+        """Several backups (or folders of them): asked once, merged off the GUI thread, one summary."""
+        self.merge_flow = MergeManyFlow(self, self.db, self.ask_passphrase, self._merged_many, self._failed)
+        self.merge_flow.start(paths)
+
+    def _merged_many(self, outcome: ManyOutcome) -> None:
+        text = outcome.describe()
+        self.outcome.setText(text)
+        self.conflicts.refresh()
+        if outcome.failed:
+            msgbox.warn(self, "合并完成（部分备份未合并）", text)
+        else:
+            msgbox.inform(self, "合并完成", text)
+        if outcome.changed:
+            self.database_replaced.emit()
 
     def _merged(self, summary: MergeSummary) -> None:
         self.outcome.setText(summary.describe())

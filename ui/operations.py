@@ -16,13 +16,14 @@ T = TypeVar("T")
 class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object, str)
+    progressed = Signal(int, int, str)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
         super().__init__()
         self.fn = fn
-        self.signals = _Signals()
+        self.signals = signals
 
     def run(self) -> None:
         try:
@@ -47,13 +48,20 @@ class Operation(Generic[T]):
         self.fn = fn
         self.label = label
         self.progress: QProgressDialog | None = None
+        self._signals = _Signals()  # made on the GUI thread: its slots run there
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        """Called by ``fn`` on the worker thread: step ``done`` of ``total`` (the busy
+        indicator becomes a progress bar), ``text`` under the label."""
+        self._signals.progressed.emit(done, total, text)
 
     def run(
         self,
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
     ) -> None:
-        job = _Job(self.fn)
+        job = _Job(self.fn, self._signals)
         if self.parent is not None:
             self.progress = QProgressDialog(self.label, "", 0, 0, self.parent)
             self.progress.setWindowTitle("请稍候")
@@ -83,6 +91,16 @@ class Operation(Generic[T]):
 
                 show_error(self.parent, exc, trace)
 
+        def progressed(done: int, total: int, text: str) -> None:
+            if on_progress is not None:
+                on_progress(done, total, text)
+            dialog = self.progress
+            if dialog is not None:
+                dialog.setLabelText(f"{self.label}\n{text}" if text else self.label)
+                dialog.setMaximum(total)
+                dialog.setValue(done)  # a modal dialog processes events here: may even finish the run
+
+        job.signals.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
         job.signals.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
         job.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         Operation._running.add(self)
