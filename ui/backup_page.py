@@ -79,6 +79,9 @@ class BackupPage(QWidget):
         self.choose_merge_folder: Callable[[], Path | None] = self._choose_merge_folder
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         self.ask_new_passphrase: Callable[[], str | None] = self._ask_new_passphrase
+        #: asked after the person confirmed a restore or merge: False keeps the database as it
+        #: is (the window's editors hold typing the person wants to keep)
+        self.may_replace: Callable[[], bool] = lambda: True
         self._last_target: Path | None = None
         self.merge_flow: MergeManyFlow | None = None
         self.status = QLabel()
@@ -399,7 +402,8 @@ class BackupPage(QWidget):
             self._failed(exc)
 
         def confirm(checked: tuple[Path, BackupInfo]) -> None:
-            if msgbox.ask(self, title, checked[1].describe() + "\n\n" + question) != QMessageBox.StandardButton.Yes:
+            if (msgbox.ask(self, title, checked[1].describe() + "\n\n" + question) != QMessageBox.StandardButton.Yes
+                    or not self.may_replace()):
                 held.close()
                 self.outcome.setText(cancelled)
                 return

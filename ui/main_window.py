@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
             backup = BackupPage(self.db, self.branch_id, self)
             backup.backup_done.connect(self._backup_done)
             backup.database_replaced.connect(self.reload_all)
+            backup.may_replace = self.confirm_discard_typing
             self.backup_label.setText(backup.last_backup_text())
             page = backup
         self._add_empty_hint(key, page)
@@ -429,11 +430,7 @@ class MainWindow(QMainWindow):
         exports); remembered for this database. False when an open editor keeps its changes."""
         if branch_id == self.branch_id:
             return True
-        for editor in list(self.editors.values()):
-            if editor.isVisible() and not editor.close():
-                self.branch_switcher.reload(self.db, self.branch_id)
-                return False
-        if "notes" in self._pages and not self.notes_page.confirm_leave():
+        if not self.confirm_discard_typing():
             self.branch_switcher.reload(self.db, self.branch_id)
             return False
         self.branch_id = branch_id
@@ -588,10 +585,25 @@ class MainWindow(QMainWindow):
 
     def open_recycle_bin(self) -> RecycleDialog:
         """回收站: deleted meetings, notes and members; a restore reloads every page."""
-        dialog = RecycleDialog(self.db, self.branch_id, self)
+        dialog = RecycleDialog(self.db, self.branch_id, self, may_reload=self.confirm_discard_typing)
         dialog.restored.connect(self.reload_all)
         dialog.open()
         return dialog
+
+    def confirm_discard_typing(self) -> bool:
+        """Before every page reads the records again (a restore, a merge, the recycle bin, another
+        branch): each open meeting editor and the notes page ask 保存 / 不保存 / 取消 where typing
+        would be lost, and the editors close. False when the person cancels."""
+        from ui.meeting_editor import MeetingEditor
+
+        for editor in dict.fromkeys([*self.editors.values(), *self.findChildren(MeetingEditor)]):
+            if editor.isVisible() and not editor.close():
+                editor.raise_()
+                return False
+        if "notes" in self._pages and not self.notes_page.confirm_leave():
+            self.show_view("notes")
+            return False
+        return True
 
     def reload_all(self) -> None:
         """After a restore or merge: every page reads the records again."""

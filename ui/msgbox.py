@@ -14,6 +14,8 @@ from models.privacy import scrub
 #: the questions asked are recorded in ASKED.
 AUTO_ANSWER: QMessageBox.StandardButton | None = None
 ASKED: list[str] = []
+#: Answers for the next questions, in order, before AUTO_ANSWER (a flow that asks twice).
+QUEUED_ANSWERS: list[QMessageBox.StandardButton] = []
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
@@ -29,6 +31,8 @@ def ask(parent: QWidget | None, title: str, text: str,
     """Ask a question; returns the button pressed. ``labels`` renames buttons (e.g. Discard →
     “不保存”, where Qt's own translation says “丢弃”)."""
     ASKED.append(text)
+    if QUEUED_ANSWERS:
+        return QUEUED_ANSWERS.pop(0)
     if AUTO_ANSWER is not None:
         return AUTO_ANSWER
     box = _box(parent, QMessageBox.Icon.Question, title, text, buttons)

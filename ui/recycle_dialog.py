@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 
 from PySide6.QtCore import Signal
@@ -28,9 +29,12 @@ from ui import msgbox
 class RecycleDialog(QDialog):
     restored = Signal()
 
-    def __init__(self, db: Database, branch_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, branch_id: int, parent: QWidget | None = None,
+                 may_reload: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
         self.db, self.branch_id = db, branch_id
+        # a restore makes the window read everything again: typing in its editors must be kept
+        self.may_reload = may_reload or (lambda: True)
         self.setWindowTitle("回收站")
         self.resize(640, 400)
         hint = QLabel(f"删除的会议、学习笔记和党员在这里保留 {recycle.KEEP_DAYS} 天，期间可以恢复；"
@@ -83,6 +87,8 @@ class RecycleDialog(QDialog):
             msgbox.inform(self, "恢复", "请先在列表中选择要恢复的一项。")
             return
         item = self.rows[row]
+        if not self.may_reload():
+            return
         try:
             with self.db.transaction() as s:
                 recycle.restore_recycled(s, item.id)

@@ -69,7 +69,9 @@ def answer() -> Iterator[list[QMessageBox.StandardButton]]:
     """Message boxes answer Yes unless the test sets ``msgbox.AUTO_ANSWER`` otherwise."""
     msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
     msgbox.ASKED.clear()
+    msgbox.QUEUED_ANSWERS.clear()
     yield []
+    msgbox.QUEUED_ANSWERS.clear()
     # Close what the test left open while boxes are still answered (unsaved edits: discard).
     msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Discard
     for widget in QApplication.topLevelWidgets():
