@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -28,6 +29,7 @@ from models.settings_store import get_setting, set_setting
 from reports import fonts
 from ui.first_run import SINCE_HINT
 from ui.look import apply_font_size
+from ui.screen_fit import open_fitted, scrolling
 from ui.settings import FONT_SIZE, FONT_SIZES, Settings
 from ui.widgets import DateEdit
 
@@ -59,6 +61,7 @@ class SettingsDialog(QDialog):
             self.since_edit.setSpecialValueText("未设置（全部月份均计入）")
         self.since_edit.setToolTip(SINCE_HINT)
         since_hint = QLabel(SINCE_HINT)
+        since_hint.setObjectName("since_hint")
         since_hint.setWordWrap(True)
         since_hint.setStyleSheet("color: #666;")
         form.addRow("建账日期：", self.since_edit)
@@ -95,12 +98,24 @@ class SettingsDialog(QDialog):
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (branch_box, font_box, rules_box, look_box):
+            column.addWidget(widget)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
-        for widget in (branch_box, font_box, rules_box):
-            layout.addWidget(widget)
-        layout.addWidget(look_box)
+        layout.addWidget(scrolling(content), 1)
         layout.addWidget(box)
         self._show_font()
+        # Qt sizes a new window to at most 2/3 of the screen and then ignores the wrapped hints'
+        # height for width (the 建账日期 hint was cut off at 125 %): ask the layout for the height
+        # the whole text needs at this width, and scroll where the screen is shorter still.
+        width = max(self.minimumWidth(), content.sizeHint().width())
+        margins = layout.contentsMargins()
+        height = (column.totalHeightForWidth(width) + box.sizeHint().height() + layout.spacing()
+                  + margins.top() + margins.bottom())
+        open_fitted(self, QSize(width + margins.left() + margins.right(), height))
 
     def _look_box(self) -> QGroupBox:
         """界面字号: the size of every text in the window (大字号 for older secretaries)."""

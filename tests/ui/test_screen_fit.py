@@ -162,3 +162,59 @@ def test_every_window_fits_1366x768_at_office_scaling(tmp_path: Path, db: Databa
     for name, (x, y, w, h, min_w, min_h) in found.items():
         assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, (name, found[name], aw, ah)
         assert min_w <= aw and min_h <= ah, (name, found[name])
+
+
+SETTINGS_PROBE = """
+import json, sys
+from pathlib import Path
+from models import paths
+paths.set_base_dir(Path(sys.argv[2]))
+from ui.app import create_application
+from models.db import open_database
+from models.roster import list_branches
+from PySide6.QtWidgets import QLabel
+app = create_application([])
+db = open_database(Path(sys.argv[1]))
+from ui.settings_dialog import SettingsDialog
+with db.reading() as s:
+    branch_id = list_branches(s)[0].id
+dialog = SettingsDialog(db, branch_id)
+dialog.show()
+for _ in range(5):
+    app.processEvents()
+hint = dialog.findChild(QLabel, "since_hint")
+r = dialog.frameGeometry()
+area = app.primaryScreen().availableGeometry()
+shown = hint.visibleRegion().boundingRect()
+print(json.dumps({"dialog": [r.x(), r.y(), r.width(), r.height()],
+                  "area": [area.x(), area.y(), area.width(), area.height()],
+                  "hint": [hint.width(), hint.height(), hint.heightForWidth(hint.width()),
+                           hint.sizeHint().width(), hint.sizeHint().height()],
+                  "hint_visible": [shown.width(), shown.height()]}), flush=True)
+import os
+db.close()
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("scale", ["1.25", "1.5"])
+def test_the_settings_hint_is_whole_at_office_scaling(tmp_path: Path, db: Database, branch: SmallBranch,
+                                                      scale: str) -> None:
+    """建账日期's hint under its field is not cut off on a 1366×768 screen at 125 % and 150 %."""
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "office", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", QT_SCALE_FACTOR=scale,
+               PYTHONPATH=str(ROOT))
+    probe = tmp_path / "probe.py"
+    probe.write_text(SETTINGS_PROBE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(probe), str(db.path), str(tmp_path / "user")], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    ax, ay, aw, ah = found["area"]
+    x, y, w, h = found["dialog"]
+    assert ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah, found
+    width, height, needed, hint_w, hint_h = found["hint"]
+    # every wrapped line has its room, and the label's own preferred size fits beside its field
+    assert height >= needed and hint_w <= width and hint_h <= height, found
