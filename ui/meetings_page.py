@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from models.enums import MeetingType
+from models.enums import MeetingStatus, MeetingType
 from models.meetings import MeetingRow, count_meetings, list_meetings, meeting_years
 from models.validation import MAX_SEARCH_CHARS
+from ui.column_fit import ColumnFitter
 from ui.look import icon
 from ui.meetings_model import (
     BATCH,
@@ -36,7 +36,8 @@ from ui.meetings_model import (
 )
 
 SEARCH_DELAY_MS = 300
-COLUMN_WIDTHS = {COL_DATE: 110, COL_TYPE: 170, COL_HOST: 90, COL_COUNTS: 90, COL_STATUS: 70}
+COLUMN_SAMPLES = {COL_DATE: ("2026-11-30",), COL_HOST: ("欧阳书记",), COL_COUNTS: ("100/100",),
+                  COL_STATUS: tuple(status.label for status in MeetingStatus)}
 
 
 class MeetingsPage(QWidget):
@@ -86,12 +87,10 @@ class MeetingsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
-        # Fixed starting widths: sizing columns to their contents would read every row.
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(col, width)
+        # The meeting's name keeps at least 12 characters in a narrow window; 类型 gives way first;
+        # the short columns are as wide as their longest possible text (no row is read for them).
+        self.columns = ColumnFitter(self.table, COLUMN_SAMPLES, main=COL_TITLE, main_min_chars=12,
+                                    yielding=COL_TYPE, yielding_min_chars=5)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 

@@ -19,6 +19,7 @@ from ui.meetings_model import (
     COL_COUNTS,
     COL_DATE,
     COL_STATUS,
+    COL_TITLE,
     COL_TYPE,
     ROW_ROLE,
     SORT_ROLE,
@@ -221,3 +222,36 @@ def test_pasting_a_whole_document_into_search_is_cut_not_a_crash(page: MeetingsP
     page.search_box.setText("例会")
     page.reload()
     assert _titles(page) == ["支委会例会"]
+
+
+@pytest.mark.parametrize("width", [1366, 800, 784])
+def test_the_meeting_name_keeps_its_room_in_a_narrow_window(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                           answer: list, width: int) -> None:
+    """At 1366×768 and in a window of 800 px (or 1366×768 at 150 %) the name is read, not “…”;
+    the short columns show what they hold and the type column gives way first."""
+    from ui.main_window import MainWindow
+
+    title = "学习贯彻党的二十届四中全会精神"
+    add_meeting(db, branch.branch_id, MeetingType.GROUP, date(2026, 11, 3), title, group_id=branch.group_a)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(width, 700)
+    qtbot.waitUntil(lambda: window.width() == width)
+    page = window.meetings_page
+    table = page.table
+    page.reload()
+    qtbot.wait(10)
+    metrics = table.fontMetrics()
+    char = metrics.horizontalAdvance("汉")
+    widths = [table.columnWidth(c) for c in range(table.model().columnCount())]
+    assert widths[COL_TITLE] >= 12 * char, widths
+    assert sum(widths) <= table.viewport().width(), (widths, table.viewport().width())  # no sideways scroll
+    for col in (COL_DATE, COL_STATUS):
+        text = table.model().index(0, col).data()
+        assert widths[col] >= metrics.horizontalAdvance(text) + 6, (col, text, widths)
+    if width == 1366:
+        assert widths[COL_TITLE] >= metrics.horizontalAdvance(title) + 6  # the whole name
+        assert widths[COL_TYPE] >= metrics.horizontalAdvance("党小组会（第一党小组）") + 6
+    else:
+        assert widths[COL_TITLE] > widths[COL_TYPE]
