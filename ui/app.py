@@ -54,7 +54,8 @@ def run_gui(db_path: Path | None) -> int:
                 return 0
             window = MainWindow(db, branch_id)
         startup_checks.start_daily_backups(window, db)
-        window.started.connect(lambda: startup_checks.start_routine_check(window, db, window.reload_all))
+        window.started.connect(lambda: startup_checks.start_routine_check(
+            window, db, window.reload_all, may_replace=window.confirm_discard_typing))
         install_excepthook(lambda: window)
         window.show()
         code = app.exec()

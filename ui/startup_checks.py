@@ -216,9 +216,11 @@ def recheck_after_failure(parent: QWidget | None, db: Database) -> bool:
     return True
 
 
-def start_routine_check(window: QWidget, db: Database, restored: Callable[[], None]) -> None:
+def start_routine_check(window: QWidget, db: Database, restored: Callable[[], None],
+                        may_replace: Callable[[], bool] = lambda: True) -> None:
     """The routine quick check, off the GUI thread, once the window is up. On damage the file is
-    kept aside and the newest good backup offered; ``restored`` is called after a restore (the
+    kept aside and the newest good backup offered; ``may_replace`` then asks about typing the
+    restore would drop (False: no restore now), and ``restored`` is called after a restore (the
     window reads everything again)."""
     path = db.path
 
@@ -228,7 +230,7 @@ def start_routine_check(window: QWidget, db: Database, restored: Callable[[], No
 
     def done(outcome: tuple[IntegrityReport, Path | None]) -> None:
         report, backup = outcome
-        if report.ok or not _offer_backup(window, report, backup):
+        if report.ok or not _offer_backup(window, report, backup) or not may_replace():
             return
         assert backup is not None
 

@@ -122,3 +122,35 @@ def test_the_recycle_bin_asks_before_a_restore_reloads_the_pages(qtbot: QtBot, w
     with db.reading() as s:
         assert set(s.scalars(select(StudyNote.title))) == {"删掉的笔记", "正在写的心得"}
     dialog.close()
+
+
+def test_a_damaged_file_found_while_typing_asks_before_the_backup_replaces_it(qtbot: QtBot, db: Database,
+                                                                            answer: list) -> None:
+    """The routine check finds the file damaged after the window is up: the offered restore
+    asks about the note being typed first; 取消 keeps the window (and the typing) as it is."""
+    from models.autobackup import auto_backup
+    from models.integrity import mark_clean_close
+    from tests.models.backup_support import populate
+    from tests.ui.test_backup_page import _damage_index
+    from ui.startup_checks import on_exit, open_for_gui, release_lock, start_routine_check
+
+    populate(db, members=20, meetings=20, minutes="记录" * 3000)
+    db.close()
+    auto_backup(db.path)
+    mark_clean_close(db.path)
+    _damage_index(db.path, "ix_attendance_member")  # not read to show the window
+    damaged = open_for_gui(None, db.path)
+    assert damaged is not None
+    window = MainWindow(damaged)
+    qtbot.addWidget(window)
+    window.show()
+    _type_a_note(window)
+    reloaded: list[bool] = []
+    msgbox.QUEUED_ANSWERS[:] = [YES, CANCEL]  # restore from the backup? yes; the note: 取消
+    start_routine_check(window, damaged, lambda: reloaded.append(True), may_replace=window.confirm_discard_typing)
+    qtbot.waitUntil(lambda: any("正在写的心得" in q for q in msgbox.ASKED), timeout=30000)
+    qtbot.wait(200)
+    assert not reloaded and window.notes_page.title_edit.text() == "正在写的心得"
+    on_exit(damaged, backup=False)
+    damaged.close()
+    release_lock(db.path)
