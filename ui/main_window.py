@@ -400,7 +400,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         with self.db.reading() as s:
             branch = next((b for b in list_branches(s) if b.id == self.branch_id), None)
-        self.setWindowTitle(f"支部工作记录本 — {branch.name if branch else '未设置党支部'}")
+        # Ends with the application's name: Qt adds “ — 支部工作记录本” to a title that does not,
+        # and the title bar and the taskbar then named the program twice.
+        self.setWindowTitle(f"{branch.name if branch else '未设置党支部'} — 支部工作记录本")
         several = self.branch_switcher.reload(self.db, self.branch_id) > 1
         self.switcher_action.setVisible(several)
         self.nav.item(len(VIEWS) - 1).setHidden(not several)  # 党委工作台

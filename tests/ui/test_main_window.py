@@ -57,7 +57,7 @@ def _editors(window: MainWindow) -> list[MeetingEditor]:
 
 
 def test_title_navigation_and_pages(window: MainWindow) -> None:
-    assert window.windowTitle() == "支部工作记录本 — 测试第一党支部"
+    assert window.windowTitle() == "测试第一党支部 — 支部工作记录本"
     assert [window.nav.item(i).text().split("（")[0] for i in range(window.nav.count())] == [v[1] for v in VIEWS]
     window.nav.setCurrentRow(1)
     assert window.stack.currentWidget() is window.roster_page

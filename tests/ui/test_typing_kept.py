@@ -132,7 +132,12 @@ def test_a_damaged_file_found_while_typing_asks_before_the_backup_replaces_it(qt
     from models.integrity import mark_clean_close
     from tests.models.backup_support import populate
     from tests.ui.test_backup_page import _damage_index
-    from ui.startup_checks import on_exit, open_for_gui, release_lock, start_routine_check
+    from ui.startup_checks import (
+        on_exit,
+        open_for_gui,
+        release_lock,
+        start_routine_check,
+    )
 
     populate(db, members=20, meetings=20, minutes="记录" * 3000)
     db.close()
