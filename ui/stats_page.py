@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -97,7 +98,7 @@ class StatsPage(QWidget):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         # compact rows: a branch with several groups has ~18 rows, all of them visible at 1366×768
-        self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
+        self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 4)
         self.grid.clicked.connect(self._cell_clicked)
 
         self.detail_title = QLabel("点击表格中的单元格查看会议。")
@@ -144,15 +145,43 @@ class StatsPage(QWidget):
         splitter.setStretchFactor(0, 3)  # the calendar grid first; the alerts below get the rest
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([3000, 1000])
+        self.splitter = splitter
+        self._split_by_hand = False
+        splitter.splitterMoved.connect(self._splitter_dragged)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self.refresh()
 
+    def _splitter_dragged(self) -> None:
+        self._split_by_hand = True
+
+    def fit_grid(self) -> None:
+        """Give the calendar grid the height all its rows need (a branch with ten groups has 17),
+        leaving the alerts at least four lines; a split the person dragged stays as it is."""
+        total = sum(self.splitter.sizes())
+        if self._split_by_hand or total <= 0:
+            return
+        header = self.grid.horizontalHeader()
+        frame = 2 * self.grid.frameWidth()
+        grid_height = header.height() + self.grid.verticalHeader().length() + frame
+        scrollbar = self.grid.horizontalScrollBar()
+        if scrollbar.isVisible():
+            grid_height += scrollbar.height()
+        line = self.alerts.fontMetrics().lineSpacing()
+        alerts_min = self.tabs.tabBar().sizeHint().height() + 4 * line + 12
+        grid_room = max(total - alerts_min, min(grid_height, total // 2))
+        grid_part = min(grid_height, grid_room)
+        self.splitter.setSizes([grid_part, total - grid_part])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_grid()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:  # 界面字号 changed: rows follow the text
-            self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 8)
+            self.grid.verticalHeader().setDefaultSectionSize(self.grid.fontMetrics().height() + 4)
         super().changeEvent(event)
 
     def today(self) -> date:
@@ -181,6 +210,7 @@ class StatsPage(QWidget):
         rows = grid_rows(data)
         self.grid.clearSpans()
         self.grid_model.set_rows(rows)
+        self.fit_grid()
         for r, row in enumerate(rows):
             month = 1
             while month <= 12:

@@ -117,3 +117,36 @@ def test_rules_dialog_changes_the_calendar(qtbot, page, db, branch_id):
     assert {ob.period for ob in lecture.cells if ob} == {"2025-H1", "2025-H2"}
     assert page.grid.columnSpan(page.grid_model.rows.index(lecture), 0) == 6
     assert not [row for row in page.grid_model.rows if row.rule == "theme_day"]
+
+
+def test_every_grid_row_is_visible_at_1366x768(qtbot, qapp, db, branch_id):
+    """Eleven party groups (17 rows) in the main window as a 1366×768 screen with a taskbar and a
+    title bar leaves it (1280×698), in the program's own font (标准 界面字号): the whole calendar
+    shows without scrolling, and the alerts keep a few lines below it."""
+    from models import roster
+    from ui.look import apply_font_size
+    from ui.main_window import MainWindow
+
+    names = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+    with db.transaction() as s:
+        for n in names:
+            group = roster.create_group(s, branch_id, f"第{n}党小组")
+            member(s, branch_id, f"组员{n}", group_id=group)
+    font = qapp.font()
+    try:
+        apply_font_size(qapp, "standard")
+        window = MainWindow(db)
+        qtbot.addWidget(window)
+        window.show()
+        window.resize(1280, 698)
+        window.show_view("stats")
+        page = window.stats_page
+        qtbot.waitUntil(lambda: page.grid.viewport().height() > 0)
+        qtbot.wait(20)
+        grid = page.grid
+        assert grid.model().rowCount() >= 17
+        assert grid.viewport().height() >= grid.verticalHeader().length(), (
+            grid.viewport().height(), grid.verticalHeader().length())
+        assert page.alerts.height() >= 3 * page.alerts.fontMetrics().lineSpacing()
+    finally:
+        qapp.setFont(font)
