@@ -142,6 +142,7 @@ def run_merge(args: argparse.Namespace) -> int:
 def _merge_into_server(args: argparse.Namespace) -> int:
     """merge on a server: each backup verified and merged in its own transaction, as on a PC."""
     from models.branches import same_name_branches, same_name_text
+    from models.merge_many import backups_to_merge
     from models.server_copy import merge_into_server
 
     passphrase = read_passphrase(args.passphrase_file)
