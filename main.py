@@ -209,6 +209,20 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true", help="以 JSON 输出")
     _branch_arg(k)
 
+    p = command("server", "党委数据库服务器：按党支部分配访问权限（行级安全）", cmd_server)
+    actions = p.add_subparsers(title="操作", metavar="操作", dest="action", required=True)
+    for action, text in (("grant", "让一个数据库角色只能查看和修改指定党支部的记录（党委角色可看全部）"),
+                         ("revoke", "收回一个数据库角色对党支部的访问权限")):
+        k = actions.add_parser(action, help=text, description=text)
+        k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="服务器地址", help=db_help)
+        k.add_argument("--role", required=True, metavar="角色名", help="数据库角色（登录用户）名，如 dierzhibu")
+        which = k.add_mutually_exclusive_group(required=True)
+        which.add_argument("--branch", metavar="名称或编号", help="党支部名称或编号")
+        which.add_argument("--all-branches", action="store_true", help="全部党支部（党委的角色）")
+        k.set_defaults(writes=Writes(f"server {action}"))
+    k = actions.add_parser("roles", help="列出各数据库角色可访问的党支部", description="列出各数据库角色可访问的党支部")
+    k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="服务器地址", help=db_help)
+
     p = command("check", "检查数据库的完整性和数据版本", cmd_check)
     _branch_arg(p, "党支部名称或编号" + WHOLE_DB_HELP)
     return parser
@@ -300,6 +314,12 @@ def cmd_branches(args: argparse.Namespace) -> int:
     from models.cli_stats import run_branches
 
     return run_branches(args)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from models.cli_server import run_server
+
+    return run_server(args)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -106,6 +106,13 @@ _EXPLAINED_BY_TEXT = (
     ("readonly database", _EXPLAINED_BY_CODE[_SQLITE_READONLY]),
     ("disk i/o error", _EXPLAINED_BY_CODE[_SQLITE_IOERR]),
     ("unable to open database", _EXPLAINED_BY_CODE[_SQLITE_CANTOPEN]),
+    # a committee's PostgreSQL server (models.server)
+    ("row-level security policy", "当前数据库用户只能修改本党支部的记录（服务器按党支部分配了访问权限），操作未完成。"),
+    ("permission denied", "当前数据库用户没有这项操作的权限，操作未完成。请服务器管理员授权（main.py server grant）。"),
+    ("deadlock detected", "与其他用户同时保存时发生冲突，操作未完成，已保存的记录不受影响。请再试一次。"),
+    ("could not serialize access", "其他用户同时修改了相同的记录，操作未完成，已保存的记录不受影响。请再试一次。"),
+    ("server closed the connection", "与数据库服务器的连接中断，操作未完成。请检查网络后再试。"),
+    ("connection is closed", "与数据库服务器的连接中断，操作未完成。请检查网络后再试。"),
 )
 
 

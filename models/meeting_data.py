@@ -14,6 +14,7 @@ from models.enums import (
     MeetingStatus,
     MeetingType,
 )
+from models.errors import BranchBookError
 
 if TYPE_CHECKING:
     from models.quorum import MeetingOutcome, VoteOutcome
@@ -90,6 +91,9 @@ class MeetingInput:
     guests: list[GuestInput] = field(default_factory=list)
     agenda: list[AgendaInput] = field(default_factory=list)
     actions: list[ActionInput] = field(default_factory=list)
+    #: the version the editor started from (MeetingDetail.version); a save is refused when someone
+    #: else saved a newer one meanwhile. None: no check (scripts, imports).
+    expected_version: int | None = None
 
 
 # --- outputs --------------------------------------------------------------------------------
@@ -182,6 +186,7 @@ class MeetingDetail:
     attachments: list[AttachmentRow]
     #: 应到, quorum and votes from the dated roll as of ``held_on`` (models.quorum).
     outcome: MeetingOutcome | None = None
+    version: int = 1  # raised by every save (MeetingInput.expected_version)
     #: names of the members 应到 who have no attendance row (the list is incomplete)
     missing_names: tuple[str, ...] = ()
     #: the 授课人 as a member (None: an outside lecturer, or no lecturer)
@@ -251,3 +256,14 @@ class MeetingRow:
     expected: int
     present: int
     status: MeetingStatus
+
+
+class MeetingChangedError(BranchBookError):
+    """A save refused because someone else saved the meeting first; ``current`` is their version
+    (the editor shows it instead of overwriting it)."""
+
+    def __init__(self, current: MeetingDetail) -> None:
+        super().__init__(
+            f"会议“{current.title}”已被其他人修改并保存（现为第 {current.version} 版）。您的修改未保存，"
+            "以免覆盖对方的内容；现在显示的是最新内容，请在此基础上重新修改后再保存。", field="status")
+        self.current = current

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import audit, quorum, recycle, roster
 from models.entities import (
@@ -44,6 +45,7 @@ from models.meeting_data import (
     AttendanceRow,
     GuestInput,
     GuestRow,
+    MeetingChangedError,
     MeetingDetail,
     MeetingInput,
     MeetingRow,
@@ -234,13 +236,28 @@ def _refuse_if_final(meeting: Meeting, verb: str) -> None:
         raise ValidationError(f"该会议已定稿，不能{verb}。如确需{verb}，请先“解除定稿”并填写原因。")
 
 
+def _refuse_if_changed(session: Session, meeting: Meeting, expected: int | None) -> None:
+    """Another person saved the meeting since ``expected`` was read: refuse, showing theirs."""
+    if expected is not None and meeting.version != expected:
+        raise MeetingChangedError(get_meeting(session, meeting.id))
+
+
 def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> None:
+    """Save the editor's version. Refused with :class:`MeetingChangedError` (nothing written) when
+    the meeting was saved by someone else after ``data.expected_version`` was read — also when that
+    save lands between this read and this write (the version counter's check at the UPDATE)."""
     meeting = _load(session, meeting_id)
     _refuse_if_final(meeting, "修改")
+    _refuse_if_changed(session, meeting, data.expected_version)
     _validate(session, meeting.branch_id, data)
     _apply_scalars(session, meeting, data)
     _sync_children(meeting, data)
-    session.flush()
+    meeting.updated_at = utcnow()  # the meeting row is written (and its version raised) on every save
+    try:
+        session.flush()
+    except StaleDataError as exc:  # the other save committed between our read and our write
+        with Session(session.get_bind()) as fresh:  # this session's transaction is spent
+            raise MeetingChangedError(get_meeting(fresh, meeting_id)) from exc
     audit.record(session, AuditAction.UPDATE, "meeting", entity_uuid=meeting.uuid,
                  summary=f"修改{data.meeting_type.label}“{meeting.title}”", branch_id=meeting.branch_id)
 
@@ -431,7 +448,7 @@ def _detail(meeting: Meeting, group_name: str, sequence_no: int, attachments: li
         group_id=meeting.group_id, group_name=group_name, lecturer=meeting.lecturer,
         lecture_topic=meeting.lecture_topic, is_election=meeting.is_election, minutes=meeting.minutes,
         study_material=meeting.study_material, finalized_at=meeting.finalized_at,
-        content_hash=meeting.content_hash, sequence_no=sequence_no,
+        content_hash=meeting.content_hash, sequence_no=sequence_no, version=meeting.version,
         lecturer_member_id=meeting.lecturer_member_id,
         attendance=[
             AttendanceRow(a.member_id, a.member.name, AttendanceStatus(a.status),

@@ -80,7 +80,8 @@ def make_server_engine(url: URL, *, password: str | None = None, pooled: bool = 
     connect: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "branchbook"}
     if password:
         connect["password"] = password
-    kwargs: dict[str, Any] = {"connect_args": connect, "pool_pre_ping": True}
+    # a committee's batch work or a busy window may hold several connections at once
+    kwargs: dict[str, Any] = {"connect_args": connect, "pool_pre_ping": True, "pool_size": 5, "max_overflow": 20}
     if not pooled:
         from sqlalchemy.pool import NullPool
 

@@ -192,7 +192,8 @@ def test_every_command_is_either_reading_or_marked_as_writing() -> None:
     """A new command must be sorted: reading ones work while the window is open (SPEC §6);
     anything else writes and must carry main.Writes so that it takes the lock."""
     reading = {"report minutes", "report signin", "report monthly", "report annual", "stats", "backup",
-               "verify", "members export", "check", "attendance scan", "report committee", "branches list"}
+               "verify", "members export", "check", "attendance scan", "report committee", "branches list",
+               "server roles"}
     for name, defaults in _commands(main.build_parser()).items():
         writes = getattr(defaults, "writes", None)
         if name in reading:

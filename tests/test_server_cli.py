@@ -55,3 +55,19 @@ def test_committee_commands_on_a_server(pg_empty_url: str, tmp_path: Path,
     assert main.main(["check", "--db", pg_empty_url]) == 0
     out = capsys.readouterr().out
     assert "党员 12" in out and "检查结果：正常" in out and "服务器" in out
+
+
+def test_the_window_opens_on_a_server(pg_empty_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`main.py --db postgresql+psycopg://…` opens the main window on the server's branch (no lock
+    file, no file check), observed from outside as a person would see it."""
+    from tests.test_first_launch import run, windows
+
+    assert main.main(["demo", "--db", pg_empty_url, "--years", "1", "--members", "10"]) == 0
+    branch = capsys.readouterr().out.split("“", 1)[1].split("”", 1)[0]
+    home = tmp_path / "秘书"
+    home.mkdir()
+    result = run(home, "--db", pg_empty_url)
+    shown = windows(result)
+    assert result.returncode == 0, result.stderr
+    assert shown and shown[0][0] == "MainWindow" and branch in shown[0][1], shown
+    assert not any(p.name.startswith("postgresql") for p in home.rglob("*"))

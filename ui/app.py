@@ -28,10 +28,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(db_path: Path | None) -> int:
+def run_gui(db_path: Path | str | None) -> int:
     app = create_application()
     from ui import startup_checks
 
+    if isinstance(db_path, str):  # a committee's server (postgresql+psycopg://…)
+        return _run_on_server(app, db_path)
     db = startup_checks.open_for_gui(None, db_path or default_db_path())
     if db is None:
         return 1
@@ -63,3 +65,26 @@ def run_gui(db_path: Path | None) -> int:
         startup_checks.on_exit(db, backup=branch_id is not None)
         db.close()
     return code
+
+
+def _run_on_server(app: QApplication, address: str) -> int:
+    """The window on a server: no lock file, integrity check or automatic backup of a file (the
+    server's administrator looks after those); the password, when the server asks for one and no
+    password file has it, is typed in a dialog and goes only to the driver."""
+    from ui.first_run import ensure_branch
+    from ui.main_window import MainWindow
+    from ui.server_login import open_server_for_gui
+
+    db = open_server_for_gui(None, address)
+    if db is None:
+        return 1
+    try:
+        branch_id = ensure_branch(db)
+        if branch_id is None:
+            return 0
+        window = MainWindow(db, branch_id)
+        install_excepthook(lambda: window)
+        window.show()
+        return app.exec()
+    finally:
+        db.close()

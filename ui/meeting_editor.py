@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -25,6 +26,7 @@ from models import meetings, roster
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
 from models.errors import BranchBookError
+from models.meeting_data import MeetingChangedError
 from models.meetings import MeetingDetail, MeetingInput
 from models.validation import format_date
 from ui import msgbox
@@ -326,6 +328,7 @@ class MeetingEditor(QDialog):
         data.guests = [type(g)(**vars(g)) for g in self.guests.model.rows]
         data.agenda = self.agenda.inputs()
         data.actions = [type(a)(**vars(a)) for a in self.actions_panel.model.rows]
+        data.expected_version = self.detail.version if self.detail is not None else None
         return data
 
     def is_dirty(self) -> bool:
@@ -362,6 +365,11 @@ class MeetingEditor(QDialog):
                     self.meeting_id = meetings.create_meeting(s, self.branch_id, data)
                 else:
                     meetings.update_meeting(s, self.meeting_id, data)
+        except MeetingChangedError as exc:  # someone else saved first: show theirs, keep our text at hand
+            QApplication.clipboard().setText(data.minutes)
+            msgbox.warn(self, "会议已被其他人修改", exc.message + "\n\n您填写的会议内容已复制到剪贴板，可粘贴回来。")
+            self._reload_after_write()
+            return False
         except BranchBookError as exc:
             if self.detail is None:
                 self.meeting_id = None

@@ -474,3 +474,28 @@ def test_a_lecturer_not_on_the_roll_is_an_outside_lecturer(qtbot: QtBot, db: Dat
     with db.reading() as s:
         d = meetings.get_meeting(s, editor.meeting_id)  # type: ignore[arg-type]
     assert (d.lecturer, d.lecturer_member_id) == ("市委党校教授", None)
+
+
+def test_two_editors_on_one_meeting_the_later_save_shows_the_newer_version(
+        qtbot: QtBot, db: Database, branch: SmallBranch, answer: list[QMessageBox.StandardButton]) -> None:
+    """Two secretaries open the same meeting; the first saves; the second's save is refused with a
+    message, the second editor then shows the first one's text, and what the second typed is on the
+    clipboard (issue 15: never a silent overwrite)."""
+    from PySide6.QtWidgets import QApplication
+
+    mid = add_meeting(db, branch.branch_id, MeetingType.OTHER, DAY, "谈心谈话", minutes="初稿")
+    first = make_editor(qtbot, db, branch.branch_id, mid)
+    second = make_editor(qtbot, db, branch.branch_id, mid)
+    retype(first.minutes_edit, "甲写的会议内容")
+    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    retype(second.minutes_edit, "乙写的会议内容")
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    assert any("已被其他人修改" in text for text in msgbox.ASKED)
+    assert second.minutes_edit.toPlainText() == "甲写的会议内容"
+    assert QApplication.clipboard().text() == "乙写的会议内容"
+    with db.reading() as s:
+        assert meetings.get_meeting(s, mid).minutes == "甲写的会议内容"
+    retype(second.minutes_edit, "甲写的会议内容；乙补充")  # now on the newer version: saved
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    with db.reading() as s:
+        assert meetings.get_meeting(s, mid).minutes == "甲写的会议内容；乙补充"
