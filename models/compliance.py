@@ -62,7 +62,6 @@ from models.records_start import (
     due_periods,
     held_since,
     months_since,
-    records_since,
 )
 from models.rules import (
     SECRETARY_LECTURE,
@@ -296,7 +295,8 @@ def _member_attendance(
 def compliance_for_year(session: Session, branch_id: int, year: int, today: date | None = None) -> YearCompliance:
     """Everything the 统计与提醒 page, the annual ledger and ``stats`` show for ``year``."""
     today = today or date.today()
-    branch_name, groups = load_branch(session, branch_id)
+    branch = load_branch(session, branch_id)
+    groups = branch.groups
     settings = get_rule_settings(session, branch_id)
     members = load_roll(session, branch_id)
     names = {m.id: m.name for m in members}
@@ -313,7 +313,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
         for member_id, months in load_month_attendance(session, branch_id, year - 1, None, back).items():
             per_month[member_id].update(months)
     hours = notes.study_hours_by_member(session, branch_id, year)
-    since = records_since(session, branch_id)  # before it nothing is due, missing or alerted
+    since = branch.records_since  # before it nothing is due, missing or alerted
     obligations = due_periods(obligations, since)
     alerts = _obligation_alerts(obligations, held_since(checks, since))
     alerts += attendance_alerts(held_since(held, since), outcomes, names)
@@ -321,7 +321,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     alerts += absence_alerts(members, months_since(per_month, since), year, as_of)
     alerts += study_hour_alerts(members, hours, year, today) if covers_year(since, year) else []
     return YearCompliance(
-        year=year, branch_name=branch_name, obligations=obligations, alerts=alerts,
+        year=year, branch_name=branch.name, obligations=obligations, alerts=alerts,
         attendance=_member_attendance(groups, year, members, per_month, hours, as_of),
         meeting_checks=checks, records_since=since,
     )

@@ -1,24 +1,54 @@
 """Set-based loading for the compliance computation: a few queries return plain tuples
-(no per-meeting ORM loads), so a year on a ten-year database loads in milliseconds."""
+(no per-meeting ORM loads), so a year on a ten-year database loads in milliseconds.
+
+Every statement is SQLAlchemy Core built once at import, with bound parameters (dates bound
+through the Date type), so the same code runs on SQLite and on a committee's server engine
+(SPEC §6); SQLAlchemy caches each statement's compiled form per engine. The statements
+name the tables' columns rather than the mapped classes, so the rows come back as plain
+tuples without the ORM's per-row processing."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from models.entities import (
+    AgendaItem,
+    Attendance,
+    Branch,
+    GroupMembership,
+    Meeting,
     Member,
+    MemberExemption,
+    MemberStatus,
+    OfficeTerm,
+    PartyGroup,
 )
-from models.enums import MeetingType
+from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.errors import BranchBookError
 from models.quorum import VoteInput
 
 MonthCounts = dict[int, dict[tuple[int, int], tuple[int, int, int]]]
+
+_meeting = Meeting.__table__.c
+_attendance = Attendance.__table__.c
+_member = Member.__table__.c
 
 
 @dataclass(slots=True)
@@ -33,49 +63,86 @@ class MeetingFacts:
     lecturer_member_id: int | None = None  # the 授课人 as a member (None: outside lecturer)
 
 
+def _rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> Sequence[Any]:
+    """The rows of a Core statement as plain tuples, within the session's transaction."""
+    if session.dirty or session.new or session.deleted:
+        session.flush()  # a Core statement on the connection does not autoflush pending ORM changes
+    return session.connection().execute(stmt, dict(params)).all()
 
-# The two queries over thousands of rows go straight to the SQLite driver (within the session's
-# transaction): SQLAlchemy's per-row processing would cost more than the query itself.
-_HELD = "m.branch_id = ? AND m.held_on >= ? AND m.held_on <= ? AND m.status != 'planned'"
+
+def _constant(value: str | int) -> ColumnElement[Any]:
+    """A fixed value written into the statement (standard SQL literal), not bound on every run:
+    the month statement would otherwise carry a hundred parameters, each one processed per run."""
+    return literal_column(f"'{value}'" if isinstance(value, str) else str(int(value)))
+
+
+def _held(first: str, last: str) -> ColumnElement[bool]:
+    """Meetings of the branch (not merely planned) dated from bound ``first`` to ``last``."""
+    return and_(_meeting.branch_id == bindparam("branch_id"), _meeting.held_on >= bindparam(first),
+                _meeting.held_on <= bindparam(last), _meeting.status != _constant(MeetingStatus.PLANNED.value))
+
+
 # The attendance rows of each meeting are counted from the (meeting, member) index alone.
-_MEETINGS_SQL = ("SELECT m.id, m.meeting_type, m.held_on, m.group_id, m.lecturer, m.is_election, "
-                 "(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), m.lecturer_member_id "
-                 f"FROM meeting m WHERE {_HELD} ORDER BY m.held_on, m.id")
-# Grouping on one integer (member id × 100 + month) is measurably cheaper than on two columns.
-_MONTHS_SQL = (
-    "SELECT a.member_id * 100 + CAST(substr(m.held_on, 6, 2) AS INTEGER) AS k, count(*), "
-    "sum(a.status = 'present'), sum(a.status = 'leave') "
-    f"FROM attendance a JOIN meeting m ON m.id = a.meeting_id WHERE {_HELD} {{members}} GROUP BY k"
+_RECORDED = select(func.count()).where(_attendance.meeting_id == _meeting.id).scalar_subquery()
+_MEETINGS = (
+    select(_meeting.id, _meeting.meeting_type, _meeting.held_on, _meeting.group_id, _meeting.lecturer,
+           _meeting.is_election, _RECORDED, _meeting.lecturer_member_id)
+    .where(_held("first", "last")).order_by(_meeting.held_on, _meeting.id)
 )
 
 
-def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
-    if session.dirty or session.new or session.deleted:
-        session.flush()  # the driver does not see pending ORM changes otherwise
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    return list(driver.execute(sql, tuple(params)).fetchall())
+def _status_count(status: AttendanceStatus) -> ColumnElement[Any]:
+    return func.sum(case((_attendance.status == _constant(status.value), _constant(1)), else_=_constant(0)))
+
+
+def _month_part(month: int, members: bool) -> Select[Any]:
+    """One month's (member, month, 应到, 出席, 请假): the year's attendance grouped per member
+    within one month's date range, so that no month has to be computed from a date per row."""
+    stmt = (
+        select(_attendance.member_id, _constant(month), func.count(),
+               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE))
+        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+        .where(_held(f"first_{month}", f"last_{month}"))
+        .group_by(_attendance.member_id)
+    )
+    if members:
+        stmt = stmt.where(_attendance.member_id.in_(bindparam("members", expanding=True)))
+    return stmt
+
+
+# Twelve per-month aggregates in one statement: as cheap as one grouping per member over the
+# year, and cheaper than grouping on a month computed per attendance row (date functions differ
+# between engines too). A month after the end date gets an empty range.
+_MONTHS = {members: union_all(*(_month_part(month, members) for month in range(1, 13)))
+           for members in (False, True)}
+
+
+def _month_params(year: int, end: date) -> dict[str, date]:
+    params: dict[str, date] = {}
+    for month in range(1, 13):
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        params[f"first_{month}"] = date(year, month, 1)
+        params[f"last_{month}"] = min(end, date.fromordinal(following.toordinal() - 1))
+    return params
 
 
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
-    rows = _raw(session, _MEETINGS_SQL, (branch_id, f"{year:04d}-01-01", f"{year:04d}-12-31"))
-    return [MeetingFacts(i, types[t], date.fromisoformat(d), g, lec or "", bool(e), n, who)
+    rows = _rows(session, _MEETINGS, {"branch_id": branch_id, "first": date(year, 1, 1), "last": date(year, 12, 31)})
+    return [MeetingFacts(i, types[t], d, g, lec or "", bool(e), n, who)
             for i, t, d, g, lec, e, n, who in rows]
 
 
 def load_month_attendance(
     session: Session, branch_id: int, year: int, end: date | None = None, member_ids: Sequence[int] | None = None
 ) -> MonthCounts:
-    """Per member and month of ``year`` (up to ``end``): (应到, 出席, 请假) — one grouped query."""
-    params: list[Any] = [branch_id, f"{year:04d}-01-01", (end or date(year, 12, 31)).isoformat()]
-    members = ""
+    """Per member and month of ``year`` (up to ``end``): (应到, 出席, 请假) — one statement."""
+    params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31))}
     if member_ids is not None:
-        members = f"AND a.member_id IN ({', '.join('?' * len(member_ids))})"
-        params += list(member_ids)
+        params["members"] = list(member_ids)
     per_month: MonthCounts = defaultdict(dict)
-    for key, total, present, leave in _raw(session, _MONTHS_SQL.format(members=members), params):
-        per_month[key // 100][(year, key % 100)] = (total, present or 0, leave or 0)
+    for member_id, month, total, present, leave in _rows(session, _MONTHS[member_ids is not None], params):
+        per_month[member_id][(year, month)] = (total, present or 0, leave or 0)
     return per_month
 
 
@@ -126,49 +193,77 @@ class RollMember:
     group_memberships: list[RollGroupTerm] = field(default_factory=list)
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+_OF_BRANCH = _member.branch_id == bindparam("branch_id")
+_ROLL = (select(_member.id, _member.name, _member.group_id, _member.category, _member.full_member_on,
+                _member.branch_role, _member.is_committee).where(_OF_BRANCH).order_by(_member.id))
+_status, _exemption = MemberStatus.__table__.c, MemberExemption.__table__.c
+_term, _membership = OfficeTerm.__table__.c, GroupMembership.__table__.c
+_STATUSES = (select(_status.member_id, _status.state, _status.effective_on)
+             .join_from(MemberStatus.__table__, Member.__table__, _member.id == _status.member_id)
+             .where(_OF_BRANCH).order_by(_status.effective_on, _status.id))
+_EXEMPTIONS = (select(_exemption.member_id, _exemption.start_on, _exemption.end_on)
+               .join_from(MemberExemption.__table__, Member.__table__, _member.id == _exemption.member_id)
+               .where(_OF_BRANCH))
+_TERMS = (select(_term.member_id, _term.office, _term.start_on, _term.end_on)
+          .join_from(OfficeTerm.__table__, Member.__table__, _member.id == _term.member_id)
+          .where(_OF_BRANCH).order_by(_term.start_on, _term.id))
+_MEMBERSHIPS = (select(_membership.member_id, _membership.group_id, _membership.start_on, _membership.end_on)
+                .join_from(GroupMembership.__table__, Member.__table__, _member.id == _membership.member_id)
+                .where(_OF_BRANCH).order_by(_membership.start_on, _membership.id))
 
 
 def load_roll(session: Session, branch_id: int) -> list[Member]:
+    of_branch = {"branch_id": branch_id}
     members = {
-        mid: RollMember(mid, name, gid, cat, _day(full), role, bool(committee))
-        for mid, name, gid, cat, full, role, committee in _raw(
-            session, "SELECT id, name, group_id, category, full_member_on, branch_role, is_committee "
-                     "FROM member WHERE branch_id = ? ORDER BY id", (branch_id,))
+        mid: RollMember(mid, name, gid, cat, full, role, bool(committee))
+        for mid, name, gid, cat, full, role, committee in _rows(session, _ROLL, of_branch)
     }
-    for member_id, state, on in _raw(
-        session, "SELECT s.member_id, s.state, s.effective_on FROM member_status s JOIN member m "
-                 "ON m.id = s.member_id WHERE m.branch_id = ? ORDER BY s.effective_on, s.id", (branch_id,)
-    ):
-        members[member_id].statuses.append(RollStatus(state, date.fromisoformat(on)))
-    for member_id, start, end in _raw(
-        session, "SELECT e.member_id, e.start_on, e.end_on FROM member_exemption e JOIN member m "
-                 "ON m.id = e.member_id WHERE m.branch_id = ?", (branch_id,)
-    ):
-        members[member_id].exemptions.append(RollExemption(date.fromisoformat(start), _day(end)))
-    for member_id, office, start, end in _raw(
-        session, "SELECT t.member_id, t.office, t.start_on, t.end_on FROM office_term t JOIN member m "
-                 "ON m.id = t.member_id WHERE m.branch_id = ? ORDER BY t.start_on, t.id", (branch_id,)
-    ):
-        members[member_id].office_terms.append(RollTerm(office, _day(start), _day(end)))
-    for member_id, group_id, start, end in _raw(
-        session, "SELECT g.member_id, g.group_id, g.start_on, g.end_on FROM group_membership g JOIN member m "
-                 "ON m.id = g.member_id WHERE m.branch_id = ? ORDER BY g.start_on, g.id", (branch_id,)
-    ):
-        members[member_id].group_memberships.append(RollGroupTerm(group_id, _day(start), _day(end)))
+    for member_id, state, on in _rows(session, _STATUSES, of_branch):
+        members[member_id].statuses.append(RollStatus(state, on))
+    for member_id, start, end in _rows(session, _EXEMPTIONS, of_branch):
+        members[member_id].exemptions.append(RollExemption(start, end))
+    for member_id, office, start, end in _rows(session, _TERMS, of_branch):
+        members[member_id].office_terms.append(RollTerm(office, start, end))
+    for member_id, group_id, start, end in _rows(session, _MEMBERSHIPS, of_branch):
+        members[member_id].group_memberships.append(RollGroupTerm(group_id, start, end))
     # Duck-typed stand-ins for Member: the roster rules only read the attributes above.
     return cast(list[Member], list(members.values()))
 
 
-def load_branch(session: Session, branch_id: int) -> tuple[str, list[tuple[int, str]]]:
-    """The branch's name and its party groups (id, name) in their display order."""
-    rows = _raw(session, "SELECT name FROM branch WHERE id = ?", (branch_id,))
+@dataclass(frozen=True)
+class BranchFacts:
+    name: str
+    groups: list[tuple[int, str]]  # party groups (id, name) in their display order
+    records_since: date | None  # 建账日期
+
+
+_branch, _group = Branch.__table__.c, PartyGroup.__table__.c
+_BRANCH = select(_branch.name, _branch.records_since).where(_branch.id == bindparam("branch_id"))
+_GROUPS = (select(_group.id, _group.name).where(_group.branch_id == bindparam("branch_id"))
+           .order_by(_group.sort_order, _group.id))
+
+
+def load_branch(session: Session, branch_id: int) -> BranchFacts:
+    """The branch's name, its party groups and its start of records."""
+    rows = _rows(session, _BRANCH, {"branch_id": branch_id})
     if not rows:
         raise BranchBookError("找不到该党支部，请重新选择。")
-    groups = _raw(session, "SELECT id, name FROM party_group WHERE branch_id = ? ORDER BY sort_order, id",
-                  (branch_id,))
-    return rows[0][0], [(gid, name) for gid, name in groups]
+    groups = _rows(session, _GROUPS, {"branch_id": branch_id})
+    return BranchFacts(rows[0][0], [(gid, name) for gid, name in groups], rows[0][1])
+
+
+_item = AgendaItem.__table__.c
+_MEETING_IDS: BindParameter[Any] = bindparam("meetings", expanding=True)
+_ATTENDANCE = select(_attendance.meeting_id, _attendance.member_id, _attendance.status).where(
+    _attendance.meeting_id.in_(_MEETING_IDS))
+_VOTES = (
+    select(_item.meeting_id, _item.title, _item.votes_for, _item.votes_against, _item.votes_abstain)
+    .where(_item.meeting_id.in_(_MEETING_IDS),
+           (_item.votes_for.is_not(None)) | _item.votes_against.is_not(None) | _item.votes_abstain.is_not(None))
+    .order_by(_item.meeting_id, _item.position)
+)
+#: Meeting ids per statement: well under every engine's limit of bound parameters.
+_CHUNK = 500
 
 
 def load_attendance(
@@ -177,17 +272,10 @@ def load_attendance(
     """Attendance (member → status) and votes (agenda items with a vote) of the meetings given."""
     attendance: dict[int, dict[int, str]] = defaultdict(dict)
     votes: dict[int, list[VoteInput]] = defaultdict(list)
-    for start in range(0, len(meeting_ids), 500):
-        ids = list(meeting_ids[start:start + 500])
-        marks = ", ".join("?" * len(ids))
-        for meeting_id, member_id, status in _raw(
-            session, f"SELECT meeting_id, member_id, status FROM attendance WHERE meeting_id IN ({marks})", ids
-        ):
+    for start in range(0, len(meeting_ids), _CHUNK):
+        chunk = {"meetings": list(meeting_ids[start:start + _CHUNK])}
+        for meeting_id, member_id, status in _rows(session, _ATTENDANCE, chunk):
             attendance[meeting_id][member_id] = status
-        for meeting_id, title, v_for, v_against, v_abstain in _raw(
-            session, "SELECT meeting_id, title, votes_for, votes_against, votes_abstain FROM agenda_item "
-                     f"WHERE meeting_id IN ({marks}) AND (votes_for IS NOT NULL OR votes_against IS NOT NULL "
-                     "OR votes_abstain IS NOT NULL) ORDER BY meeting_id, position", ids
-        ):
+        for meeting_id, title, v_for, v_against, v_abstain in _rows(session, _VOTES, chunk):
             votes[meeting_id].append(VoteInput(title, int(v_for or 0), int(v_against or 0), int(v_abstain or 0)))
     return attendance, votes

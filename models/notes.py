@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import audit, recycle
@@ -141,12 +141,19 @@ def list_notes(
             in session.execute(stmt)]
 
 
+_note = StudyNote.__table__.c
+# Built once (Core, bound parameters): the year's statistics run it on every refresh.
+_HOURS_BY_MEMBER = (
+    select(_note.member_id, func.sum(_note.hours))
+    .where(_note.branch_id == bindparam("branch_id"), _note.member_id.is_not(None),
+           _note.studied_on >= bindparam("first"), _note.studied_on < bindparam("after"))
+    .group_by(_note.member_id)
+)
+
+
 def study_hours_by_member(session: Session, branch_id: int, year: int) -> dict[int, float]:
     """学时 per member in a year, from the study notes linked to the member."""
-    stmt = (
-        select(StudyNote.member_id, func.sum(StudyNote.hours))
-        .where(StudyNote.branch_id == branch_id, StudyNote.member_id.is_not(None),
-               StudyNote.studied_on >= date(year, 1, 1), StudyNote.studied_on < date(year + 1, 1, 1))
-        .group_by(StudyNote.member_id)
-    )
-    return {int(mid): float(h or 0) for mid, h in session.execute(stmt) if mid is not None}
+    session.flush()  # a Core statement on the connection does not autoflush pending notes
+    rows = session.connection().execute(
+        _HOURS_BY_MEMBER, {"branch_id": branch_id, "first": date(year, 1, 1), "after": date(year + 1, 1, 1)})
+    return {int(mid): float(h or 0) for mid, h in rows if mid is not None}
