@@ -1,8 +1,8 @@
 """The compliance queries and the committee overview are portable SQL (issue 14 item 5): every
 statement they run goes through SQLAlchemy (no raw driver cursor), is a Core/ORM construct (no
 hand-written SQL text) and compiles for PostgreSQL without SQLite-only functions — so that a
-committee's database can live on a server engine. And the month grouping that replaced the
-SQLite date arithmetic puts every meeting in its own month."""
+committee's database can live on a server engine. The year's statistics, and the month grouping
+that replaced the SQLite date arithmetic, then give the same answers on both engines."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from models.overview import committee_overview
 from models.roster import list_branches
 from tests.committee_support import committee_copy
 from tests.models.factories import member
+
+BOTH_ENGINES = True  # the tests taking ``db`` run on an SQLite file and on a PostgreSQL server
 
 #: Functions and syntax SQLite has and a server engine (PostgreSQL) does not.
 SQLITE_ONLY = re.compile(
@@ -150,3 +152,34 @@ def test_month_counts_put_each_meeting_in_its_own_month(db: Database, branch_id:
                             b: {(2024, 1): (2, 1, 1), (2024, 2): (1, 1, 0)}}
     assert only_b == {b: whole[b]}
     assert before == {a: {(2023, 12): (1, 0, 0)}, b: {(2023, 12): (1, 0, 0)}}
+
+
+def test_year_statistics_on_either_engine(db: Database, branch_id: int) -> None:
+    """Quorum from the roll, votes, obligations, absence and study hours through every query of
+    compliance_for_year — the same answers whichever engine holds the records."""
+    from models.notes import NoteInput, create_note
+
+    present, absent = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+    with db.transaction() as s:
+        ids = [member(s, branch_id, f"党员{i}") for i in range(4)]
+        create_note(s, branch_id, NoteInput(date(2024, 5, 6), "学习党章", hours=3.5, member_id=ids[0]))
+    with db.transaction() as s:  # 1 of 4 present: no quorum, the vote is void
+        create_meeting(s, branch_id, MeetingInput(
+            meeting_type=MeetingType.GENERAL_ASSEMBLY, title="党员大会", held_on=date(2024, 2, 20),
+            attendance=[AttendanceInput(ids[0])] + [AttendanceInput(m, absent) for m in ids[1:]],
+            agenda=[AgendaInput("表决事项", votes_for=1)]))
+    for month in range(1, 8):  # 党员3 misses seven months of 主题党日 in a row
+        _meet(db, branch_id, date(2024, month, 10), {ids[0]: present, ids[1]: present, ids[2]: present,
+                                                      ids[3]: absent})
+    with db.reading() as s:
+        data = compliance_for_year(s, branch_id, 2024, date(2024, 9, 15))
+    q1 = next(o for o in data.obligations if o.meeting_type == MeetingType.GENERAL_ASSEMBLY and o.period == "2024-Q1")
+    assert (q1.held, q1.status) == (1, "failed_quorum")
+    [check] = data.meeting_checks
+    assert check.quorum_met is False and [v.valid for v in check.votes] == [False]
+    themes = [o for o in data.obligations if o.rule == MeetingType.THEME_DAY.value]
+    assert [o.status for o in themes[:7]] == ["done"] * 7 and themes[7].status == "missing"
+    rows = {m.member: (m.expected, m.present, m.leave, m.absent, m.study_hours) for m in data.attendance}
+    assert rows == {"党员0": (8, 8, 0, 0, 3.5), "党员1": (8, 7, 0, 1, 0.0), "党员2": (8, 7, 0, 1, 0.0),
+                    "党员3": (8, 0, 0, 8, 0.0)}
+    assert [(a.kind, a.member) for a in data.alerts if a.kind.startswith("absence")] == [("absence_alert", "党员3")]
