@@ -72,9 +72,11 @@ def _year(text: str) -> int:
 def _db(text: str) -> Path | str:
     """--db: a file path (SQLite), or a server's address postgresql+psycopg://… kept as text
     (a Path would fold its "//" and the address would become a folder name)."""
-    from models.server import is_server_url, parse_server_url
+    from models.db import is_server_url  # no SQLAlchemy import for a file path
 
     if is_server_url(text):
+        from models.server import parse_server_url
+
         try:
             parse_server_url(text)
         except BranchBookError as exc:

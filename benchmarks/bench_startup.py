@@ -81,12 +81,31 @@ sys.exit(app.exec())
 """
 
 _BARE_SQLALCHEMY = "import sqlalchemy.orm"
+# `check` does more than SQLite's own checks: it recomputes every 定稿 meeting's content hash,
+# verifies the audit chain and notes meetings short of their 应到 or quorum. The floor does the
+# same reads and hashing with bare sqlite3 + json + hashlib, one after the other (the rules as
+# one aggregate over the attendance), and no more.
 _BARE_CHECK = r"""
-import sys, sqlite3
+import hashlib, json, sys, sqlite3
 import sqlalchemy.orm
 con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 con.execute("PRAGMA integrity_check").fetchall()
 con.execute("PRAGMA foreign_key_check").fetchall()
+parts = {}
+for sql in ("SELECT a.meeting_id, m.uuid, a.status, a.leave_reason, a.reason_note, a.late_note "
+            "FROM attendance a JOIN member m ON m.id = a.member_id",
+            "SELECT meeting_id, name, unit, role FROM guest ORDER BY id",
+            "SELECT meeting_id, title, discussion, resolution, votes_for, votes_against, votes_abstain "
+            "FROM agenda_item ORDER BY meeting_id, position",
+            "SELECT meeting_id, title, owner, due_on, status FROM action_item ORDER BY id"):
+    for mid, *rest in con.execute(sql):
+        parts.setdefault(mid, []).append(rest)
+for row in con.execute("SELECT * FROM meeting WHERE status = 'final'"):
+    blob = json.dumps([list(row), sorted(parts.get(row[0], []), key=str)], ensure_ascii=False, default=str)
+    hashlib.sha256(blob.encode()).hexdigest()
+for row in con.execute("SELECT * FROM audit_entry ORDER BY id"):
+    hashlib.sha256(repr(row).encode()).hexdigest()
+con.execute("SELECT meeting_id, count(*), sum(status = 'present') FROM attendance GROUP BY meeting_id").fetchall()
 """
 _BARE_PDF = "import sqlalchemy.orm, reportlab.platypus"
 

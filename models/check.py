@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,6 +64,20 @@ def check_database(path: Path) -> CheckReport:
     head = head_revision()
     if info.revision != head:
         report.notes.append(f"数据版本 {info.revision} 较旧，用本软件打开时会自动升级到 {head}")
+    # The file's own checks (integrity_check reads every page: SQLite works without the GIL) run
+    # on a second thread while this one reads the records for the content checks; those are
+    # used only when the file proves sound, as when they ran after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        file_checks = pool.submit(_file_problems, path, info.tables, report)
+        content = _content_findings(path, report, current=info.revision == head)
+        file_checks.result()  # raises DatabaseFileError for a file that cannot be checked
+    if report.ok:
+        report.problems.extend(content())
+    return report
+
+
+def _file_problems(path: Path, tables: set[str], report: CheckReport) -> None:
+    """integrity_check, foreign_key_check and the record counts, into ``report``."""
     con = sqlite3.connect(readonly_uri(path), uri=True)
     try:
         damaged = [r[0] for r in con.execute("PRAGMA integrity_check")]
@@ -71,7 +87,7 @@ def check_database(path: Path) -> CheckReport:
         if broken_links:
             report.problems.append(f"有 {len(broken_links)} 条记录的关联已失效（引用了已不存在的记录）。")
         for table, _label in COUNTED_TABLES:
-            if table in info.tables:
+            if table in tables:
                 report.counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc):  # a full disk or a busy file: restoring a backup would not help
@@ -80,12 +96,31 @@ def check_database(path: Path) -> CheckReport:
         raise DatabaseFileError(f"数据库“{path.name}”无法检查（{sqlite_error_text(exc)}），请从备份恢复。") from exc
     finally:
         con.close()
-    if report.ok:
-        report.problems.extend(_audit_problems(path))
-        _safekeeping_findings(report, path)
-    if report.ok and info.revision == head:
-        report.notes.extend(_rule_notes(path))
-    return report
+
+
+def _content_findings(path: Path, report: CheckReport, *, current: bool) -> Callable[[], list[str]]:
+    """The checks of the records themselves: the audit chain, tampering, duplicates and conflicts
+    (:mod:`models.tamper`), and — on a current schema — the rules' notes. Returns what hands
+    over their problems (and adds their notes to ``report``) once the file is known to be sound;
+    an error they met is raised then, and forgotten for a damaged file."""
+    found = CheckReport(path=path)
+    try:
+        found.problems.extend(_audit_problems(path))
+        if not found.problems:
+            _safekeeping_findings(found, path)
+        if not found.problems and current:
+            found.notes.extend(_rule_notes(path))
+    except Exception as exc:  # noqa: BLE001 - raised again below when the file is sound
+        error = exc
+
+        def failed() -> list[str]:
+            raise error
+        return failed
+
+    def findings() -> list[str]:
+        report.notes.extend(found.notes)
+        return found.problems
+    return findings
 
 
 def _rule_notes(path: Path) -> list[str]:

@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING, Any
 
 from models import paths
-from models import tombstones as _tombstones  # noqa: F401 - every deletion leaves a tombstone
 from models.errors import (
     DatabaseFileError,
     explain,
@@ -34,6 +30,10 @@ from models.errors import (
     sqlite_error_text,
 )
 from models.privacy import database_files, make_private, private_folder
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a session is first needed (see Database)
+    from sqlalchemy import URL, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 #: PRAGMA application_id of every BranchBook database ("BBK1").
 APPLICATION_ID = 0x42424B31
@@ -58,20 +58,62 @@ class FileInfo:
         return not self.exists or (self.is_sqlite and self.table_count == 0)
 
 
-@dataclass
 class Database:
-    """An open database: the engine and the session factory every service uses."""
+    """An open database: the engine and the session factory every service uses.
 
-    path: Path
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    backup_before_upgrade: Path | None = None
-    url: URL | None = None  # a server's address (models.server); None for a file
+    Both are made on first use: a command or window that reads the file with plain ``sqlite3``
+    first (``check``, the window's first paint) does not wait for SQLAlchemy to import."""
+
+    def __init__(self, path: Path, engine: Engine | None = None, session_factory: sessionmaker[Session] | None = None,
+                 backup_before_upgrade: Path | None = None, url: URL | None = None) -> None:
+        self.path = path
+        self._engine = engine
+        self._session_factory = session_factory
+        self.backup_before_upgrade = backup_before_upgrade
+        self.url = url  # a server's address (models.server); None for a file
 
     @property
     def is_server(self) -> bool:
         """A PostgreSQL server rather than an SQLite file: file operations do not apply."""
         return self.url is not None
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._connect()
+        assert self._engine is not None
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        if self._session_factory is None:
+            self._connect()
+        assert self._session_factory is not None
+        return self._session_factory
+
+    @session_factory.setter
+    def session_factory(self, factory: sessionmaker[Session]) -> None:
+        self._session_factory = factory
+
+    @property
+    def connected(self) -> bool:
+        """Whether the engine (and with it SQLAlchemy) is there yet."""
+        return self._engine is not None
+
+    def _connect(self) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        if self._engine is None:
+            self._engine = make_engine(self.path)
+        if self._session_factory is None:
+            self._session_factory = sessionmaker(self._engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -86,10 +128,13 @@ class Database:
             yield session
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def _install_pragmas(engine: Engine, path: Path, *, foreign_keys: bool) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         # Non-legacy transactions: pysqlite must not BEGIN on its own.
@@ -107,10 +152,22 @@ def _install_pragmas(engine: Engine, path: Path, *, foreign_keys: bool) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+#: what the address of a server looks like: ``scheme://…`` (models.server)
+SERVER_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_server_url(value: object) -> bool:
+    """True for a server address (``postgresql+psycopg://…``), False for a file path. Here, not
+    in models.server, so that telling them apart does not import SQLAlchemy."""
+    return isinstance(value, str) and bool(SERVER_URL.match(value))
+
+
 def sqlite_url(path: Path) -> URL:
     """The SQLAlchemy URL of a database file. Built, never formatted: in ``f"sqlite:///{path}"``
     a ``?`` or ``#`` in a file name starts a query or fragment and ``%41`` is decoded, so the
     engine would open (and create) some other file."""
+    from sqlalchemy import URL
+
     return URL.create("sqlite", database=str(path))
 
 
@@ -121,6 +178,11 @@ def readonly_uri(path: Path) -> str:
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from models import tombstones as _tombstones  # noqa: F401 - every deletion leaves a tombstone
+
     kwargs: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
     engine = create_engine(sqlite_url(path), **kwargs)
     _install_pragmas(engine, path, foreign_keys=foreign_keys)
@@ -319,9 +381,9 @@ def open_database(
 
     Raises DatabaseFileError, without changing the file, when it cannot be used.
     """
-    from models.server import is_server_url, open_server
-
     if is_server_url(path):
+        from models.server import open_server
+
         return open_server(str(path), target=target, script_location=script_location)  # type: ignore[no-any-return]
     db_path = Path(path) if path is not None else paths.default_db_path()
     info = inspect_file(db_path)
@@ -343,6 +405,4 @@ def open_database(
         backup_path = db_path.with_name(f"{db_path.name}.before-upgrade-{info.revision}.bak")
         copy_database(db_path, backup_path)
         migrate(db_path, target=target, script_location=script_location)
-    engine = make_engine(db_path)
-    factory = sessionmaker(engine, expire_on_commit=False)
-    return Database(db_path, engine, factory, backup_before_upgrade=backup_path)
+    return Database(db_path, backup_before_upgrade=backup_path)  # connects on first use

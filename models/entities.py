@@ -398,3 +398,8 @@ class MergeConflict(Record):
     payload: Mapped[str] = mapped_column(Text)  # JSON of the other version
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolution: Mapped[str] = mapped_column(Text, default="")
+
+
+# Every deletion through a session leaves a Tombstone, whoever made the session (listeners
+# registered once the classes above exist).
+from models import tombstones as _tombstones  # noqa: F401

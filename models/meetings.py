@@ -4,8 +4,6 @@ transaction, validated first so that bad input changes nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import audit, quorum, recycle, roster
+from models.content_hash import canonical_content, hash_content
 from models.entities import (
     ActionItem,
     AgendaItem,
@@ -271,26 +270,6 @@ def delete_meeting(session: Session, meeting_id: int) -> None:
     recycle.to_bin(session, "meeting", meeting.id, f"{meeting.title}（{format_date(meeting.held_on)}）")
     session.delete(meeting)
     session.flush()
-
-
-def canonical_content(
-    fields: dict[str, Any],
-    attendance: list[list[Any]],
-    guests: list[list[Any]],
-    agenda: list[list[Any]],
-    actions: list[list[Any]],
-) -> dict[str, Any]:
-    """The meeting's content as plain data: what the 定稿 hash covers.
-
-    ``fields`` holds the meeting's own columns (dates as ISO strings); attendance rows are
-    [member uuid, status, leave reason, reason note, late note]."""
-    return {**fields, "attendance": sorted(attendance, key=lambda r: r[0]), "guests": guests,
-            "agenda": agenda, "actions": actions}
-
-
-def hash_content(content: dict[str, Any]) -> str:
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def meeting_fields(meeting: Meeting) -> dict[str, Any]:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +19,15 @@ from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import sessionmaker
 
+from models.db import is_server_url  # noqa: F401 - re-exported (models.db tells them apart cheaply)
 from models.errors import BranchBookError, DatabaseFileError
 
-#: what the address of a server looks like: ``scheme://…``
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _SCHEMES = {"postgresql", "postgresql+psycopg", "postgres"}
 #: pg_advisory_xact_lock key of a migration ("BBK1"): two clients never migrate at once
 MIGRATION_LOCK = 0x42424B31
 CONNECT_TIMEOUT_S = 10
 #: what a server database is called where a file would be named
 SERVER_WORD = "服务器数据库"
-
-
-def is_server_url(value: object) -> bool:
-    """True for a server address (``postgresql+psycopg://…``), False for a file path."""
-    return isinstance(value, str) and bool(_URL.match(value))
 
 
 def parse_server_url(value: str) -> URL:

@@ -16,13 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
-
+from models.content_hash import stored_hashes
 from models.db import readonly_uri
-from models.entities import Attendance, Meeting
-from models.enums import MeetingStatus
 from models.validation import format_date, mask_id_number
 
 AUDIT_TRIGGERS = ("audit_entry_no_update", "audit_entry_no_delete")
@@ -34,20 +29,9 @@ class Findings:
     notes: list[str] = field(default_factory=list)
 
 
-def _engine_ro(path: Path) -> Any:
-    uri = readonly_uri(path)
-    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-
-
-def finalized_hash_problems(session: Session) -> list[str]:
+def finalized_hash_problems(con: sqlite3.Connection) -> list[str]:
     """One line per 定稿 meeting whose content no longer matches the hash taken at 定稿."""
-    from models.meetings import content_hash
-
-    stmt = (select(Meeting).where(Meeting.status == str(MeetingStatus.FINAL)).order_by(Meeting.held_on)
-            .options(selectinload(Meeting.attendance).selectinload(Attendance.member),
-                     selectinload(Meeting.guests), selectinload(Meeting.agenda_items),
-                     selectinload(Meeting.action_items)))
-    bad = [m for m in session.scalars(stmt) if content_hash(m) != m.content_hash]
+    bad = [m for m in stored_hashes(con) if not m.matches]
     lines = [f"已定稿的会议“{m.title}”（{format_date(m.held_on)}，编号 {m.id}）的内容与定稿时的校验值不符，"
              "定稿后被改动过（可能是用其他工具直接修改了数据库）。请核对原始记录，必要时从备份恢复。"
              for m in bad[:20]]
@@ -144,14 +128,10 @@ def inspect(path: Path, anchor: dict[str, Any] | None) -> Findings:
         found.notes += duplicate_branch_notes(con)
         found.notes += duplicate_id_notes(con)
         found.notes += open_conflict_notes(con)
+        try:
+            found.problems += finalized_hash_problems(con)
+        except sqlite3.OperationalError:  # an older schema than the hash covers: checked after its upgrade
+            found.notes.append("数据版本较旧，已定稿会议的校验值将在用本软件打开（自动升级）后再检查。")
     finally:
         con.close()
-    engine = _engine_ro(path)
-    try:
-        with Session(engine) as session:
-            found.problems += finalized_hash_problems(session)
-    except SQLAlchemyError:  # an older schema than these classes: checked after its upgrade
-        found.notes.append("数据版本较旧，已定稿会议的校验值将在用本软件打开（自动升级）后再检查。")
-    finally:
-        engine.dispose()
     return found
