@@ -18,8 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 from models import paths
-from models.autobackup import backups_of
-from models.backup import verify_backup
 from models.errors import BranchBookError, explain, is_damage, sqlite_error_text
 
 LIKELY_CAUSES = ("可能的原因：写入时U盘被拔出、电脑突然断电或死机、磁盘出现坏道，"
@@ -115,6 +113,10 @@ def newest_good_backup(db_path: Path | None = None, folder: Path | None = None) 
     """The newest backup *of the database at* ``db_path`` (default: the default database) in
     the local backups folder that passes full verification (checked newest first, stopping at
     the first good one). Another database's backup is never offered (:func:`backups_of`)."""
+    # the backup modules load only when needed (fast start)
+    from models.autobackup import backups_of
+    from models.backup import verify_backup
+
     for entry in backups_of(db_path or paths.default_db_path(), folder or paths.backups_dir()):
         if entry.kind == "encrypted":
             continue  # needs a passphrase: the user restores it from the 备份与恢复 page

@@ -7,8 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from models import quick_read
 from models.db import Database
-from models.roster import list_branches
+from models.quick_read import BranchName
 
 
 class BranchSwitcher(QWidget):
@@ -30,10 +31,16 @@ class BranchSwitcher(QWidget):
         row.addWidget(self.combo)
         self.combo.activated.connect(self._activated)
 
-    def reload(self, db: Database, current: int) -> int:
-        """List the database's branches with ``current`` selected; returns how many there are."""
-        with db.reading() as s:
-            branches = list_branches(s)
+    def reload(self, db: Database, current: int) -> dict[int, str]:
+        """List the database's branches with ``current`` selected; returns their names by id.
+        Before the window's first paint the file is read directly (models.quick_read)."""
+        if db.connected:
+            from models.roster import list_branches
+
+            with db.reading() as s:
+                branches: list[BranchName] = [BranchName(b.id, b.name) for b in list_branches(s)]
+        else:
+            branches = quick_read.branches(db.path)
         names = [b.name for b in branches]
         self.combo.blockSignals(True)
         self.combo.clear()
@@ -42,7 +49,7 @@ class BranchSwitcher(QWidget):
         index = self.combo.findData(current)
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
-        return len(branches)
+        return {b.id: b.name for b in branches}
 
     def current_branch(self) -> int | None:
         data = self.combo.currentData()

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import quick_read
 from models.db import Database
 from models.errors import BranchBookError
-from models.roster import create_branch, default_branch, first_of_month
 from ui.look import error_label
 from ui.widgets import DateEdit, with_error
 
@@ -24,6 +24,8 @@ SINCE_HINT = "从这一天起在本程序中记录，此前的月份不计应开
 
 class BranchDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        from models.roster import first_of_month
+
         super().__init__(parent)
         self.db = db
         self.branch_id: int | None = None
@@ -58,6 +60,8 @@ class BranchDialog(QDialog):
     def accept(self) -> None:
         self.name_error.hide()
         self.since_error.hide()
+        from models.roster import create_branch
+
         try:
             with self.db.transaction() as s:
                 self.branch_id = create_branch(s, self.name_edit.text(), self.superior_edit.text(),
@@ -71,11 +75,19 @@ class BranchDialog(QDialog):
 
 
 def ensure_branch(db: Database, parent: QWidget | None = None) -> int | None:
-    """The database's branch id; asks for one on first run (None if the user cancels)."""
-    with db.reading() as s:
-        branch = default_branch(s)
-    if branch is not None:
-        return branch.id
+    """The database's branch id (the first one when several were merged in); asks for one on
+    first run (None if the user cancels). Before the window is up the file is read directly."""
+    if db.connected:
+        from models.roster import default_branch
+
+        with db.reading() as s:
+            branch = default_branch(s)
+        if branch is not None:
+            return branch.id
+    else:
+        found = quick_read.branches(db.path)
+        if found:
+            return found[0].id
     dialog = BranchDialog(db, parent)
     dialog.exec()
     return dialog.branch_id

@@ -29,19 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.branches import branch_exists, database_identity
 from models.db import Database
 from models.enums import MeetingType
-from models.periods import last_held_day
-from models.roster import default_branch, list_branches
 from ui import msgbox
 from ui.branch_switcher import BranchSwitcher
 from ui.empty_hint import EmptyHint
-from ui.help import ManualDialog, show_about, show_shortcuts
 from ui.look import NAV_STYLE, icon
 from ui.meetings_page import MeetingsPage
-from ui.period_dialog import PeriodDialog
-from ui.recycle_dialog import RecycleDialog
 from ui.screen_fit import keep_within_screen, open_fitted, scrolling
 from ui.settings import (
     LAST_VIEW,
@@ -53,8 +47,11 @@ from ui.settings import (
 
 if TYPE_CHECKING:  # the pages are imported when first built: the window paints sooner
     from ui.backup_page import BackupPage
+    from ui.help import ManualDialog
     from ui.meeting_editor import MeetingEditor
     from ui.notes_page import NotesPage
+    from ui.period_dialog import PeriodDialog
+    from ui.recycle_dialog import RecycleDialog
     from ui.roster_page import RosterPage
     from ui.stats_page import StatsPage
 
@@ -196,13 +193,23 @@ class MainWindow(QMainWindow):
         self.manual_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.manual_action.triggered.connect(lambda: self.open_manual())
         self.shortcuts_action = help_menu.addAction("键盘快捷键")
-        self.shortcuts_action.triggered.connect(lambda: show_shortcuts(self))
+        self.shortcuts_action.triggered.connect(lambda: self._help("shortcuts"))
         help_menu.addSeparator()
         self.about_action = help_menu.addAction("关于支部工作记录本")
-        self.about_action.triggered.connect(lambda: show_about(self, self.db.path))
+        self.about_action.triggered.connect(lambda: self._help("about"))
         self.help_menu = help_menu
 
+    def _help(self, what: str) -> None:
+        from ui.help import show_about, show_shortcuts
+
+        if what == "about":
+            show_about(self, self.db.path)
+        else:
+            show_shortcuts(self)
+
     def open_manual(self, anchor: str = "") -> ManualDialog:
+        from ui.help import ManualDialog
+
         dialog = ManualDialog(self, anchor)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -398,23 +405,28 @@ class MainWindow(QMainWindow):
         self.stack.updateGeometry()
 
     def _update_title(self) -> None:
-        with self.db.reading() as s:
-            branch = next((b for b in list_branches(s) if b.id == self.branch_id), None)
+        names = self.branch_switcher.reload(self.db, self.branch_id)
+        name = names.get(self.branch_id)
         # Ends with the application's name: Qt adds “ — 支部工作记录本” to a title that does not,
         # and the title bar and the taskbar then named the program twice.
-        self.setWindowTitle(f"{branch.name if branch else '未设置党支部'} — 支部工作记录本")
-        several = self.branch_switcher.reload(self.db, self.branch_id) > 1
+        self.setWindowTitle(f"{name if name else '未设置党支部'} — 支部工作记录本")
+        several = len(names) > 1
         self.switcher_action.setVisible(several)
         self.nav.item(len(VIEWS) - 1).setHidden(not several)  # 党委工作台
         self.view_actions[-1].setVisible(several)
 
     # --- the branch on show (a committee's database holds several) ---------------------------------
     def _database_key(self) -> str:
+        from models.branches import database_identity
+
         with self.db.reading() as s:
             return database_identity(s) or str(self.db.path)
 
     def _remembered_branch(self) -> int | None:
         """The branch chosen last time in this database, else its first one."""
+        from models.branches import branch_exists
+        from models.roster import default_branch
+
         remembered = self.settings.chosen_branch(self._database_key())
         with self.db.reading() as s:
             if remembered is not None and branch_exists(s, remembered):
@@ -535,6 +547,8 @@ class MainWindow(QMainWindow):
     def choose_period(self, kind: str) -> PeriodDialog:
         """Ask which month (本月汇编) or year (年度台账), starting from the last month with held
         meetings; 生成并预览 builds the document."""
+        from models.periods import last_held_day
+        from ui.period_dialog import PeriodDialog
         from ui.preview import preview_report
 
         with self.db.reading() as s:
@@ -587,6 +601,8 @@ class MainWindow(QMainWindow):
 
     def open_recycle_bin(self) -> RecycleDialog:
         """回收站: deleted meetings, notes and members; a restore reloads every page."""
+        from ui.recycle_dialog import RecycleDialog
+
         dialog = RecycleDialog(self.db, self.branch_id, self, may_reload=self.confirm_discard_typing)
         dialog.restored.connect(self.reload_all)
         dialog.open()
@@ -612,6 +628,8 @@ class MainWindow(QMainWindow):
         for editor in list(self.editors.values()):
             editor.snapshot = editor.collect()  # the records under it changed: drop, don't ask
             editor.close()
+        from models.branches import branch_exists
+
         with self.db.reading() as s:
             still_there = branch_exists(s, self.branch_id)
         if not still_there:

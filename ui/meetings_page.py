@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
+from models import quick_read
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
-from models.meetings import MeetingRow, count_meetings, list_meetings, meeting_years
+from models.meeting_data import MeetingRow
 from models.validation import MAX_SEARCH_CHARS
 from ui.column_fit import ColumnFitter
 from ui.look import icon
@@ -113,8 +113,13 @@ class MeetingsPage(QWidget):
 
     # --- data ---------------------------------------------------------------------------------
     def refresh_years(self) -> None:
-        with self.db.reading() as s:
-            years = meeting_years(s, self.branch_id)
+        if self.db.connected:
+            from models.meetings import meeting_years
+
+            with self.db.reading() as s:
+                years = meeting_years(s, self.branch_id)
+        else:  # the window's first paint: read directly, SQLAlchemy is imported after it
+            years = quick_read.meeting_years(self.db.path, self.branch_id)
         current = self.year_filter.currentData()
         self.year_filter.blockSignals(True)
         self.year_filter.clear()
@@ -147,18 +152,28 @@ class MeetingsPage(QWidget):
         text = self.search_box.text() or None
         db, branch_id = self.db, self.branch_id
 
-        def page(s: Session, last: MeetingRow | None = None) -> list[MeetingRow]:
-            return list_meetings(s, branch_id, year=year, month=month, meeting_type=kind, text=text, limit=BATCH,
-                                 older_than=(last.held_on, last.id) if last else None)
+        def page(last: MeetingRow | None = None) -> list[MeetingRow]:
+            from models.meetings import list_meetings
+
+            with db.reading() as s:
+                return list_meetings(s, branch_id, year=year, month=month, meeting_type=kind, text=text, limit=BATCH,
+                                     older_than=(last.held_on, last.id) if last else None)
 
         def load_more(last: MeetingRow) -> list[MeetingRow]:
-            with db.reading() as s:
-                return page(s, last)
+            return page(last)
 
-        with db.reading() as s:
-            rows = page(s)
-            total = len(rows) if len(rows) < BATCH else count_meetings(
-                s, branch_id, year=year, month=month, meeting_type=kind, text=text)
+        if not db.connected and year is None and kind is None and text is None:
+            # The window's first paint: the newest page read directly (SQLAlchemy comes after it).
+            rows, total = quick_read.newest_meetings(db.path, branch_id, BATCH)
+        else:
+            from models.meetings import count_meetings
+
+            rows = page()
+            if len(rows) < BATCH:
+                total = len(rows)
+            else:
+                with db.reading() as s:
+                    total = count_meetings(s, branch_id, year=year, month=month, meeting_type=kind, text=text)
         self.model.set_rows(rows, total, load_more)
         self.count_label.setText(f"共 {total} 条")
         if keep is not None:

@@ -23,8 +23,6 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from models import paths
-from models.autobackup import auto_backup, backup_due, backups_of
-from models.backup import format_when
 from models.db import Database, copy_database, is_sqlite_file, open_database
 from models.errors import BranchBookError, os_error_text, sqlite_error_text
 from models.integrity import (
@@ -37,7 +35,6 @@ from models.integrity import (
 )
 from models.leftovers import clean_leftovers
 from models.lock import WINDOW_HOLDER, InstanceLock, drive_kind
-from models.restore import restore_database, restore_file
 from ui import msgbox
 from ui.operations import Operation
 
@@ -126,6 +123,9 @@ def _with_progress(parent: QWidget | None, label: str, work: Callable[[], T]) ->
 
 def _offer_backup(parent: QWidget | None, report: IntegrityReport, backup: Path | None) -> bool:
     """Tell the user about the damage; True when they chose to restore ``backup``."""
+    from models.autobackup import backups_of
+    from models.backup import format_when
+
     if backup is None:
         msgbox.warn(parent, TITLE, report.message() + "\n\n本机没有可用的自动备份。请用U盘上的备份，"
                     "在命令行运行 restore 恢复，或联系维护人员。")
@@ -144,6 +144,8 @@ def _recover(parent: QWidget | None, path: Path, report: IntegrityReport) -> boo
     if not _offer_backup(parent, report, backup):
         return False
     assert backup is not None
+    from models.restore import restore_file
+
     try:
         restore_file(path, backup, keep_safety_copy=False)  # the damaged file is kept already
     except BranchBookError as exc:
@@ -207,6 +209,8 @@ def recheck_after_failure(parent: QWidget | None, db: Database) -> bool:
     if not _offer_backup(parent, report, backup):
         return False
     assert backup is not None
+    from models.restore import restore_database
+
     try:
         _with_progress(parent, "正在恢复，请稍候…", lambda: restore_database(db, backup))
     except BranchBookError as exc:
@@ -234,6 +238,8 @@ def start_routine_check(window: QWidget, db: Database, restored: Callable[[], No
             return
         assert backup is not None
 
+        from models.restore import restore_database
+
         def finished(_result: object) -> None:
             msgbox.inform(window, TITLE, f"已从备份“{backup.name}”恢复。备份之后录入的内容需要重新录入。")
             restored()
@@ -245,6 +251,8 @@ def start_routine_check(window: QWidget, db: Database, restored: Callable[[], No
 
 def run_auto_backup(db: Database) -> str | None:
     """The automatic backup; returns a Chinese problem description instead of raising."""
+    from models.autobackup import auto_backup
+
     try:
         auto_backup(db.path)
     except BranchBookError as exc:
@@ -254,9 +262,14 @@ def run_auto_backup(db: Database) -> str | None:
 
 def start_daily_backups(owner: QObject, db: Database, interval_ms: int = 3_600_000) -> QTimer:
     """Check every hour whether a day has passed since the last backup, and back up then."""
+    def due() -> bool:
+        from models.autobackup import backup_due
+
+        return backup_due(db.path)
+
     timer = QTimer(owner)
     timer.setInterval(interval_ms)
-    timer.timeout.connect(lambda: backup_due(db.path) and run_auto_backup(db))
+    timer.timeout.connect(lambda: due() and run_auto_backup(db))
     timer.start()
     return timer
 
