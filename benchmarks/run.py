@@ -63,14 +63,19 @@ def busiest_year(path: Path) -> int:
     return int(row[0])
 
 
-def timed(fn: object, repeat: int) -> float:
+def timed(fn: object, repeat: int) -> tuple[float, float | None]:
+    """Median seconds of ``repeat`` calls, and the median CPU seconds when the measure reports
+    them (whole processes: steadier than wall time on a shared, busy machine)."""
     samples = []
+    cpus = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = fn()  # type: ignore[operator]
         elapsed = time.perf_counter() - start
         samples.append(float(result) if isinstance(result, Elapsed) else elapsed)
-    return statistics.median(samples)
+        if isinstance(result, Elapsed) and result.cpu is not None:
+            cpus.append(result.cpu)
+    return statistics.median(samples), (statistics.median(cpus) if len(cpus) == repeat else None)
 
 
 def main() -> int:
@@ -92,15 +97,33 @@ def main() -> int:
                 repeat = args.repeat or m.repeat
                 m.ours()  # warm-up: imports, caches
                 m.floor()
-                ours, floor = timed(m.ours, repeat), timed(m.floor, repeat)
+                (ours, ours_cpu), (floor, floor_cpu) = timed(m.ours, repeat), timed(m.floor, repeat)
                 ratio = ours / floor if floor > 0 else float("inf")
-                results.append({"name": m.name, "ours_ms": round(ours * 1000, 2),
-                                "floor_ms": round(floor * 1000, 2), "ratio": round(ratio, 2),
-                                "target": m.target, "repeat": repeat})
+                row: dict[str, object] = {"name": m.name, "ours_ms": round(ours * 1000, 2),
+                                          "floor_ms": round(floor * 1000, 2), "ratio": round(ratio, 2),
+                                          "target": m.target, "repeat": repeat}
+                cpu = ""
+                if ours_cpu is not None and floor_cpu is not None:
+                    row.update(ours_cpu_ms=round(ours_cpu * 1000, 2), floor_cpu_ms=round(floor_cpu * 1000, 2))
+                    cpu = f"   cpu {ours_cpu * 1000:7.0f} / {floor_cpu * 1000:7.0f} ms"
+                results.append(row)
                 print(f"{m.name:<48} ours {ours * 1000:9.1f} ms   floor {floor * 1000:9.1f} ms   "
-                      f"×{ratio:6.2f}   {m.target}", flush=True)
-    (HERE / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+                      f"×{ratio:6.2f}   {m.target}{cpu}", flush=True)
+    write_results(results)
     return 0
+
+
+def write_results(results: list[dict[str, object]]) -> None:
+    """Merge into benchmarks/results.json: a re-measured row replaces its old self, the rows of
+    measures not run this time stay (``--only`` runs update their own rows)."""
+    path = HERE / "results.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = []
+    fresh = {r["name"] for r in results}
+    merged = [r for r in kept if isinstance(r, dict) and r.get("name") not in fresh] + results
+    path.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

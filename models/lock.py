@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -218,6 +217,8 @@ class InstanceLock:
     def _write_owner(self, fd: int) -> None:
         """Best effort: on a full disk the text is missing, and the lock holds all the same."""
         when = datetime.now().strftime("%Y-%m-%d %H:%M")
+        import socket  # imported here: the window's start does not wait for it
+
         text = f"{os.getpid()}\n{self.holder}\n{socket.gethostname()}\n{when}\n".encode()
         try:
             os.lseek(fd, 0, os.SEEK_SET)

@@ -9,6 +9,10 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from ui import import_speedup
+
+import_speedup.install()  # before the imports below: PySide6 checks each of them
+
 from models.paths import default_db_path, resource
 from ui import window_probe
 from ui.look import apply_look, install_excepthook

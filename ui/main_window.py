@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
     def _start_up_step(self) -> None:
         if not self._start_steps:
             return
+        if "meetings" in self._pages:
+            self.meetings_page.enable_sorting()
         step = self._start_steps.pop(0)
         if step == "notices":
             self.show_startup_notices()

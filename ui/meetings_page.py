@@ -79,8 +79,13 @@ class MeetingsPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        # Newest first. The rows come in that order, and before the window's first paint the
+        # view shows them as they come: the proxy's sort asks Python for every comparison, so
+        # it starts once the window is up (enable_sorting), on the same order.
+        self.table.horizontalHeader().setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        if db.connected:
+            self.enable_sorting()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -178,6 +183,11 @@ class MeetingsPage(QWidget):
         self.count_label.setText(f"共 {total} 条")
         if keep is not None:
             self.select_meeting(keep)
+
+    def enable_sorting(self) -> None:
+        """Sort by the header (newest first until the user clicks another column)."""
+        if not self.table.isSortingEnabled():
+            self.table.setSortingEnabled(True)  # sorts by the indicator set above
 
     # --- selection ----------------------------------------------------------------------------
     def selected_id(self) -> int | None:

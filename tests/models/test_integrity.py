@@ -71,19 +71,19 @@ def test_damaged_file_is_kept_and_good_backup_offered(db: Database) -> None:
 
 def test_newest_good_backup_checks_only_as_many_backups_as_needed(db: Database,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.integrity
+    import models.backup
 
     populate(db)
     db.close()
     base = datetime(2026, 11, 1, 18, 0)
     olders = [auto_backup(db.path, now=base + timedelta(days=i)).path for i in range(3)]
     checked: list[Path] = []
-    real_verify = models.integrity.verify_backup
+    real_verify = models.backup.verify_backup  # looked up there when the check runs
 
     def counting(path: Path, *args: object, **kwargs: object) -> object:
         checked.append(path)
         return real_verify(path)
 
-    monkeypatch.setattr(models.integrity, "verify_backup", counting)
+    monkeypatch.setattr(models.backup, "verify_backup", counting)
     assert newest_good_backup(db.path) == olders[-1]
     assert checked == [olders[-1]]  # the older backups were not read

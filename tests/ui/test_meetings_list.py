@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+import models.meetings
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
 from models.meetings import MeetingRow, list_meetings
 from tests.ui import gui_support
 from tests.ui.gui_support import SmallBranch, add_meeting, ime_type
-from ui import meetings_page
 from ui.meetings_model import (
     BATCH,
     COL_COUNTS,
@@ -139,13 +139,13 @@ def test_filters_by_type_year_and_month(page: MeetingsPage) -> None:
 def test_search_is_debounced_and_matches_minutes_and_topics(qtbot: QtBot, page: MeetingsPage,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str | None] = []
-    real = meetings_page.list_meetings
+    real = models.meetings.list_meetings  # the page looks it up there on each query
 
     def counting(*args: object, **kwargs: object) -> list[MeetingRow]:
         calls.append(kwargs.get("text"))  # type: ignore[arg-type]
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(meetings_page, "list_meetings", counting)
+    monkeypatch.setattr(models.meetings, "list_meetings", counting)
     for ch in "积极分子":  # four keystrokes, one query
         ime_type(page.search_box, ch)
     assert calls == [] and page.search_timer.isActive()
