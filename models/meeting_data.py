@@ -15,6 +15,7 @@ from models.enums import (
     MeetingType,
 )
 from models.errors import BranchBookError
+from models.meeting_row import MeetingRow  # noqa: F401 - re-exported: one line of the list
 
 if TYPE_CHECKING:
     from models.quorum import MeetingOutcome, VoteOutcome
@@ -242,20 +243,6 @@ class MeetingDetail:
                      for a in self.actions],
         )
 
-
-@dataclass(frozen=True)
-class MeetingRow:
-    """One line of the meetings list."""
-
-    id: int
-    held_on: date
-    meeting_type: MeetingType
-    title: str
-    host: str
-    group_name: str
-    expected: int
-    present: int
-    status: MeetingStatus
 
 
 class MeetingChangedError(BranchBookError):

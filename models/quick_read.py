@@ -19,7 +19,7 @@ from pathlib import Path
 
 from models.db import readonly_uri
 from models.enums import MeetingStatus, MeetingType
-from models.meeting_data import MeetingRow
+from models.meeting_row import MeetingRow
 
 
 @dataclass(frozen=True)

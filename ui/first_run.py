@@ -1,77 +1,27 @@
 """First run: no branch in the database yet — ask for the branch's name, 上级党组织 and the start
-of records (建账日期, default the first day of this month: nothing is due before it)."""
+of records (建账日期, default the first day of this month: nothing is due before it). The
+dialog itself (ui.branch_dialog) is imported only when it is needed: on every other start the
+window paints without it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING, Any
 
 from models import quick_read
 from models.db import Database
-from models.errors import BranchBookError
-from ui.look import error_label
-from ui.widgets import DateEdit, with_error
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 SINCE_HINT = "从这一天起在本程序中记录，此前的月份不计应开会议、不提示缺开和缺席。"
 
 
-class BranchDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        from models.roster import first_of_month
+def __getattr__(name: str) -> Any:
+    if name == "BranchDialog":  # ui.first_run.BranchDialog, as before
+        from ui.branch_dialog import BranchDialog
 
-        super().__init__(parent)
-        self.db = db
-        self.branch_id: int | None = None
-        self.setWindowTitle("欢迎使用支部工作记录本")
-        intro = QLabel("首次使用，请填写本党支部的名称、上级党组织和建账日期。以后可在“党员名册”中维护党员和党小组，"
-                       "在“设置”中修改这些信息。")
-        intro.setWordWrap(True)
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("如：中共某某局机关第一党支部")
-        self.superior_edit = QLineEdit()
-        self.superior_edit.setPlaceholderText("如：中共某某局机关委员会")
-        self.since_edit = DateEdit(first_of_month())
-        since_hint = QLabel(SINCE_HINT)
-        since_hint.setWordWrap(True)
-        since_hint.setStyleSheet("color: #666;")
-        self.name_error = error_label()
-        self.since_error = error_label()
-        form = QFormLayout()
-        form.addRow("党支部名称", with_error(self.name_edit, self.name_error))
-        form.addRow("上级党组织", self.superior_edit)
-        form.addRow("建账日期", with_error(self.since_edit, self.since_error))
-        form.addRow("", since_hint)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.resize(520, 260)
-
-    def accept(self) -> None:
-        self.name_error.hide()
-        self.since_error.hide()
-        from models.roster import create_branch
-
-        try:
-            with self.db.transaction() as s:
-                self.branch_id = create_branch(s, self.name_edit.text(), self.superior_edit.text(),
-                                               records_since=self.since_edit.value())
-        except BranchBookError as exc:
-            label = self.since_error if exc.field == "records_since" else self.name_error
-            label.setText(exc.message)
-            label.show()
-            return
-        super().accept()
+        return BranchDialog
+    raise AttributeError(name)
 
 
 def ensure_branch(db: Database, parent: QWidget | None = None) -> int | None:
@@ -88,6 +38,8 @@ def ensure_branch(db: Database, parent: QWidget | None = None) -> int | None:
         found = quick_read.branches(db.path)
         if found:
             return found[0].id
+    from ui.branch_dialog import BranchDialog
+
     dialog = BranchDialog(db, parent)
     dialog.exec()
     return dialog.branch_id

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from models.enums import MeetingStatus, MeetingType
-from models.meeting_data import MeetingRow
+from models.meeting_row import MeetingRow
 from models.validation import format_date
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from models import quick_read
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
-from models.meeting_data import MeetingRow
+from models.meeting_row import MeetingRow
 from models.validation import MAX_SEARCH_CHARS
 from ui.column_fit import ColumnFitter
 from ui.look import icon
