@@ -61,5 +61,5 @@ def test_window_paints_the_newest_meetings_before_sqlalchemy_loads(tmp_path: Pat
                           text=True, encoding="utf-8", timeout=120, check=False)
     lines = {line.split("\t")[0]: line.split("\t")[1:] for line in done.stdout.splitlines()}
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert lines["PAINT"] == ["False", "支部工作记录本 — 中共测试局第一党支部", expected], lines
+    assert lines["PAINT"] == ["False", "中共测试局第一党支部 — 支部工作记录本", expected], lines
     assert lines["STARTED"] == ["True", expected], lines
