@@ -111,12 +111,37 @@ def stop(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def watch(owner: int, folder: Path) -> None:
+    """Stop the cluster in ``folder`` once process ``owner`` is gone (a test run killed by a timeout
+    would otherwise leave its server running); returns early when the folder was removed."""
+    while folder.exists():
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            stop(folder)
+            return
+        except PermissionError:
+            pass
+        time.sleep(2)
+
+
+def start_watched(folder: Path) -> str:
+    """:func:`start`, plus a detached watcher that stops the cluster if this process dies first."""
+    url = start(folder)
+    # through a shell that puts it in the background and returns: nothing of ours to reap later
+    subprocess.run(["sh", "-c", '"$0" "$@" >/dev/null 2>&1 </dev/null &', sys.executable, __file__, "watch",
+                    str(folder), str(os.getpid())], check=True, start_new_session=True)
+    return url
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("start", "stop"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("start", "stop", "watch"):
         print("usage: pg_cluster.py start|stop FOLDER", file=sys.stderr)
         sys.exit(2)
     where = Path(sys.argv[2])
     if sys.argv[1] == "start":
         print(start(where))
+    elif sys.argv[1] == "watch":
+        watch(int(sys.argv[3]), where)
     else:
         stop(where)

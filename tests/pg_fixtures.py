@@ -42,7 +42,7 @@ def pg_server() -> Iterator[str]:
                         "installed to start one (apt-get install postgresql)")
         folder = Path(tempfile.mkdtemp(prefix="bb-pg-"))
         try:
-            url = pg_cluster.start(folder)
+            url = pg_cluster.start_watched(folder)
         except (RuntimeError, OSError) as exc:
             pg_cluster.stop(folder)
             pytest.skip(f"PostgreSQL tests skipped: could not start a throw-away cluster ({exc})")
