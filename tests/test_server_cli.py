@@ -71,3 +71,25 @@ def test_the_window_opens_on_a_server(pg_empty_url: str, tmp_path: Path, capsys:
     assert result.returncode == 0, result.stderr
     assert shown and shown[0][0] == "MainWindow" and branch in shown[0][1], shown
     assert not any(p.name.startswith("postgresql") for p in home.rglob("*"))
+
+
+def test_stats_on_a_server_match_a_file(pg_empty_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same demo branch on a file and on a server: stats (JSON), the committee overview and the
+    annual ledger come out the same."""
+    file = tmp_path / "same.sqlite3"
+    for db in (str(file), pg_empty_url):
+        assert main.main(["demo", "--db", db, "--years", "2", "--members", "12", "--seed", "5"]) == 0
+    capsys.readouterr()
+    year = str(date.today().year - 1)
+    outputs = []
+    for db in (str(file), pg_empty_url):
+        assert main.main(["stats", "--db", db, "--year", year, "--json"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert '"obligations"' in outputs[0] and outputs[0] == outputs[1]
+    for db in (str(file), pg_empty_url):
+        assert main.main(["stats", "--db", db, "--year", year, "--all-branches", "--json"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[2] == outputs[3]
+    pdf = tmp_path / "台账.pdf"
+    assert main.main(["report", "annual", "--db", pg_empty_url, "--year", year, "--out", str(pdf)]) == 0
+    assert "台账" in "".join(page.extract_text() for page in PdfReader(pdf).pages)

@@ -28,6 +28,8 @@ from models.meetings import (
 )
 from tests.models.factories import member
 
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (tests/conftest.py)
+
 COMMITTEE, GROUP, LECTURE = MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.PARTY_LECTURE
 HANDOVER = date(2025, 6, 1)
 
