@@ -51,14 +51,17 @@ from sqlalchemy import (
     and_,
     case,
     exists,
+    false,
     func,
     insert,
     null,
     or_,
     select,
     text,
+    true,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -150,13 +153,13 @@ class _View:
         self.value: dict[str, ColumnElement[Any]] = {c.name: c for c in self.t.c}
         self.ref_uuid: dict[str, ColumnElement[Any]] = {}
         self.forward: dict[str, str] = {}  # references to a table merged later
-        self.live: list[ColumnElement[bool]] = [~merger.tombstoned(self.t.c.uuid)]
+        self.live: list[ColumnElement[bool]] = [~merger.tombstoned(name, self.t.c.uuid)]
         table = Base.metadata.tables[name]
         for col, ref in _refs(table).items():
             if ref not in merger.maps:
                 r = merger.theirs[ref].alias(f"r_{col}")
                 self.value[col] = null()
-                self.ref_uuid[col] = (select(r.c.uuid).where(r.c.id == self.t.c[col], ~merger.tombstoned(r.c.uuid))
+                self.ref_uuid[col] = (select(r.c.uuid).where(r.c.id == self.t.c[col], ~merger.tombstoned(ref, r.c.uuid))
                                       .scalar_subquery())
                 self.forward[col] = ref
                 continue
@@ -188,8 +191,16 @@ class _Merger:
         self.inserted_after: dict[str, int] = {}  # table → largest id before this merge's inserts
         self.forward: list[tuple[str, str, str]] = []  # table, column, the table merged later it names
         self.kept_in_use = 0
+        self.deleted_entities: set[str] | None = None  # tables with tombstones (after ours took theirs)
 
-    def tombstoned(self, uuid: ColumnElement[Any]) -> ColumnElement[bool]:
+    def tombstoned(self, entity: str, uuid: ColumnElement[Any]) -> ColumnElement[bool]:
+        """SQL: the ``entity`` row ``uuid`` was deleted on either side. A tombstone names its
+        table, so a table none of whose rows were ever deleted needs no look-up per row."""
+        if self.deleted_entities is None:
+            self.deleted_entities = {entity for side in (self.ours, self.theirs) for entity in
+                                     self.conn.scalars(select(side["tombstone"].c.entity).distinct())}
+        if entity not in self.deleted_entities:
+            return false()
         ours, theirs = self.ours["tombstone"].alias(), self.theirs["tombstone"].alias()
         return or_(exists().where(ours.c.uuid == uuid), exists().where(theirs.c.uuid == uuid))
 
@@ -222,7 +233,7 @@ class _Merger:
         table.create(self.conn)
         self.maps[name] = table
         t, o = view.t, self.ours[name].alias("o")
-        gone = case((and_(*view.live), 0), else_=1)
+        gone = case((and_(true(), *view.live), 0), else_=1)
         here = _final_table()
         final = case((exists().where(here.c.their_id == t.c.id), 1), else_=0) if name == "meeting" else null()
         self.conn.execute(insert(table).from_select(
@@ -369,10 +380,14 @@ class _Merger:
         table = self.ours[name]
         self.inserted_after[name] = self.conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
         self.forward += [(name, col, ref) for col, ref in view.forward.items()]
-        self._merge_matched(name, view, natural=False)
-        if name in NATURAL_KEYS and self._may_match_naturally(name):
-            self._merge_matched(name, view, natural=True)
-        self._insert_new(name, view)
+        natural = name in NATURAL_KEYS and self._may_match_naturally(name)
+        added = self._insert_new(name, view, natural)
+        t = self.theirs[name]
+        if added < (self.conn.scalar(select(func.count()).select_from(t)) or 0):
+            # some of theirs are here already (or gone): compare those with ours as they were
+            self._merge_matched(name, view, natural=False)
+            if natural:
+                self._merge_matched(name, view, natural=True)
 
     def _may_match_naturally(self, name: str) -> bool:
         """A row here with the same natural key hangs from parents that were here before this
@@ -384,17 +399,20 @@ class _Merger:
                 return False
         return True
 
-    def _insert_new(self, name: str, view: _View) -> None:
-        """Their rows that are new here, in one INSERT … SELECT."""
-        t, cols = view.t, [c for c in _names(view.t) if c != "id"]
-        same_uuid = self.ours[name].alias("u")
-        where = [~exists().where(same_uuid.c.uuid == t.c.uuid), *view.live]
-        if name in NATURAL_KEYS:
+    def _insert_new(self, name: str, view: _View, natural: bool) -> int:
+        """Their rows that are new here, in one INSERT … SELECT; a uuid already here is left
+        for :meth:`_merge_matched` (ON CONFLICT DO NOTHING: the unique index is searched once)."""
+        cols = [c for c in _names(view.t) if c != "id"]
+        where = [true(), *view.live]
+        if natural:
             same_key = self.ours[name].alias("k")
             where.append(~exists().where(*(same_key.c[k] == view.value[k] for k in NATURAL_KEYS[name])))
-        added = self.conn.execute(insert(self.ours[name]).from_select(
-            cols, select(*(view.value[c] for c in cols)).select_from(view.frm).where(*where))).rowcount
+        dialect = sqlite if self.conn.dialect.name == "sqlite" else postgresql
+        statement = dialect.insert(self.ours[name]).from_select(
+            cols, select(*(view.value[c] for c in cols)).select_from(view.frm).where(*where))
+        added = self.conn.execute(statement.on_conflict_do_nothing(index_elements=["uuid"])).rowcount
         self.summary.count(self.summary.added, name, added)
+        return added
 
     def _merge_matched(self, name: str, view: _View, *, natural: bool) -> None:
         """Their rows that exist here too (same uuid, or same natural key) and differ: the
@@ -413,6 +431,7 @@ class _Merger:
             where = [~exists().where(same_uuid.c.uuid == t.c.uuid)]
         else:
             on, where = o.c.uuid == t.c.uuid, []
+        where.append(o.c.id <= self.inserted_after[name])  # not the rows this merge just added
         if name == "meeting":
             where.append(o.c.status.is_distinct_from(FINAL))  # 定稿 here: their version was set aside
         differs = or_(*(theirs[c].is_distinct_from(ours[c]) for c in cols if c != "uuid"))
