@@ -10,6 +10,7 @@ click in the navigation or by code — is built on the spot."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from models.db import Database
 from models.enums import MeetingType
+from models.scan import available as scan_available
 from ui import msgbox
 from ui.branch_switcher import BranchSwitcher
 from ui.empty_hint import EmptyHint
@@ -181,6 +183,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("文件(&F)")
         self.recycle_action = file_menu.addAction("回收站…")
         self.recycle_action.triggered.connect(lambda: self.open_recycle_bin())
+        self.scan_action = file_menu.addAction("识别签到表照片…")
+        self.scan_action.setToolTip("用签名后签到表的照片或扫描件登记所选会议的出席情况")
+        self.scan_action.triggered.connect(lambda: self.scan_signin())
+        self.scan_action.setVisible(scan_available())  # the optional extra "scan" is installed
         views = bar.addMenu("视图(&V)")
         self.view_actions: list[QAction] = []
         for number, (key, label, icon_name) in enumerate(VIEWS, start=1):
@@ -566,6 +572,21 @@ class MainWindow(QMainWindow):
         self.period_dialog = dialog
         dialog.open()
         return dialog
+
+    def scan_signin(self, photos: list[Path] | None = None) -> None:
+        """识别签到表照片: for the selected meeting (ui/scan_dialog.py)."""
+        from ui.scan_dialog import scan_photos
+
+        meeting_id = self.meetings_page.selected_id()
+        if meeting_id is None:
+            msgbox.inform(self, "识别签到表照片", "请先在“会议记录”列表中选择一次会议。")
+            self.show_view("meetings")
+            return
+        scan_photos(self, self.db, self.branch_id, meeting_id, photos)
+
+    def scan_saved(self, meeting_id: int) -> None:
+        self._records_changed()
+        self.meetings_page.select_meeting(meeting_id)
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

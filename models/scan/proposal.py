@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, quorum, roster
 from models.attachments import add_attachment
-from models.enums import AttendanceStatus, AuditAction, MeetingStatus
+from models.enums import AttendanceStatus, AuditAction, LeaveReason, MeetingStatus
 from models.errors import BranchBookError, ValidationError
 from models.meeting_data import AttendanceInput, MeetingDetail
 from models.meetings import get_meeting, update_meeting
@@ -152,9 +152,11 @@ def set_keeps_signatures(session: Session, branch_id: int, keep: bool) -> None:
 def save_confirmed(
     session: Session, meeting_id: int, decisions: Mapping[int, AttendanceStatus],
     crops: Mapping[int, bytes] | None = None, sources: Sequence[str] = (),
+    leave_reasons: Mapping[int, LeaveReason] | None = None,
 ) -> list[int]:
     """Write the confirmed statuses (member id → 出席/请假/缺席) into the meeting's attendance;
-    members not named keep what they had. Returns the attachment ids of the kept signature
+    members not named keep what they had. 请假 takes its reason from ``leave_reasons``, else the
+    one recorded, else 其他. Returns the attachment ids of the kept signature
     crops (kept only when the branch's setting allows it: they are personal data)."""
     m = get_meeting(session, meeting_id)
     if m.status == MeetingStatus.FINAL:
@@ -173,6 +175,8 @@ def save_confirmed(
             row.status = status
             if status != AttendanceStatus.LEAVE:
                 row.leave_reason, row.reason_note = None, ""
+        if status == AttendanceStatus.LEAVE:
+            row.leave_reason = (leave_reasons or {}).get(member_id) or row.leave_reason or LeaveReason.OTHER
     update_meeting(session, meeting_id, data)
     counts = {str(s.label): sum(1 for v in decisions.values() if AttendanceStatus(v) == s) for s in AttendanceStatus}
     kept = []
