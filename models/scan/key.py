@@ -26,7 +26,7 @@ ROW_MM = 14.0  # room to sign
 HEAD_MM = 9.0  # the column heads
 #: Corner marks: nested squares (black ring, white, black core) centred this far in from each edge.
 MARK_INSET = 12.0
-MARK_MM = 8.0
+MARK_MM = 10.0
 MARK_CENTRES = ((MARK_INSET, MARK_INSET), (PAGE_W - MARK_INSET, MARK_INSET),
                 (PAGE_W - MARK_INSET, PAGE_H - MARK_INSET), (MARK_INSET, PAGE_H - MARK_INSET))
 #: The QR code: centred at the foot of the page, below the text block.

@@ -13,6 +13,8 @@ import pytest
 
 pytest.importorskip("cv2", reason="the scan reader needs the optional extra: pip install -e .[scan]")
 
+import numpy as np
+
 import main
 from models.db import Database
 from models.enums import AttendanceStatus, AuditAction, Gender
@@ -174,3 +176,30 @@ def test_confirmed_attendance_is_saved_with_an_audit_entry_and_crops_only_when_a
         assert len(sp.save_confirmed(s, meeting, decisions, crops, ["p1.jpg"])) == 1
     with db.reading() as s:
         assert [a.filename for a in list_attachments(s, meeting)] == ["签到表签名截图.jpg"]
+
+
+def test_a_red_seal_is_not_a_signature_and_a_covered_corner_is_tolerated(
+    sheet: tuple[int, Path, list[str]],
+) -> None:
+    from PIL import Image, ImageDraw
+
+    from models.scan import key
+
+    _meeting, pdf, _names = sheet
+    flat = ss.render_pages(pdf)[0]
+    k = reader.read_page(flat, "clean")[0].page_key
+    page = Image.fromarray(flat)
+    draw = ImageDraw.Draw(page)
+    mm = ss.PX_MM
+    sig0, sig1 = key.signature_span()
+    # a 42 mm round seal in red over the signature cells of the first rows, nobody signed
+    cx, cy = (sig0 + sig1) / 2 * mm, (k.row_top(0) + 2 * key.ROW_MM) * mm
+    draw.ellipse((cx - 21 * mm, cy - 21 * mm, cx + 21 * mm, cy + 21 * mm), outline=(210, 30, 40), width=int(1.2 * mm))
+    draw.text((cx - 12 * mm, cy - 3 * mm), "党支部", fill=(210, 30, 40), font=ss._font(int(7 * mm)))
+    # a thumb over the top-right corner mark
+    x, y = (key.PAGE_W - key.MARK_INSET) * mm, key.MARK_INSET * mm
+    draw.ellipse((x - 14 * mm, y - 20 * mm, x + 20 * mm, y + 14 * mm), fill=(205, 160, 130))
+    reading, _ = reader.read_page(ss.photograph(np.asarray(page), random.Random(4), long_side=2400),
+                                  "seal")
+    assert reading.page_key.first_row == 1
+    assert all(r.status == reader.UNSIGNED for r in reading.rows), [(r.number, r.status) for r in reading.rows]
