@@ -8,7 +8,7 @@ share of signed rows left 待确认 (target ≤ 10 %), signed rows missed (read 
 page. The timed measure reads one phone photo against the floor: plain OpenCV finding and
 decoding the page's QR code in the same picture, without our straightening or row reading.
 
-Run alone for the full report: ``python benchmarks/bench_scan.py [PAGES]``."""
+Run alone for the full report: ``python benchmarks/bench_scan.py [PAGES [SEED]]``."""
 
 from __future__ import annotations
 
@@ -145,7 +145,8 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        res, _ = run_set(Path(tmp), int(sys.argv[1]) if len(sys.argv) > 1 else PAGES)
+        res, _ = run_set(Path(tmp), int(sys.argv[1]) if len(sys.argv) > 1 else PAGES,
+                         int(sys.argv[2]) if len(sys.argv) > 2 else 2026)
     print(res.report())
     for (truth, got), n in sorted(res.rows.items()):
         print(f"  {truth:<13} → {got}: {n}")

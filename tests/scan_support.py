@@ -71,7 +71,9 @@ def _font(size_px: int) -> ImageFont.FreeTypeFont:
 
 
 def _ink(rng: random.Random) -> tuple[int, int, int]:
-    return rng.choice([(20, 20, 25), (15, 30, 110), (30, 45, 150), (50, 50, 60), (10, 20, 80)])
+    # black and blue pens, a light ballpoint blue, a soft pencil-like grey
+    return rng.choice([(20, 20, 25), (15, 30, 110), (30, 45, 150), (50, 50, 60), (10, 20, 80), (70, 95, 175),
+                       (95, 95, 105)])
 
 
 def _name_stamp(name: str, rng: random.Random, height_mm: float, ink: tuple[int, int, int]) -> Image.Image:
@@ -128,7 +130,7 @@ def _paste(page: Image.Image, stamp: Image.Image, cx: float, cy: float) -> None:
 
 
 def sign_page(flat: np.ndarray, page_key: key.PageKey, names: list[str], rng: random.Random,
-              signed_share: float = 0.7, stray_share: float = 0.12, tiny_share: float = 0.12,
+              signed_share: float = 0.7, stray_share: float = 0.08, tiny_share: float = 0.12,
               note_share: float = 0.04) -> SignedPage:
     """Sign ``flat`` (a rendered page of our sheet); ``names`` are the page's member rows in order."""
     page = Image.fromarray(flat).convert("RGBA")

@@ -9,6 +9,7 @@ only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,10 @@ SIGNED_SPAN_MM = 6.0  # … spread at least this wide
 TRACE_MM2 = 1.2  # less than this is nothing at all
 NOTE_MM2 = 2.5  # writing in 备注
 INTRUDE_MM2 = 2.0  # a neighbour's stroke reaching into the row
-SHARED = 0.3  # a stroke with this share in a second row is “across rows”
+# Ink over a rule belongs to one name, but whose is then a question: a stroke group with this
+# share (and this much ink) in a second row makes both rows 待确认.
+SHARED, SHARED_MM2 = 0.08, 1.0
+SPLIT_NEAR_MM, SPLIT_GAP_MM = 1.2, 2.5  # ink within this of a rule, this close to ink across it
 
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -156,15 +160,15 @@ def _homography(quad: np.ndarray, scale: float) -> np.ndarray:
 def _decode_qr(img: np.ndarray) -> str:
     """The QR code's text, or "". zxing-cpp reads every code we print; OpenCV's own detectors
     miss some (measured: 1 page in 8 of a clean 100-member sheet), so they are only the fallback."""
-    try:
+    if importlib.util.find_spec("zxingcpp") is not None:
         import zxingcpp
-    except ImportError:
-        zxingcpp = None
-    if zxingcpp is not None:
+
         for candidate in (img, cv2.resize(img, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)):
-            found = zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode)
-            if found and found[0].text:
-                return str(found[0].text)
+            found = zxingcpp.read_barcodes(candidate)
+            texts = sorted((str(f.text) for f in found if f.text), key=lambda s: not s.startswith("BB"))
+            text = texts[0] if texts else ""
+            if text:
+                return text
     _ok, binary = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
         for candidate in (binary, img, cv2.resize(img, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)):
@@ -177,14 +181,16 @@ def _decode_qr(img: np.ndarray) -> str:
     return ""
 
 
-def _qr_region(gray: np.ndarray, quad: np.ndarray, flipped: bool) -> np.ndarray:
+def _qr_region(image: np.ndarray, quad: np.ndarray, flipped: bool) -> np.ndarray:
     """The QR code's area of the page, straightened at 12 px/mm (``flipped``: page upside down)."""
     scale, pad = 9.0, 5.0
     order = quad[[2, 3, 0, 1]] if flipped else quad
     h = _homography(order, scale)
     shift = np.array([[1, 0, -(key.QR_X - pad) * scale], [0, 1, -(key.QR_Y - pad) * scale], [0, 0, 1]])
     size = int((key.QR_MM + 2 * pad) * scale)
-    return cv2.warpPerspective(gray, shift @ h, (size, size), flags=cv2.INTER_LINEAR, borderValue=255)
+    region = cv2.warpPerspective(image, shift @ h, (size, size), flags=cv2.INTER_LINEAR,
+                                 borderValue=(255, 255, 255))
+    return cv2.cvtColor(region, cv2.COLOR_RGB2GRAY) if region.ndim == 3 else region
 
 
 # --- the page ------------------------------------------------------------------------------------------
@@ -192,6 +198,7 @@ def _qr_region(gray: np.ndarray, quad: np.ndarray, flipped: bool) -> np.ndarray:
 
 def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
     """The key and the row readings of one page, and the straightened page (RGB, :data:`PX` px/mm)."""
+    full = rgb
     while max(rgb.shape[:2]) > 2 * WORK_SIDE:
         rgb = cv2.pyrDown(rgb)  # halving is cheap; the rest by area
     factor = WORK_SIDE / max(rgb.shape[:2])
@@ -205,8 +212,10 @@ def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
     # a page photographed sideways: its long side runs across the picture
     if np.linalg.norm(quad[1] - quad[0]) > np.linalg.norm(quad[3] - quad[0]):
         quad = quad[[3, 0, 1, 2]]
-    # the QR code is at the foot: try first the end of the page that looks like it
-    regions = {flipped: _qr_region(gray, quad, flipped) for flipped in (False, True)}
+    # the QR code is at the foot: try first the end of the page that looks like it. It is read
+    # from the picture as taken (its modules are small on a photo of the whole page).
+    scale = full.shape[0] / rgb.shape[0]
+    regions = {flipped: _qr_region(full, quad * scale, flipped) for flipped in (False, True)}
     text, flipped = "", False
     for flipped in sorted(regions, key=lambda f: -float(regions[f].std())):
         text = _decode_qr(regions[flipped])
@@ -304,7 +313,10 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     mass /= PX * PX  # mm²
     own_sig, own_note, foreign = np.zeros(n), np.zeros(n), np.zeros(n)
     across = np.zeros(n, dtype=bool)
+    split = np.zeros(n, dtype=bool)  # ink of one signature may lie on both sides of the row's rule
     left, right = np.full(n, np.inf), np.full(n, -np.inf)
+    extent = _extents(count, comp[zone == 1], ys[zone == 1], xs[zone == 1])
+    homes: dict[int, int] = {}
     for c in range(1, count):
         by_row = mass[c].sum(axis=1)
         total = by_row.sum()
@@ -314,10 +326,12 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         for other in range(1, n + 1):
             if other != home and by_row[other] >= INTRUDE_MM2 * 0.5:
                 foreign[other - 1] += by_row[other]
+        homes[c] = home
         if not 1 <= home <= n:
             continue
         r = home - 1
-        if np.sort(by_row)[-2] / total >= SHARED and total >= TRACE_MM2:
+        second = np.sort(by_row[1:n + 1])[-2] if n > 1 else 0.0  # the most in another member row
+        if second / total >= SHARED and second >= SHARED_MM2 and total >= TRACE_MM2:
             across[r] = True
         in_sig, in_note = mass[c, :, 1].sum(), mass[c, :, 2].sum()
         if in_note > in_sig:
@@ -327,6 +341,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             sel = (comp == c) & (row == home) & (zone == 1)
             if sel.any():
                 left[r], right[r] = min(left[r], xs[sel].min()), max(right[r], xs[sel].max())
+    _split_at_rules(lines, homes, extent, split)
     out = []
     for r in range(n):
         span = (right[r] - left[r]) / PX if right[r] >= left[r] else 0.0
@@ -337,9 +352,11 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             status, reasons = UNSURE, [FEW_STROKES]
         else:
             status = UNSIGNED
-        if across[r] and own_sig[r] >= TRACE_MM2:
+        if (across[r] or split[r]) and own_sig[r] >= TRACE_MM2:
             reasons.append(ACROSS_ROWS)
-        if foreign[r] >= INTRUDE_MM2 and (status != UNSIGNED or foreign[r] >= 2 * INTRUDE_MM2):
+        # a neighbour's stroke reaching in: a question, unless it is small beside a full signature
+        if foreign[r] >= INTRUDE_MM2 and (status == UNSURE or foreign[r] >= 2 * INTRUDE_MM2) \
+                and not (status == PRESENT and foreign[r] < 0.25 * own_sig[r]):
             reasons.append(FROM_NEIGHBOUR)
         if own_note[r] >= NOTE_MM2:
             reasons.append(NOTE_WRITTEN)
@@ -348,6 +365,36 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),
                               _crop(page_rgb, lines[r], lines[r + 1]) if page_rgb is not None else b""))
     return out
+
+
+def _extents(count: int, comp: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """Per group: top, bottom, left, right (px) of its ink in the signature column."""
+    ext = np.empty((count, 4))
+    ext[:, 0], ext[:, 1], ext[:, 2], ext[:, 3] = np.inf, -np.inf, np.inf, -np.inf
+    np.minimum.at(ext[:, 0], comp, ys)
+    np.maximum.at(ext[:, 1], comp, ys)
+    np.minimum.at(ext[:, 2], comp, xs)
+    np.maximum.at(ext[:, 3], comp, xs)
+    return ext
+
+
+def _split_at_rules(lines: list[float], homes: dict[int, int], ext: np.ndarray, split: np.ndarray) -> None:
+    """Mark rows where ink ends right at a rule and other ink starts right across it, over the
+    same stretch: one signature cut apart where its strokes happen to leave a gap at the rule,
+    or two signatures so close that nobody can tell whose is whose."""
+    near, gap, overlap = SPLIT_NEAR_MM * PX, SPLIT_GAP_MM * PX, 1.0 * PX
+    n = len(split)
+    for j in range(1, n + 2):  # the rule under row j - 1 (1-based rows as in ``homes``)
+        rule = lines[j - 1]
+        above = [c for c, h in homes.items() if h == j - 1 and ext[c, 1] >= rule - near]
+        below = [c for c, h in homes.items() if h == j and ext[c, 0] <= rule + near]
+        for a in above:
+            for b in below:
+                if ext[b, 0] - ext[a, 1] <= gap and \
+                        min(ext[a, 3], ext[b, 3]) - max(ext[a, 2], ext[b, 2]) >= overlap:
+                    for h in (j - 1, j):
+                        if 1 <= h <= n:
+                            split[h - 1] = True
 
 
 def _crop(page: np.ndarray, y0: float, y1: float) -> bytes:
