@@ -19,6 +19,30 @@ class MeetingRow:
     title: str
     host: str
     group_name: str
-    expected: int
-    present: int
+    expected: int  # 应到, from the dated roll as of ``held_on`` (not from the attendance rows)
+    present: int  # 出席 rows
     status: MeetingStatus
+    recorded: int = 0  # attendance rows entered
+
+    @property
+    def needs_people(self) -> bool:
+        return self.meeting_type != MeetingType.OTHER
+
+    @property
+    def attendance_problem(self) -> str:
+        """名单不全 (fewer rows than 应到), 无应到人员, or "" — for a held (not 计划) meeting."""
+        if self.status == MeetingStatus.PLANNED or not self.needs_people:
+            return ""
+        if self.expected == 0:
+            return "无应到人员"
+        if self.recorded < self.expected:
+            return "名单不全"
+        return ""
+
+    @property
+    def counts_text(self) -> str:
+        """应到/实到 as lists and ledgers print it: 16/8, 16/8（名单不全）, 16/— for a plan."""
+        if self.status == MeetingStatus.PLANNED:
+            return f"{self.expected}/—" if self.expected else "—"
+        problem = self.attendance_problem
+        return f"{self.expected}/{self.present}" + (f"（{problem}）" if problem else "")

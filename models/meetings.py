@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import audit, quorum, recycle, roster
+from models import audit, quorum, recycle, roll_counts, roster
 from models.content_hash import canonical_content, hash_content
 from models.entities import (
     ActionItem,
@@ -485,8 +485,10 @@ def list_meetings(
     limit: int | None = None,
     older_than: tuple[date, int] | None = None,
 ) -> list[MeetingRow]:
-    """Meetings newest first, with 应到/实到 counts, filtered by period, type and text
-    (the text matches titles, themes, minutes and study material).
+    """Meetings newest first, with 应到 (from the dated roll as of each meeting's date, as
+    models.quorum decides it), 实到 and the number of attendance rows recorded (fewer than 应到:
+    the list is incomplete), filtered by period, type and text (the text matches titles,
+    themes, minutes and study material).
 
     ``limit`` with ``older_than`` (the date and id of the last row already read) reads the
     list a page at a time: the window shows thirty years of meetings by reading the newest
@@ -504,7 +506,7 @@ def list_meetings(
     counts = (
         select(
             Attendance.meeting_id.label("mid"),
-            func.count().label("expected"),
+            func.count().label("recorded"),
             func.sum(case((Attendance.status == str(AttendanceStatus.PRESENT), 1), else_=0)).label("present"),
         )
         .where(Attendance.meeting_id.in_(wanted))
@@ -514,8 +516,8 @@ def list_meetings(
     stmt = (
         select(
             Meeting.id, Meeting.held_on, Meeting.meeting_type, Meeting.title, Meeting.host,
-            func.coalesce(PartyGroup.name, ""), func.coalesce(counts.c.expected, 0),
-            func.coalesce(counts.c.present, 0), Meeting.status,
+            func.coalesce(PartyGroup.name, ""), func.coalesce(counts.c.recorded, 0),
+            func.coalesce(counts.c.present, 0), Meeting.status, Meeting.group_id,
         )
         .outerjoin(counts, counts.c.mid == Meeting.id)
         .outerjoin(PartyGroup, PartyGroup.id == Meeting.group_id)
@@ -524,9 +526,13 @@ def list_meetings(
     )
     if limit is not None:
         stmt = stmt.limit(limit)
+    rows = session.execute(stmt).all()
+    # 应到 from the dated roll as of each meeting's date: the roll read once for all listed rows.
+    expected = roll_counts.expected_counts(session, branch_id, [(r[0], r[2], r[1], r[9]) for r in rows])
+    types, states = {str(t): t for t in MeetingType}, {str(t): t for t in MeetingStatus}
     return [
-        MeetingRow(r[0], r[1], MeetingType(r[2]), r[3], r[4], r[5], r[6], int(r[7]), MeetingStatus(r[8]))
-        for r in session.execute(stmt)
+        MeetingRow(r[0], r[1], types[r[2]], r[3], r[4], r[5], expected[r[0]], int(r[7]), states[r[8]], int(r[6]))
+        for r in rows
     ]
 
 

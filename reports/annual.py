@@ -134,12 +134,18 @@ def meeting_list(d: YearData, s: Styles) -> list[Flowable]:
     for n, m in enumerate(d.meetings, 1):
         kind = m.meeting_type.label + (f"\n{m.group_name}" if m.group_name else "")
         rows.append([str(n), f"{m.held_on.month}月{m.held_on.day}日", kind, para(m.title, s.small),
-                     m.host, f"{m.expected}/{m.present}"])
+                     m.host, m.counts_text.replace("（", "\n").rstrip("）")])
     widths = [11 * mm, 20 * mm, 26 * mm, BODY_WIDTH - 95 * mm, 18 * mm, 20 * mm]
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 9, 11), ("ALIGN", (0, 1), (2, -1), "CENTER"),
              ("ALIGN", (4, 1), (-1, -1), "CENTER")]
-    return [heading(f"二、{d.year}年度会议活动一览（共 {len(d.meetings)} 次）", s),
-            grid(s, rows, widths, extra=extra, padding=2)]
+    story: list[Flowable] = [heading(f"二、{d.year}年度会议活动一览（共 {len(d.meetings)} 次）", s),
+                             grid(s, rows, widths, extra=extra, padding=2)]
+    incomplete = sum(1 for m in d.meetings if m.attendance_problem)
+    note = "说明：应到人数按会议当日的党员名册计算（党小组会为该小组成员，支委会为支委）。"
+    if incomplete:
+        note += (f"有 {incomplete} 次会议出席情况有误：标“名单不全”的，登记出席情况的人数少于应到人数，"
+                 "不能认定达到法定人数；标“无应到人员”的，当日没有应到党员，不计入已召开的会议。")
+    return [*story, spacer(2), para(note, s.small)]
 
 
 def members_in_order(d: YearData) -> list[Any]:

@@ -52,6 +52,7 @@ SHORT_TYPES = {
 }
 # Attendance marks: characters every CJK font has (✓ and × are missing from some).
 MARKS = {AttendanceStatus.PRESENT: "出", AttendanceStatus.LEAVE: "假", AttendanceStatus.ABSENT: "缺"}
+UNRECORDED = "未记"  # 应到 that day, but the attendance list has no row for them
 ATTENDANCE_KEY = "attendance"
 MAX_COLUMNS = 12  # meetings per attendance table (a column stays wide enough to read)
 
@@ -133,11 +134,17 @@ def attendance_grids(d: MonthData) -> list[dm.Grid]:
     """Member × meeting with 出/假/缺 ("—" where the member was not 应到); a busy month is
     split into several tables of at most MAX_COLUMNS meetings, the totals on the last."""
     names: dict[int, str] = {}
+    marks: dict[tuple[int, int], str] = {}
     for m in d.meetings:
         for a in m.attendance:
             names.setdefault(a.member_id, a.member_name)
+            marks[(m.id, a.member_id)] = MARKS[a.status]
+        # 应到 on the meeting date (the roll) but not on the list: the list is incomplete
+        missing = m.outcome.missing if m.outcome is not None else ()
+        for member_id, name in zip(missing, m.missing_names, strict=False):
+            names.setdefault(member_id, name)
+            marks[(m.id, member_id)] = UNRECORDED
     names = dict(sorted(names.items(), key=lambda item: name_key(item[1])))  # 姓氏笔画
-    marks = {(m.id, a.member_id): MARKS[a.status] for m in d.meetings for a in m.attendance}
     totals: dict[int, str] = {}
     for mid in names:
         cells = [marks.get((m.id, mid)) for m in d.meetings]
@@ -156,7 +163,8 @@ def attendance_grids(d: MonthData) -> list[dm.Grid]:
     return grids
 
 
-ATTENDANCE_LEGEND = "说明：“出”为出席，“假”为请假，“缺”为缺席，“—”为非应到人员；“出勤”为本月出席次数/应到次数。"
+ATTENDANCE_LEGEND = ("说明：“出”为出席，“假”为请假，“缺”为缺席，“未记”为应到但未登记出席情况（名单不全），"
+                     "“—”为非应到人员（按会议当日的党员名册）；“出勤”为本月出席次数/应到次数。")
 
 
 def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:

@@ -35,7 +35,22 @@ _STATUS_COLOURS = {
     MeetingStatus.FINAL: QColor("#2e7d32"),
 }
 
+_PROBLEM_COLOUR = QColor("#c62828")
+
 Index = QModelIndex | QPersistentModelIndex
+
+
+def counts_tip(row: MeetingRow) -> str:
+    """The 应到/实到 cell explained: where 应到 comes from, and what an incomplete list lacks."""
+    tip = f"应到 {row.expected} 人（按会议当日的党员名册计算）"
+    if row.status == MeetingStatus.PLANNED:
+        return tip + "，会议尚未召开。"
+    tip += f"，出席 {row.present} 人，已登记出席情况 {row.recorded} 人。"
+    if row.attendance_problem == "名单不全":
+        tip += f"\n出席情况名单不全：还有 {row.expected - row.recorded} 名应到党员未登记，请打开会议补登。"
+    elif row.attendance_problem:
+        tip += "\n当日没有应到人员，不计入已召开的会议，请核对会议日期、类型或党员名册。"
+    return tip
 
 
 def type_text(row: MeetingRow) -> str:
@@ -146,8 +161,12 @@ class MeetingsTableModel(QAbstractTableModel):
             return QBrush(_STATUS_COLOURS[row.status])
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DATE, COL_COUNTS, COL_STATUS):
             return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_COUNTS and row.attendance_problem:
+            return QBrush(_PROBLEM_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TITLE:
             return row.title
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_COUNTS:
+            return counts_tip(row)
         return None
 
     @staticmethod
@@ -161,8 +180,8 @@ class MeetingsTableModel(QAbstractTableModel):
         if col == COL_HOST:
             return row.host
         if col == COL_COUNTS:
-            # A planned meeting has no attendance yet: “—”, not a misleading “0/0”.
-            return "—" if row.expected == 0 else f"{row.expected}/{row.present}"
+            # 应到 from the roll as of the meeting date; a plan has no 实到 yet (“16/—”).
+            return row.counts_text
         return row.status.label
 
     @staticmethod

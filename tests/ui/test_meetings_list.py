@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 import models.meetings
 from models.db import Database
 from models.enums import MeetingStatus, MeetingType
-from models.meetings import MeetingRow, list_meetings
+from models.meetings import AttendanceInput, MeetingRow, list_meetings
 from tests.ui import gui_support
 from tests.ui.gui_support import SmallBranch, add_meeting, ime_type
 from ui.meetings_model import (
@@ -35,7 +35,7 @@ branch = gui_support.branch
 
 def _rows(n: int) -> list[MeetingRow]:
     return [MeetingRow(i + 1, date(2020 + i % 5, 1 + i % 12, 1 + i % 28), MeetingType.GROUP, f"会议{i}", "主持人",
-                       "第一党小组", 10, i % 11, MeetingStatus.FINAL) for i in range(n)]
+                       "第一党小组", 10, i % 11, MeetingStatus.FINAL, 10) for i in range(n)]
 
 
 def test_model_hands_rows_out_in_batches() -> None:
@@ -255,3 +255,20 @@ def test_the_meeting_name_keeps_its_room_in_a_narrow_window(qtbot: QtBot, db: Da
         assert widths[COL_TYPE] >= metrics.horizontalAdvance("党小组会（第一党小组）") + 6
     else:
         assert widths[COL_TITLE] > widths[COL_TYPE]
+
+
+def test_counts_column_shows_expected_from_the_roll_and_flags_a_short_list(qtbot: QtBot, db: Database,
+                                                                          branch: SmallBranch) -> None:
+    b = branch.branch_id
+    short = add_meeting(db, b, MeetingType.GENERAL_ASSEMBLY, date(2025, 5, 6), "党员大会（只登记了到会的）",
+                        attendance=[AttendanceInput(m) for m in branch.committee])
+    add_meeting(db, b, MeetingType.COMMITTEE, date(2025, 5, 7), "支委会例会")
+    widget = MeetingsPage(db, b)
+    qtbot.addWidget(widget)
+    cells = {widget.proxy.row_at(r).id: widget.proxy.index(r, COL_COUNTS) for r in range(widget.proxy.rowCount())}
+    short_cell = cells[short]
+    assert short_cell.data() == "8/3（名单不全）"  # 8 on the roll that day, only 3 entered
+    assert "还有 5 名应到党员未登记" in short_cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert short_cell.data(Qt.ItemDataRole.ForegroundRole) is not None
+    other = next(c for i, c in cells.items() if i != short)
+    assert other.data() == "3/3" and other.data(Qt.ItemDataRole.ForegroundRole) is None
