@@ -3,7 +3,7 @@ text that looks like a formula stays text) and the roster round trip through the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 
@@ -135,3 +135,29 @@ def test_stats_workbook_shows_months_before_the_start_of_records_as_unrecorded(d
     assert "建账日期（2025年5月1日）之前" in legend
     alerts = [r[2] for r in openpyxl.load_workbook(path)["提醒"].iter_rows(min_row=2, values_only=True)]
     assert not any("2025年2月" in text for text in alerts) and any("2025年5月支部委员会" in text for text in alerts)
+
+
+def test_roster_export_has_a_second_sheet_of_dated_terms(db, branch_id, tmp_path):
+    ids = add_people(db, branch_id)
+    with db.transaction() as s:
+        second = roster.create_group(s, branch_id, "第二党小组")
+        roster.change_committee(s, branch_id, date(2024, 1, 10), {ids[1]: BranchRole.SECRETARY})
+        roster.start_term(s, ids[0], BranchRole.OTHER_COMMITTEE, date(2024, 1, 10))
+        roster.move_to_group(s, ids[1], second, date(2024, 3, 1))
+        export_roster(s, branch_id, tmp_path / "名册.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "名册.xlsx")
+    assert wb.sheetnames == ["党员名册", "任职记录"]
+    ws = wb["任职记录"]
+    assert ws["A1"].value == "测试第一党支部任职记录"
+    assert [c.value for c in ws[2]] == ["序号", "姓名", "类别", "职务或党小组", "起", "止", "备注"]
+    rows = [tuple(r[1:6]) for r in ws.iter_rows(min_row=3, values_only=True)]
+    at = datetime(2024, 1, 10)  # openpyxl reads a date cell back as a datetime
+    assert rows == [
+        ("张三", "党小组", "第一党小组", "建账前", "至今"),
+        ("张三", "职务", "书记", "建账前", at),  # ended by the 换届
+        ("张三", "支委", "支部委员会委员", at, "至今"),
+        ("李四", "党小组", "第一党小组", "建账前", datetime(2024, 3, 1)),
+        ("李四", "职务", "书记", at, "至今"),
+        ("李四", "党小组", "第二党小组", datetime(2024, 3, 1), "至今"),
+    ]
+    assert ws.cell(row=4, column=6).is_date
