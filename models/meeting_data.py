@@ -194,6 +194,12 @@ class MeetingDetail:
     lecturer_member_id: int | None = None
 
     @property
+    def lecturer_outside(self) -> bool:
+        """授课人 from outside the branch (外单位/非本支部): named, but not linked to a member — even
+        when a member of the same name is on the roll; 书记讲党课 never counts such a lecture."""
+        return self.meeting_type == MeetingType.PARTY_LECTURE and bool(self.lecturer) and self.lecturer_member_id is None
+
+    @property
     def expected_count(self) -> int:
         """应到: from the roll as of the meeting date, not from the attendance rows."""
         return self.outcome.expected_count if self.outcome else len(self.attendance)

@@ -174,7 +174,8 @@ def header_fields(m: MeetingDetail, expected_before: int | None = None) -> dm.Fi
     full("地　　点", m.location or "")
     pair("主 持 人", m.host, "记 录 人", m.recorder)
     if m.meeting_type == MeetingType.PARTY_LECTURE:
-        pair("授 课 人", m.lecturer, "党课题目", m.lecture_topic)
+        lecturer = m.lecturer + ("（支部以外）" if m.lecturer_outside else "")
+        pair("授 课 人", lecturer, "党课题目", m.lecture_topic)
     if not m.attendance:  # not yet taken (a planned meeting): blanks, not "0 人" and "无"
         pair("应到人数", f"{expected_before} 人" if expected_before is not None else "", "实到人数", "")
         full("出席人员", "（尚未登记出席情况）")

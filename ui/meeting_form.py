@@ -66,6 +66,8 @@ class MeetingForm(QWidget):
         self.theme_edit = QLineEdit()
         self.group_combo = QComboBox()
         self.lecturer_combo = _people_combo()  # the members on the roll that day; any other name: from outside
+        # A lecturer from outside who shares a member's name: the name alone would link the member.
+        self.lecturer_outside_check = QCheckBox("外单位/非本支部授课人（不是本支部党员，不计入书记讲党课）")
         self.topic_edit = QLineEdit()
         self.election_check = QCheckBox("本次会议进行选举（须超过应到会有选举权党员的五分之四出席）")
         self.errors = {name: error_label() for name in ("title", "held_on", "end_time", "group_id")}
@@ -90,6 +92,7 @@ class MeetingForm(QWidget):
         self.form.addRow("主持人", self.host_combo)
         self.form.addRow("记录人", self.recorder_combo)
         self.form.addRow("授课人", self.lecturer_combo)
+        self.form.addRow("", self.lecturer_outside_check)
         self.form.addRow("党课题目", self.topic_edit)
         self.form.addRow("会议主题", self.theme_edit)
         self.form.addRow("", self.election_check)
@@ -103,9 +106,11 @@ class MeetingForm(QWidget):
         for sig in (self.title_edit.textEdited, self.theme_edit.textEdited, self.location_edit.textEdited,
                     self.topic_edit.textEdited, self.host_combo.currentTextChanged,
                     self.recorder_combo.currentTextChanged, self.lecturer_combo.currentTextChanged,
-                    self.start_edit.timeChanged, self.end_edit.timeChanged, self.election_check.toggled):
+                    self.start_edit.timeChanged, self.end_edit.timeChanged, self.election_check.toggled,
+                    self.lecturer_outside_check.toggled):
             sig.connect(lambda *_a: self.changed.emit())
         self.lecturer_combo.currentTextChanged.connect(lambda _t: self._show_lecturer())
+        self.lecturer_outside_check.toggled.connect(lambda _on: self._show_lecturer())
         self._adapt()
 
     # --- values -------------------------------------------------------------------------------
@@ -135,7 +140,10 @@ class MeetingForm(QWidget):
         self._show_lecturer()
 
     def lecturer_member_id(self) -> int | None:
-        """The 授课人 as a member when the name is one on the roll that day; None: an outside lecturer."""
+        """The 授课人 as a member when the name is one on the roll that day and the lecturer is not
+        marked 外单位; None: an outside lecturer."""
+        if self.lecturer_outside_check.isChecked():
+            return None
         index = self.lecturer_combo.findText(self.lecturer_combo.currentText().strip())
         return int(self.lecturer_combo.itemData(index)) if index >= 0 else None
 
@@ -148,7 +156,8 @@ class MeetingForm(QWidget):
         label = self.form.labelForField(self.lecturer_combo)
         if isinstance(label, QLabel):
             label.setText(self.lecturer_label())
-        self.lecturer_combo.setToolTip("从名单中选择本支部党员；填写名单以外的姓名即为支部以外的授课人。")
+        self.lecturer_combo.setToolTip("从名单中选择本支部党员；填写名单以外的姓名即为支部以外的授课人。"
+                                       "外单位授课人与本支部党员同名时，请勾选下方“外单位/非本支部授课人”。")
 
     def set_people(self, names: list[str], groups: list[tuple[int, str]]) -> None:
         for combo in (self.host_combo, self.recorder_combo):
@@ -186,6 +195,7 @@ class MeetingForm(QWidget):
         self.host_combo.setEditText(d.host)
         self.recorder_combo.setEditText(d.recorder)
         self.lecturer_combo.setEditText(d.lecturer)
+        self.lecturer_outside_check.setChecked(d.lecturer_outside)
         self.topic_edit.setText(d.lecture_topic)
         self.theme_edit.setText(d.theme)
         self.election_check.setChecked(d.is_election)
@@ -220,9 +230,9 @@ class MeetingForm(QWidget):
         kind = self.meeting_type()
         self.form.setRowVisible(2, kind == MeetingType.GROUP)
         lecture = kind == MeetingType.PARTY_LECTURE
-        self.form.setRowVisible(8, lecture)
-        self.form.setRowVisible(9, lecture)
-        self.form.setRowVisible(11, kind == MeetingType.GENERAL_ASSEMBLY)
+        for field in (self.lecturer_combo, self.lecturer_outside_check, self.topic_edit):
+            self.form.setRowVisible(field, lecture)
+        self.form.setRowVisible(self.election_check, kind == MeetingType.GENERAL_ASSEMBLY)
 
     def show_error(self, field: str, message: str) -> bool:
         label = self.errors.get(field)
@@ -238,7 +248,8 @@ class MeetingForm(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         for w in (self.type_combo, self.date_edit, self.start_edit, self.end_edit, self.group_combo,
-                  self.host_combo, self.recorder_combo, self.lecturer_combo, self.election_check):
+                  self.host_combo, self.recorder_combo, self.lecturer_combo, self.election_check,
+                  self.lecturer_outside_check):
             w.setEnabled(not read_only)
         for e in (self.title_edit, self.theme_edit, self.location_edit, self.topic_edit):
             e.setReadOnly(read_only)

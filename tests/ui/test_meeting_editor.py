@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -499,3 +499,39 @@ def test_two_editors_on_one_meeting_the_later_save_shows_the_newer_version(
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
     with db.reading() as s:
         assert meetings.get_meeting(s, mid).minutes == "甲写的会议内容；乙补充"
+
+
+def test_an_outside_lecturer_sharing_a_members_name_is_recorded_as_outside(qtbot: QtBot, db: Database,
+                                                                          branch: SmallBranch, answer: list) -> None:
+    """市委党校的“王书记” is not our 书记: the explicit choice keeps the name unlinked, the record says
+    so, the minutes print it, and the year's 书记讲党课 is still missing."""
+    from models.compliance import compliance_for_year
+    from reports.minutes import header_fields
+
+    editor = make_editor(qtbot, db, branch.branch_id)
+    choose(editor.form.type_combo, str(MeetingType.PARTY_LECTURE))
+    set_date(editor, DAY)
+    form = editor.form
+    assert form.form.isRowVisible(form.lecturer_outside_check) and not form.lecturer_outside_check.isChecked()
+    type_into(qtbot, form.lecturer_combo.lineEdit(), "王书记")  # the same name as our 书记
+    assert form.lecturer_member_id() == branch.secretary and form.lecturer_label() == "授课人"
+    qtbot.mouseClick(form.lecturer_outside_check, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, form.lecturer_outside_check.height() // 2))  # on the box itself
+    assert form.lecturer_outside_check.isChecked()
+    assert form.lecturer_member_id() is None
+    assert form.form.labelForField(form.lecturer_combo).text() == "授课人（支部以外）"  # type: ignore[union-attr]
+    type_into(qtbot, form.topic_edit, "学习党章")
+    all_present(qtbot, editor)
+    assert editor.save()
+    with db.reading() as s:
+        d = meetings.get_meeting(s, editor.meeting_id)  # type: ignore[arg-type]
+        year = compliance_for_year(s, branch.branch_id, DAY.year, today=DAY)
+    assert (d.lecturer, d.lecturer_member_id, d.lecturer_outside) == ("王书记", None, True)
+    assert "王书记（支部以外）" in [v for row in header_fields(d).rows for _label, v in row.cells]
+    by_secretary = [ob for ob in year.obligations if ob.rule == "secretary_lecture"]
+    lectures = [ob for ob in year.obligations if ob.rule == str(MeetingType.PARTY_LECTURE)]
+    assert by_secretary and all(d.id not in ob.meeting_ids and ob.held == 0 for ob in by_secretary)
+    assert any(d.id in ob.meeting_ids for ob in lectures)  # still a 党课 of the quarter
+    again = make_editor(qtbot, db, branch.branch_id, editor.meeting_id)
+    assert again.form.lecturer_outside_check.isChecked() and again.form.lecturer_member_id() is None
+    assert not again.is_dirty()
