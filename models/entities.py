@@ -106,6 +106,11 @@ class Member(Record):
     branch_role: Mapped[str] = mapped_column(String(30), default="none")
     is_committee: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    # 延长预备期 (0005p), at most once: from the end of the ordinary year of probation up to
+    # ``probation_extended_until`` (exclusive: the first day 转正 is possible), still 预备, no vote.
+    probation_extended_from: Mapped[date | None] = mapped_column(Date)
+    probation_extended_until: Mapped[date | None] = mapped_column(Date)
+    probation_extension_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     statuses: Mapped[list[MemberStatus]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberStatus.effective_on"

@@ -217,6 +217,9 @@ def _change_days(member: Any, first: date, last: date) -> set[date]:
     days = {s.effective_on for s in member.statuses}
     if member.full_member_on is not None:
         days.add(member.full_member_on)
+    extended_until = getattr(member, "probation_extended_until", None)  # 延长预备期: no vote before it
+    if extended_until is not None:
+        days.add(extended_until)
     for e in member.exemptions:
         days.add(e.start_on)
         if e.end_on is not None and e.end_on < date.max:

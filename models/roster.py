@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, offices, recycle
+from models import audit, offices, probation, recycle
 from models.entities import (
     Attendance,
     Branch,
@@ -29,6 +29,7 @@ from models.enums import (
     MembershipState,
 )
 from models.errors import ValidationError
+from models.probation import ProbationExtension
 from models.validation import format_date, id_number_problem, phone_problem
 
 # Meeting types whose 应到 is every member on the roll (not a committee or a group).
@@ -50,6 +51,8 @@ end_term = offices.end_term  # 免职
 delete_term = offices.delete_term
 change_committee = offices.change_committee  # 换届
 move_to_group = offices.move_to_group  # 调整党小组
+extend_probation = probation.extend_probation  # 延长预备期
+delete_probation_extension = probation.delete_probation_extension
 
 
 # --- branch ---------------------------------------------------------------------------
@@ -320,6 +323,7 @@ def update_member(session: Session, member_id: int, data: MemberInput, *, effect
     term from ``effective_on`` (default today); earlier terms keep the past as it was."""
     clean = validate_member(data)
     member = session.get_one(Member, member_id)
+    probation.check_full_member_on(member, clean.full_member_on)
     _apply(member, clean)
     _apply_terms(session, member, clean, effective_on or date.today())
     session.flush()
@@ -416,7 +420,10 @@ def on_roll(member: Member, on: date) -> bool:
 
 
 def category_on(member: Member, on: date) -> MemberCategory:
-    """正式 from the 转正 date on; before it 预备 (or as recorded when no date is known)."""
+    """正式 from the 转正 date on; before it 预备 (or as recorded when no date is known); 预备 on
+    every day of an extended probation (延长预备期), whatever else is recorded."""
+    if probation.extended_on(member, on):
+        return MemberCategory.PROBATIONARY
     if member.full_member_on is not None:
         return MemberCategory.FULL if on >= member.full_member_on else MemberCategory.PROBATIONARY
     return MemberCategory(member.category)
@@ -481,6 +488,7 @@ class MemberDetail:
     statuses: list[StatusRow] = field(default_factory=list)
     exemptions: list[ExemptionRow] = field(default_factory=list)
     terms: list[offices.TermRow] = field(default_factory=list)  # 任职记录 and 党小组 history
+    probation_extension: ProbationExtension | None = None  # 延长预备期
 
 
 _HISTORIES = (selectinload(Member.statuses), selectinload(Member.exemptions),
@@ -550,6 +558,7 @@ def get_member(session: Session, member_id: int, on: date | None = None) -> Memb
         statuses=[StatusRow(s.id, MembershipState(s.state), s.effective_on, s.note) for s in member.statuses],
         exemptions=[ExemptionRow(e.id, e.start_on, e.end_on, e.reason) for e in member.exemptions],
         terms=offices.term_rows(member, names),
+        probation_extension=probation.extension_of(member),
     )
 
 

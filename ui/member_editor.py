@@ -1,5 +1,6 @@
 """党员信息 dialog: the member's details, their dated 党籍状态 history (转出, 停止党籍, 留党察看,
-恢复在册 …), 免于参加组织生活 exemptions and 任职记录 (offices, 党小组 moves, 换届: ui/terms_box.py).
+恢复在册 …), 免于参加组织生活 exemptions, 任职记录 (offices, 党小组 moves, 换届: ui/terms_box.py)
+and 延长预备期 (ui/probation_box.py).
 Status, exemption and term entries are written at once; a role or group changed in the form itself
 takes effect from today."""
 
@@ -33,6 +34,7 @@ from models.roster import MemberInput
 from models.validation import mask_id_number, table_date
 from ui import msgbox
 from ui.look import error_label
+from ui.probation_box import ProbationBox
 from ui.screen_fit import open_fitted, scrolling
 from ui.settings import MEMBER_GEOMETRY, SHOW_FULL_NUMBERS, Settings
 from ui.terms_box import TermsBox
@@ -102,12 +104,15 @@ class MemberEditor(QDialog):
         self.exemption_box = self._exemption_box()
         self.terms_box = TermsBox(db, branch_id)
         self.terms_box.changed.connect(self._terms_changed)
+        self.probation_box = ProbationBox(db)
+        self.probation_box.changed.connect(self._probation_changed)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         side = QVBoxLayout()
         side.addWidget(self.status_box, 1)
         side.addWidget(self.exemption_box, 1)
+        side.addWidget(self.probation_box)
         body_box = QWidget()  # scrolls on a small screen instead of holding the dialog taller than it
         body = QHBoxLayout(body_box)
         body.setContentsMargins(0, 0, 0, 0)
@@ -191,6 +196,7 @@ class MemberEditor(QDialog):
         self.status_box.setEnabled(on)
         self.exemption_box.setEnabled(on)
         self.terms_box.setEnabled(on)
+        self.probation_box.setEnabled(on)
         tip = "" if on else "保存党员信息后可登记党籍状态变化和免于参加组织生活。"
         self.status_box.setToolTip(tip)
         self.exemption_box.setToolTip(tip)
@@ -253,6 +259,7 @@ class MemberEditor(QDialog):
             item.setData(ID_ROLE, ex.id)
             self.exemption_list.addItem(item)
         self.terms_box.show_terms(detail.row.id, detail.terms)
+        self.probation_box.show_extension(detail.row.id, detail.row.joined_on, detail.probation_extension)
         return detail
 
     def _terms_changed(self) -> None:
@@ -265,6 +272,15 @@ class MemberEditor(QDialog):
         self.snapshot = replace(self.snapshot, group_id=r.group_id, branch_role=r.branch_role,
                                 is_committee=r.is_committee)
         assert self.member_id is not None
+        self.saved.emit(self.member_id)
+
+    def _probation_changed(self) -> None:
+        """延长预备期 recorded or removed: today's 党员类别 in the form follows it."""
+        assert self.member_id is not None
+        with self.db.reading() as s:
+            category = roster.get_member(s, self.member_id).row.category
+        self.category_combo.setCurrentIndex(self.category_combo.findData(str(category)))
+        self.snapshot = replace(self.snapshot, category=category)
         self.saved.emit(self.member_id)
 
     def collect(self) -> MemberInput:
