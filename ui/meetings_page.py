@@ -36,7 +36,7 @@ from ui.meetings_model import (
 )
 
 SEARCH_DELAY_MS = 300
-COLUMN_SAMPLES = {COL_DATE: ("2026-11-30",), COL_HOST: ("欧阳书记",), COL_COUNTS: ("100/100",),
+COLUMN_SAMPLES = {COL_DATE: ("2026-11-30",), COL_HOST: ("欧阳书记",), COL_COUNTS: ("100/100", "16/8（名单不全）"),
                   COL_STATUS: tuple(status.label for status in MeetingStatus)}
 
 
