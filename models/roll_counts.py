@@ -22,10 +22,10 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
+    cast,
     literal,
     null,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -69,7 +69,8 @@ class _RollEntry:
 def _roll_query(branch_id: int):  # type: ignore[no-untyped-def]
     """One UNION ALL over the four dated roll tables: (kind, member, text, number, from, to)."""
     in_branch = select(Member.id).where(Member.branch_id == branch_id).scalar_subquery()
-    no_text, no_number, no_date = type_coerce(null(), String), type_coerce(null(), Integer), type_coerce(null(), Date)
+    # typed NULLs (CAST): PostgreSQL resolves a UNION's column types branch by branch
+    no_text, no_number, no_date = cast(null(), String), cast(null(), Integer), cast(null(), Date)
     return union_all(
         select(literal("e"), MemberExemption.member_id, no_text, no_number, MemberExemption.start_on,
                MemberExemption.end_on).where(MemberExemption.member_id.in_(in_branch)),

@@ -23,6 +23,8 @@ from models.meetings import (
 )
 from tests.models.factories import member
 
+BOTH_ENGINES = True  # the set-based roll query is portable SQLAlchemy Core: run it on PostgreSQL too
+
 GA, COMMITTEE, GROUP = MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE, MeetingType.GROUP
 
 
