@@ -2,7 +2,7 @@
 to a date at most a year later), during which the 预备党员 still has no vote
 
 Revision ID: 0005p
-Revises: 0004l
+Revises: 0006s
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005p"
-down_revision = "0004l"
+down_revision = "0006s"
 branch_labels = None
 depends_on = None
 
