@@ -191,11 +191,13 @@ class RollMember:
     exemptions: list[RollExemption] = field(default_factory=list)
     office_terms: list[RollTerm] = field(default_factory=list)
     group_memberships: list[RollGroupTerm] = field(default_factory=list)
+    probation_extended_until: date | None = None  # 延长预备期: 预备 (no vote) before this day
 
 
 _OF_BRANCH = _member.branch_id == bindparam("branch_id")
 _ROLL = (select(_member.id, _member.name, _member.group_id, _member.category, _member.full_member_on,
-                _member.branch_role, _member.is_committee).where(_OF_BRANCH).order_by(_member.id))
+                _member.branch_role, _member.is_committee, _member.probation_extended_until)
+         .where(_OF_BRANCH).order_by(_member.id))
 _status, _exemption = MemberStatus.__table__.c, MemberExemption.__table__.c
 _term, _membership = OfficeTerm.__table__.c, GroupMembership.__table__.c
 _STATUSES = (select(_status.member_id, _status.state, _status.effective_on)
@@ -215,8 +217,8 @@ _MEMBERSHIPS = (select(_membership.member_id, _membership.group_id, _membership.
 def load_roll(session: Session, branch_id: int) -> list[Member]:
     of_branch = {"branch_id": branch_id}
     members = {
-        mid: RollMember(mid, name, gid, cat, full, role, bool(committee))
-        for mid, name, gid, cat, full, role, committee in _rows(session, _ROLL, of_branch)
+        mid: RollMember(mid, name, gid, cat, full, role, bool(committee), probation_extended_until=extended)
+        for mid, name, gid, cat, full, role, committee, extended in _rows(session, _ROLL, of_branch)
     }
     for member_id, state, on in _rows(session, _STATUSES, of_branch):
         members[member_id].statuses.append(RollStatus(state, on))

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import audit
+from models import audit, roll_rules
 from models.entities import GroupMembership, Member, OfficeTerm, PartyGroup
 from models.enums import AuditAction, BranchRole
 from models.errors import ValidationError
@@ -29,13 +29,7 @@ from models.validation import format_date, table_date
 OFFICE_ORDER = tuple(BranchRole)
 
 
-class _Dated(Protocol):
-    start_on: date | None
-    end_on: date | None
-
-
-def in_force(term: _Dated, on: date) -> bool:
-    return (term.start_on is None or term.start_on <= on) and (term.end_on is None or on < term.end_on)
+in_force = roll_rules.in_force
 
 
 def office_terms_of(member: Any) -> Iterable[Any]:
@@ -62,21 +56,14 @@ def office_on(member: Any, on: date) -> BranchRole:
     return named[0] if named else (held[0] if held else BranchRole.NONE)
 
 
-def on_committee(member: Any, on: date) -> bool:
-    """支委: holds any committee seat on ``on``."""
-    return any(t.office != BranchRole.NONE and in_force(t, on) for t in _terms(member))
+on_committee = roll_rules.on_committee
 
 
 def is_secretary_on(member: Any, on: date) -> bool:
     return any(t.office == BranchRole.SECRETARY and in_force(t, on) for t in _terms(member))
 
 
-def group_on(member: Any, on: date) -> int | None:
-    """The 党小组 the member belonged to on ``on`` (None: no group)."""
-    for m in _memberships(member):
-        if in_force(m, on):
-            return int(m.group_id)
-    return None
+group_on = roll_rules.group_on
 
 
 # --- the cache of today ------------------------------------------------------------------------

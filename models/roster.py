@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, offices, probation, recycle
+from models import audit, offices, probation, recycle, roll_rules
 from models.entities import (
     Attendance,
     Branch,
@@ -404,19 +404,7 @@ def delete_exemption(session: Session, exemption_id: int) -> None:
 # --- status as of a date ---------------------------------------------------------------
 
 
-def state_on(member: Member, on: date) -> MembershipState | None:
-    """The 党籍状态 in force on ``on``; None before the member's first status entry."""
-    current: MembershipState | None = None
-    for entry in member.statuses:  # ordered by effective_on
-        if entry.effective_on <= on:
-            current = MembershipState(entry.state)
-        else:
-            break
-    return current
-
-
-def on_roll(member: Member, on: date) -> bool:
-    return state_on(member, on) in ON_ROLL_STATES
+state_on, on_roll, exempt_on = roll_rules.state_on, roll_rules.on_roll, roll_rules.exempt_on
 
 
 def category_on(member: Member, on: date) -> MemberCategory:
@@ -427,10 +415,6 @@ def category_on(member: Member, on: date) -> MemberCategory:
     if member.full_member_on is not None:
         return MemberCategory.FULL if on >= member.full_member_on else MemberCategory.PROBATIONARY
     return MemberCategory(member.category)
-
-
-def exempt_on(member: Member, on: date) -> bool:
-    return any(e.start_on <= on and (e.end_on is None or on <= e.end_on) for e in member.exemptions)
 
 
 def can_vote_on(member: Member, on: date) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 from models import roster
 from models.backup import create_backup
+from models.compliance import compliance_for_year
 from models.db import Database, open_database
 from models.enums import AttendanceStatus, MeetingType, MemberCategory
 from models.errors import ValidationError
@@ -136,3 +137,18 @@ def test_backup_and_merge_carry_the_extension(db: Database, tmp_path: Path) -> N
     assert got["延长乙"] is not None and (got["延长乙"].start_on, got["延长乙"].until, got["延长乙"].note) == (
         date(2025, 3, 1), date(2025, 12, 1), "党员大会决议")
     assert got["预备丙"] is not None and got["预备丙"].until == date(2025, 9, 1)
+
+
+def test_the_year_statistics_leave_an_extended_probationer_without_a_vote(db: Database, branch_id: int,
+                                                                         branch: tuple[list[int], int]) -> None:
+    """compliance_for_year (统计与提醒, stats) reads the roll its own way: it must see the extension
+    too, or a 党员大会 that failed its quorum would count as held."""
+    voting, late = branch
+    with db.transaction() as s:
+        roster.extend_probation(s, late, date(2025, 9, 1))
+    during = _assembly(db, branch_id, date(2025, 6, 10), [*voting[:2], late], voting[2:])
+    with db.reading() as s:
+        year = compliance_for_year(s, branch_id, 2025, today=date(2025, 12, 31))
+    q2 = next(o for o in year.obligations if o.meeting_type == GA and o.period.endswith("Q2"))
+    assert during in q2.meeting_ids or q2.held == 0
+    assert q2.status == "failed_quorum", q2
