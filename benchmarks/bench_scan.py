@@ -122,22 +122,28 @@ def measures(ctx: BenchContext) -> list[Measure]:
     from models.scan import reader
 
     folder = ctx.tmp / "scan"
-    folder.mkdir(exist_ok=True)
-    result, photos = run_set(folder)
-    print(f"scan set: {result.report()}", flush=True)
-    photo = photos[0]
+    photos: list[object] = []
+
+    def photo() -> object:
+        # The set is read only when this measure runs (not when ``--only`` picks another one).
+        if not photos:
+            folder.mkdir(exist_ok=True)
+            result, made = run_set(folder)
+            signed = max(result.signed(), 1)
+            print(f"scan set: {result.report()}; false 出席 {result.unsigned('出席')} (must be 0), "
+                  f"待确认 {result.signed('待确认') / signed:.1%} of signed rows (≤ 10 %), "
+                  f"median {statistics.median(result.seconds) * 1000:.0f} ms a page", flush=True)
+            photos.append(made[0])
+        return photos[0]
 
     def ours() -> object:
-        return reader.read_page(photo, "bench")
+        return reader.read_page(photo(), "bench")  # type: ignore[arg-type]
 
     def floor() -> object:
-        gray = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY)
+        gray = cv2.cvtColor(photo(), cv2.COLOR_RGB2GRAY)  # type: ignore[call-overload]
         return cv2.QRCodeDetector().detectAndDecode(gray)
 
-    signed = max(result.signed(), 1)
-    target = (f"< 500 ms a page; set of {result.pages} pages: false 出席 {result.unsigned('出席')} (must be 0), "
-              f"待确认 {result.signed('待确认') / signed:.1%} of signed rows (≤ 10 %), "
-              f"median {statistics.median(result.seconds) * 1000:.0f} ms a page")
+    target = "< 500 ms a page; synthetic set: false 出席 must be 0, 待确认 ≤ 10 % of signed rows (printed above)"
     return [Measure("scan: read one phone photo of the 签到表", ours, floor, target, repeat=5)]
 
 
