@@ -20,6 +20,7 @@ from models.compliance import (
 )
 from models.db import Database, open_database
 from models.errors import BranchBookError, require_file
+from models.member_attendance import UNRECORDED_NOTE
 from models.records_start import since_text, unrecorded_months
 from models.rules import Period
 from models.validation import format_date
@@ -76,7 +77,8 @@ def as_json(data: YearCompliance) -> dict[str, Any]:
                    for a in data.alerts],
         "attendance": [
             {"member": m.member, "expected": m.expected, "present": m.present, "leave": m.leave,
-             "absent": m.absent, "rate": round(m.rate, 4), "study_hours": m.study_hours}
+             "absent": m.absent, "rate": round(m.rate, 4), "study_hours": m.study_hours,
+             "unrecorded": m.unrecorded}  # 未记: 应到 without a row; expected = present+leave+absent+unrecorded
             for m in data.attendance
         ],
     }
@@ -105,11 +107,13 @@ def describe(data: YearCompliance) -> str:
         lines += ["", "未通过的表决："]
         lines += [f"  · {format_date(c.held_on)}{c.meeting_type.label}“{v.title}”：赞成 {v.votes_for} 票，{v.verdict}"
                   for c, v in voided]
-    lines += ["", "党员出勤与学时：", "  " + _pad("姓名", 10) + "  应到  出席  请假  缺席  出勤率   学时"]
+    lines += ["", "党员出勤与学时：", "  " + _pad("姓名", 10) + "  应到  出席  请假  缺席  未记  出勤率   学时"]
     for m in data.attendance:
         rate = f"{m.rate * 100:.1f}%" if m.expected else "—"  # nobody expected: no rate, not 0%
         lines.append(f"  {_pad(m.member, 10)}{m.expected:>6}{m.present:>6}{m.leave:>6}{m.absent:>6}"
-                     f"{rate:>8}{m.study_hours:>7g}")
+                     f"{m.unrecorded:>6}{rate:>8}{m.study_hours:>7g}")
+    if any(m.unrecorded for m in data.attendance):
+        lines.append("  " + UNRECORDED_NOTE)
     return "\n".join(lines)
 
 

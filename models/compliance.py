@@ -17,7 +17,12 @@ Decisions (documented because the rules leave them open):
   or 请假 in a month, or an exemption at any time in it, ends a run; a month with no meeting
   expected of the member neither ends nor extends it (see :func:`models.rules.absence_runs`).
   A run is reported (warning at 4, alert at 6 months) when it reaches into the year, for members
-  still on the roll.
+  still on the roll. A meeting the member was 应到 at but whose list has no row for them (未记)
+  is no evidence: it counts neither as absent nor as attended (a month with only such meetings
+  is neutral), and an alert whose run has such meetings says how many, so the secretary
+  completes the lists before acting on it.
+- Attendance per member (应到 / 出席 / 请假 / 缺席 / 未记) comes from the dated roll, not from the
+  rows: see :mod:`models.member_attendance`.
 - Study hours are checked for members on the roll all year and not exempt: for a past year
   every shortfall is reported; in the current year only from November on (before that the year
   is too young to tell).
@@ -32,11 +37,12 @@ Decisions (documented because the rules leave them open):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
-from models import notes, offices, roster
+from models import notes, offices
 from models.compliance_alerts import (
     Alert,
     MeetingCheck,
@@ -52,10 +58,17 @@ from models.compliance_data import (
     load_branch,
     load_meetings,
     load_month_attendance,
+    load_month_counts,
     load_roll,
 )
 from models.entities import Member
 from models.enums import MeetingType
+from models.member_attendance import (
+    MemberAttendance,
+    member_attendance,
+    unrecorded_between,
+    year_counts,
+)
 from models.quorum import QUORUM_TYPES, DayRoll, MeetingOutcome, RollIndex
 from models.records_start import (
     covers_year,
@@ -97,19 +110,6 @@ class Obligation:
     meeting_ids: list[int]
     label: str
     rule: str = ""  # MeetingType code or "secretary_lecture"
-
-
-@dataclass(frozen=True)
-class MemberAttendance:
-    member_id: int
-    member: str
-    expected: int
-    present: int
-    leave: int
-    absent: int
-    rate: float
-    study_hours: float
-    group_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,33 +263,16 @@ def _secretary_reminder(obligations: list[Obligation], year: int, today: date) -
     ]
 
 
-def _member_attendance(
-    groups: list[tuple[int, str]], year: int, members: list[Member],
-    per_month: dict[int, dict[tuple[int, int], tuple[int, int, int]]], hours: dict[int, float],
-    on: date,
-) -> list[MemberAttendance]:
-    """One row per member, grouped by 党小组 in the branch's order (第一、第二、第三 — not the
-    code-point order of the names, which puts 第三 before 第二), members without a group last."""
-    group_names = dict(groups)
-    position = {gid: n for n, (gid, _name) in enumerate(groups)}
-    rows: list[tuple[int, MemberAttendance]] = []
-    for m in members:
-        months = per_month.get(m.id, {})
-        expected = present = leave = 0
-        for (y, _mo), (total, pres, lv) in months.items():
-            if y == year:
-                expected, present, leave = expected + total, present + pres, leave + lv
-        if expected == 0 and not roster.on_roll(m, on) and not hours.get(m.id):
-            continue
-        gid = offices.group_on(m, on)  # the group as of the year's end (or today)
-        rows.append((position.get(gid, len(groups)) if gid else len(groups), MemberAttendance(
-            member_id=m.id, member=m.name, expected=expected, present=present, leave=leave,
-            absent=expected - present - leave, rate=present / expected if expected else 0.0,
-            study_hours=round(hours.get(m.id, 0.0), 2),
-            group_name=group_names.get(gid, "") if gid else "",
-        )))
-    rows.sort(key=lambda pair: (pair[0], pair[1].member_id))
-    return [row for _position, row in rows]
+def _unrecorded(
+    session: Session, branch_id: int, since: date | None, as_of: date,
+    year: tuple[list[MeetingFacts], RollIndex], member: Member, first: tuple[int, int], last: tuple[int, int],
+) -> int:
+    """未记 meetings of ``member`` in the months ``first`` to ``last`` (for an absence alert);
+    ``year``: the year's held meetings and roll, enough unless the months reach back before it."""
+    start = date(first[0], first[1], 1)
+    end = date(last[0] + last[1] // 12, last[1] % 12 + 1, 1) - timedelta(days=1)
+    start, end = max(start, since) if since else start, min(end, as_of)
+    return unrecorded_between(session, branch_id, member, start, end, year if start >= year[1].first else None)
 
 
 def compliance_for_year(session: Session, branch_id: int, year: int, today: date | None = None) -> YearCompliance:
@@ -307,22 +290,25 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     outcomes, valid = _outcomes(session, held, roll)
     checks = meeting_checks(held, outcomes, names)
     obligations = _obligations(year, today, settings, members, meetings, valid, groups, roll)
-    per_month = load_month_attendance(session, branch_id, year, as_of)
+    since = branch.records_since  # before it nothing is due, missing or alerted
+    per_month, other = load_month_counts(session, branch_id, year, as_of, since=since)
+    first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
+    tallies = year_counts(session, branch_id, held_since(held, since), roll, per_month, other, first, as_of)
     back = [m.id for m in members if needs_lookback(m, per_month.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only
-        for member_id, months in load_month_attendance(session, branch_id, year - 1, None, back).items():
+        for member_id, months in load_month_attendance(session, branch_id, year - 1, None, back, since).items():
             per_month[member_id].update(months)
     hours = notes.study_hours_by_member(session, branch_id, year)
-    since = branch.records_since  # before it nothing is due, missing or alerted
     obligations = due_periods(obligations, since)
     alerts = _obligation_alerts(obligations, held_since(checks, since))
     alerts += attendance_alerts(held_since(held, since), outcomes, names)
     alerts += _secretary_reminder(obligations, year, today)
-    alerts += absence_alerts(members, months_since(per_month, since), year, as_of)
+    alerts += absence_alerts(members, months_since(per_month, since), year, as_of,
+                             partial(_unrecorded, session, branch_id, since, as_of, (held, roll)))
     alerts += study_hour_alerts(members, hours, year, today) if covers_year(since, year) else []
     return YearCompliance(
         year=year, branch_name=branch.name, obligations=obligations, alerts=alerts,
-        attendance=_member_attendance(groups, year, members, per_month, hours, as_of),
+        attendance=member_attendance(groups, members, tallies, hours, as_of),
         meeting_checks=checks, records_since=since,
     )
 

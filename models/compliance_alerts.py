@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -168,7 +168,27 @@ def needs_lookback(member: Member, months: Mapping[tuple[int, int], tuple[int, i
     return False
 
 
-def absence_alerts(members: Sequence[Member], per_month: MonthCounts, year: int, as_of: date) -> list[Alert]:
+def _unrecorded_note(count: int) -> str:
+    """未记 is no evidence of absence: say how many meetings of the run's months lack the
+    member's row, since any of them may have been attended (and would end the run)."""
+    if not count:
+        return ""
+    return (f"（其间另有 {count} 次应到会议未登记其出席情况，未计为缺席；如实际参加则不构成连续缺席，"
+            "请先补登出席情况再核实）")
+
+
+#: (member, first month, last month) → meetings 应到 without a row in those months (未记)
+UnrecordedCount = Callable[[Member, tuple[int, int], tuple[int, int]], int]
+
+
+def absence_alerts(
+    members: Sequence[Member], per_month: MonthCounts, year: int, as_of: date,
+    unrecorded: UnrecordedCount | None = None,
+) -> list[Alert]:
+    """自行脱党 watch: runs of months with a recorded 缺席 and no 出席/请假/exemption. A meeting the
+    member was 应到 at without a row (未记) is neither absent nor attended — a month with only
+    such meetings is neutral — and an alert whose run has such meetings says how many
+    (``unrecorded`` counts them, asked only for the members alerted)."""
     window = month_range((year - 1, 1), (as_of.year, as_of.month))
     found: list[tuple[int, Alert]] = []
     for member in members:
@@ -183,13 +203,14 @@ def absence_alerts(members: Sequence[Member], per_month: MonthCounts, year: int,
         run = max(runs, key=lambda r: r.months)
         since = f"{run.first[0]}年{run.first[1]}月"
         span = f"自{since}起" + ("至今" if run.ongoing else f"至{run.last[0]}年{run.last[1]}月")
+        gaps = _unrecorded_note(unrecorded(member, run.first, run.last) if unrecorded else 0)
         if run.months >= ABSENCE_ALERT_MONTHS:
             found.append((0, Alert("absence_alert", member.name, None,
-                                   f"{member.name}{span}已连续 {run.months} 个月无正当理由未参加党的组织生活，"
+                                   f"{member.name}{span}已连续 {run.months} 个月无正当理由未参加党的组织生活{gaps}，"
                                    "达到 6 个月，按党章规定可视为自行脱党，请支部委员会尽快研究处理。")))
         elif run.months >= ABSENCE_WARNING_MONTHS:
             found.append((1, Alert("absence_warning", member.name, None,
-                                   f"{member.name}{span}已连续 {run.months} 个月无正当理由未参加党的组织生活，"
+                                   f"{member.name}{span}已连续 {run.months} 个月无正当理由未参加党的组织生活{gaps}，"
                                    "请及时谈心谈话、了解情况。")))
     return [a for _order, a in sorted(found, key=lambda pair: pair[0])]
 

@@ -46,6 +46,9 @@ from models.quorum import VoteInput
 
 MonthCounts = dict[int, dict[tuple[int, int], tuple[int, int, int]]]
 
+#: Ids per statement: well under every engine's limit of bound parameters.
+_CHUNK = 500
+
 _meeting = Meeting.__table__.c
 _attendance = Attendance.__table__.c
 _member = Member.__table__.c
@@ -95,12 +98,16 @@ def _status_count(status: AttendanceStatus) -> ColumnElement[Any]:
     return func.sum(case((_attendance.status == _constant(status.value), _constant(1)), else_=_constant(0)))
 
 
+_OTHER_ROWS = func.sum(case((_meeting.meeting_type == _constant(MeetingType.OTHER.value), _constant(1)),
+                            else_=_constant(0)))
+
+
 def _month_part(month: int, members: bool) -> Select[Any]:
-    """One month's (member, month, 应到, 出席, 请假): the year's attendance grouped per member
-    within one month's date range, so that no month has to be computed from a date per row."""
+    """One month's (member, month, rows, 出席, 请假, rows at 其他): the year's attendance grouped per
+    member within one month's date range, so that no month has to be computed from a date per row."""
     stmt = (
         select(_attendance.member_id, _constant(month), func.count(),
-               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE))
+               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE), _OTHER_ROWS)
         .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
         .where(_held(f"first_{month}", f"last_{month}"))
         .group_by(_attendance.member_id)
@@ -117,11 +124,12 @@ _MONTHS = {members: union_all(*(_month_part(month, members) for month in range(1
            for members in (False, True)}
 
 
-def _month_params(year: int, end: date) -> dict[str, date]:
+def _month_params(year: int, end: date, since: date | None = None) -> dict[str, date]:
     params: dict[str, date] = {}
     for month in range(1, 13):
         following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        params[f"first_{month}"] = date(year, month, 1)
+        first = date(year, month, 1)
+        params[f"first_{month}"] = max(first, since) if since is not None else first
         params[f"last_{month}"] = min(end, date.fromordinal(following.toordinal() - 1))
     return params
 
@@ -134,16 +142,100 @@ def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFa
 
 
 def load_month_attendance(
-    session: Session, branch_id: int, year: int, end: date | None = None, member_ids: Sequence[int] | None = None
+    session: Session, branch_id: int, year: int, end: date | None = None, member_ids: Sequence[int] | None = None,
+    since: date | None = None,
 ) -> MonthCounts:
-    """Per member and month of ``year`` (up to ``end``): (应到, 出席, 请假) — one statement."""
-    params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31))}
+    """Per member and month of ``year`` (from ``since``, up to ``end``): (rows, 出席, 请假) — one
+    statement."""
+    return load_month_counts(session, branch_id, year, end, member_ids, since)[0]
+
+
+def load_month_counts(
+    session: Session, branch_id: int, year: int, end: date | None = None, member_ids: Sequence[int] | None = None,
+    since: date | None = None,
+) -> tuple[MonthCounts, dict[int, int]]:
+    """:func:`load_month_attendance`, and each member's rows at 其他 over the same days."""
+    params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31), since)}
     if member_ids is not None:
         params["members"] = list(member_ids)
     per_month: MonthCounts = defaultdict(dict)
-    for member_id, month, total, present, leave in _rows(session, _MONTHS[member_ids is not None], params):
+    other: dict[int, int] = defaultdict(int)
+    for member_id, month, total, present, leave, others in _rows(session, _MONTHS[member_ids is not None], params):
         per_month[member_id][(year, month)] = (total, present or 0, leave or 0)
-    return per_month
+        if others:
+            other[member_id] += others
+    return per_month, other
+
+
+#: What a member's 应到 at a meeting depends on besides its day (models.quorum.DayRoll.expected):
+#: KIND_EVERYONE for 党员大会/党课/主题党日/组织生活会/民主评议, KIND_COMMITTEE for 支委会, the group
+#: id for 党小组会 (0: one without a group, where nobody is 应到), KIND_OTHER for 其他 (no 应到 rule).
+KIND_EVERYONE, KIND_COMMITTEE, KIND_OTHER = -3, -1, -2
+
+
+def meeting_kind(meeting_type: MeetingType, group_id: int | None) -> int:
+    if meeting_type == MeetingType.OTHER:
+        return KIND_OTHER
+    if meeting_type == MeetingType.COMMITTEE:
+        return KIND_COMMITTEE
+    if meeting_type == MeetingType.GROUP:
+        return group_id or 0
+    return KIND_EVERYONE
+
+
+_TYPE = _meeting.meeting_type
+_KIND = case((_TYPE == _constant(MeetingType.COMMITTEE.value), _constant(KIND_COMMITTEE)),
+             else_=func.coalesce(_meeting.group_id, _constant(0)))
+_KINDS = (
+    select(_attendance.member_id, _KIND, func.count())
+    .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+    .where(_held("first", "last"),
+           _TYPE.in_([_constant(MeetingType.COMMITTEE.value), _constant(MeetingType.GROUP.value)]))
+    .group_by(_attendance.member_id, _KIND)
+)
+
+
+def load_kind_counts(session: Session, branch_id: int, first: date, last: date) -> dict[int, dict[int, int]]:
+    """Member id → kind (KIND_COMMITTEE or a group id) → attendance rows at the held 支委会 and
+    党小组会 from ``first`` to ``last``: the few rows that tell whether a member has rows at
+    meetings they were not 应到 at (another group's, the committee's)."""
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for member_id, kind, count in _rows(session, _KINDS, {"branch_id": branch_id, "first": first, "last": last}):
+        counts[member_id][kind] = count
+    return counts
+
+
+_HELD_MEETINGS = (select(_meeting.id, _meeting.meeting_type, _meeting.held_on, _meeting.group_id)
+                  .where(_held("first", "last")))
+
+
+def load_held_between(
+    session: Session, branch_id: int, first: date, last: date,
+) -> list[tuple[int, MeetingType, date, int | None]]:
+    """(id, type, date, group) of the held meetings from ``first`` to ``last``."""
+    return [(i, MeetingType(t), d, g)
+            for i, t, d, g in _rows(session, _HELD_MEETINGS, {"branch_id": branch_id, "first": first, "last": last})]
+
+
+_MEMBER_ROWS = (
+    select(_attendance.meeting_id, _attendance.member_id, _attendance.status)
+    .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+    .where(_held("first", "last"), _attendance.member_id.in_(bindparam("members", expanding=True)))
+)
+
+
+def load_member_rows(
+    session: Session, branch_id: int, first: date, last: date, member_ids: Sequence[int],
+) -> dict[int, dict[int, str]]:
+    """Member id → {meeting id → status} for the held meetings from ``first`` to ``last``: the
+    exact rows of the few members whose place on the roll changes during the year."""
+    rows: dict[int, dict[int, str]] = defaultdict(dict)
+    for start in range(0, len(member_ids), _CHUNK):
+        params = {"branch_id": branch_id, "first": first, "last": last,
+                  "members": list(member_ids[start:start + _CHUNK])}
+        for meeting_id, member_id, status in _rows(session, _MEMBER_ROWS, params):
+            rows[member_id][meeting_id] = status
+    return rows
 
 
 # --- the roll, without ORM objects -------------------------------------------------------------
@@ -264,8 +356,6 @@ _VOTES = (
            (_item.votes_for.is_not(None)) | _item.votes_against.is_not(None) | _item.votes_abstain.is_not(None))
     .order_by(_item.meeting_id, _item.position)
 )
-#: Meeting ids per statement: well under every engine's limit of bound parameters.
-_CHUNK = 500
 
 
 def load_attendance(

@@ -19,6 +19,7 @@ from models.compliance import YearCompliance, compliance_for_year
 from models.compliance_grid import GridRow, grid_rows
 from models.enums import MeetingStatus, MeetingType
 from models.meetings import MeetingRow, list_meetings
+from models.member_attendance import UNRECORDED_NOTE
 from models.name_order import group_key, name_key
 from models.notes import YEARLY_STUDY_HOURS
 from models.records_start import UNRECORDED_LABEL
@@ -154,14 +155,18 @@ def members_in_order(d: YearData) -> list[Any]:
 
 
 def attendance_list(d: YearData, s: Styles) -> list[Flowable]:
-    head = [para(h, s.small_label) for h in ("序号", "姓名", "党小组", "应到", "出席", "请假", "缺席", "出勤率")]
+    head = [para(h, s.small_label) for h in ("序号", "姓名", "党小组", "应到", "出席", "请假", "缺席", "未记", "出勤率")]
     rows: list[list[Any]] = [head]
     for n, a in enumerate(members_in_order(d), 1):
         rate = f"{a.rate * 100:.1f}%" if a.expected else "—"
-        rows.append([str(n), a.member, a.group_name, a.expected, a.present, a.leave, a.absent, rate])
-    widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 90 * mm) / 5] * 4 + [(BODY_WIDTH - 90 * mm) / 5 + 20 * mm]
+        rows.append([str(n), a.member, a.group_name, a.expected, a.present, a.leave, a.absent, a.unrecorded, rate])
+    widths = [12 * mm, 24 * mm, 34 * mm] + [(BODY_WIDTH - 90 * mm) / 5] * 5 + [20 * mm]
     extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5, 13), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
-    return [heading("三、党员参加组织生活情况", s), grid(s, rows, widths, extra=extra, padding=2)]
+    note = "说明：应到按会议当日的党员名册计算（党小组会为该小组成员，支委会为支委）。"
+    if any(a.unrecorded for a in d.compliance.attendance):
+        note += UNRECORDED_NOTE
+    return [heading("三、党员参加组织生活情况", s), grid(s, rows, widths, extra=extra, padding=2), spacer(2),
+            para(note, s.small)]
 
 
 def study_list(d: YearData, s: Styles) -> list[Flowable]:

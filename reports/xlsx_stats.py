@@ -12,6 +12,7 @@ from models.compliance import STATUS_LABELS, YearCompliance
 from models.compliance_alerts import ALERT_LABELS
 from models.compliance_grid import STATUS_COLOURS, grid_rows, month_text
 from models.errors import BranchBookError
+from models.member_attendance import UNRECORDED_NOTE
 from models.notes import YEARLY_STUDY_HOURS
 from models.records_start import UNRECORDED_COLOUR, UNRECORDED_LABEL
 from models.validation import format_date
@@ -58,11 +59,13 @@ def export_stats(data: YearCompliance, path: Path) -> None:
                 [[ALERT_LABELS.get(a.kind, "提醒"), a.member or "", a.message] for a in data.alerts])
 
     attendance = wb.create_sheet("出勤统计")
-    write_table(attendance, ["党小组", "姓名", "应到（次）", "出席", "请假", "缺席", "出勤率"],
-                [[m.group_name, m.member, m.expected, m.present, m.leave, m.absent,
-                  round(m.rate, 4) if m.expected else ""] for m in data.attendance])
+    end = write_table(attendance, ["党小组", "姓名", "应到（次）", "出席", "请假", "缺席", "未记", "出勤率"],
+                      [[m.group_name, m.member, m.expected, m.present, m.leave, m.absent, m.unrecorded,
+                        round(m.rate, 4) if m.expected else ""] for m in data.attendance])
     for r in range(2, len(data.attendance) + 2):
-        attendance.cell(row=r, column=7).number_format = "0.0%"
+        attendance.cell(row=r, column=8).number_format = "0.0%"
+    if any(m.unrecorded for m in data.attendance):  # 应到 = 出席 + 请假 + 缺席 + 未记
+        attendance.cell(row=end + 1, column=1, value=UNRECORDED_NOTE)
 
     study = wb.create_sheet("学习学时")
     write_table(study, ["党小组", "姓名", "学时", f"是否达到 {YEARLY_STUDY_HOURS:g} 学时"],

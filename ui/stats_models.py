@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from models.compliance import STATUS_LABELS, MemberAttendance, Obligation
 from models.compliance_grid import STATUS_COLOURS, GridRow, cell_text
+from models.member_attendance import UNRECORDED_NOTE
 from models.notes import YEARLY_STUDY_HOURS
 from models.records_start import UNRECORDED_COLOUR, UNRECORDED_LABEL
 from ui.table_base import RowsModel
@@ -78,12 +79,12 @@ class GridModel(RowsModel):
 
 
 class AttendanceModel(RowsModel):
-    HEADERS = ("党小组", "姓名", "应到", "出席", "请假", "缺席", "出勤率", "学时")
-    RATE, HOURS = 6, 7
+    HEADERS = ("党小组", "姓名", "应到", "出席", "请假", "缺席", "未记", "出勤率", "学时")
+    UNRECORDED, RATE, HOURS = 6, 7, 8
     rows: list[MemberAttendance]
 
     def _raw(self, m: MemberAttendance, column: int) -> Any:
-        return (m.group_name, m.member, m.expected, m.present, m.leave, m.absent,
+        return (m.group_name, m.member, m.expected, m.present, m.leave, m.absent, m.unrecorded,
                 m.rate if m.expected else -1.0, m.study_hours)[column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -111,9 +112,19 @@ class AttendanceModel(RowsModel):
             return QColor("#c62828")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.UNRECORDED and m.unrecorded:
+            return UNRECORDED_NOTE
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.UNRECORDED and m.unrecorded:
+            return QColor("#b26a00")  # to be completed, not a fault of the member
         if role == ObjectRole:
             return m
         return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
+                and section == self.UNRECORDED:
+            return UNRECORDED_NOTE
+        return super().headerData(section, orientation, role)
 
 
 class BarDelegate(QStyledItemDelegate):

@@ -9,7 +9,7 @@ import openpyxl
 
 import main
 from models import roster
-from models.enums import AttendanceStatus, MeetingType
+from models.enums import AttendanceStatus, MeetingType, MemberCategory
 from models.meetings import AttendanceInput, MeetingInput, create_meeting
 from tests.models.factories import member
 from tests.models.test_roster_import import ROWS, messy_workbook
@@ -42,21 +42,29 @@ def test_stats_json_has_the_promised_shape(db, db_path, branch_id, capsys):
                      "study_hours"} and "missing" in kinds
     rows = {r["member"]: r for r in out["attendance"]}
     assert rows["乙"] == {"member": "乙", "expected": 3, "present": 0, "leave": 0, "absent": 3, "rate": 0.0,
-                         "study_hours": 0.0}
+                         "study_hours": 0.0, "unrecorded": 0}
     assert rows["甲"]["rate"] == 1.0
 
 
 def test_stats_text_and_missing_database(db, db_path, branch_id, capsys, tmp_path):
     build(db, branch_id)
     with db.transaction() as s:
-        member(s, branch_id, "丙")  # on the roll, but no meeting recorded for them
+        member(s, branch_id, "丙", joined=date(2025, 6, 1), full_on=None,  # joined after the year's meetings
+               category=MemberCategory.PROBATIONARY)
+        member(s, branch_id, "丁")  # on the roll all along, but left off every list
     assert main.main(["stats", "--db", str(db_path), "--year", "2025"]) == 0
     text = capsys.readouterr().out
     assert "测试第一党支部 2025年" in text and "缺开" in text
     assert "2025年第1季度  支部党员大会" in text and "2025-Q1" not in text  # periods in words
     assert "2025年4月  主题党日" in text
-    newcomer = next(line for line in text.splitlines() if line.strip().startswith("丙"))
-    assert newcomer.split()[1:] == ["0", "0", "0", "0", "—", "0"]  # no rate rather than 0.0%
+    assert "应到  出席  请假  缺席  未记  出勤率" in text
+
+    def cells(name: str) -> list[str]:
+        return next(line for line in text.splitlines() if line.strip().startswith(name)).split()[1:]
+
+    assert cells("丙") == ["0", "0", "0", "0", "0", "—", "0"]  # not expected: no rate rather than 0.0%
+    assert cells("丁") == ["3", "0", "0", "0", "3", "0.0%", "0"]  # 应到 from the roll, 未记 not 缺席
+    assert cells("乙") == ["3", "0", "0", "3", "0", "0.0%", "0"]
     assert main.main(["stats", "--db", str(tmp_path / "nope.sqlite3"), "--year", "2025"]) == 1
     assert "找不到数据库文件" in capsys.readouterr().err
 

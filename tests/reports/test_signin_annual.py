@@ -78,9 +78,9 @@ def test_annual_ledger(db: Database, sample: Sample, tmp_path: Path) -> None:
     assert "8/6" in listed[2]  # 应到/实到 of the 党员大会
     assert "重温入党誓词" not in flat  # planned, never held
     attendance = {line.split()[1]: line.split()[2:] for line in rows if re.match(r"^\d+ \S+ 第.党小组 \d+ .*%$", line)}
-    assert attendance["王建华"] == ["第一党小组", "3", "3", "0", "0", "100.0%"]
-    assert attendance["周平"] == ["第一党小组", "2", "0", "2", "0", "0.0%"]
-    assert attendance["吴刚"] == ["第二党小组", "2", "0", "0", "2", "0.0%"]
+    assert attendance["王建华"] == ["第一党小组", "3", "3", "0", "0", "0", "100.0%"]  # 应到 出席 请假 缺席 未记
+    assert attendance["周平"] == ["第一党小组", "2", "0", "2", "0", "0", "0.0%"]
+    assert attendance["吴刚"] == ["第二党小组", "2", "0", "0", "2", "0", "0.0%"]
     study = {line.split()[1]: line.split()[2:] for line in rows if re.match(r"^\d+ \S+ 第.党小组 0 32 ", line)}
     assert set(study) == set(NAMES)
     assert study["李明"] == ["第一党小组", "0", "32", "差", "32"]
