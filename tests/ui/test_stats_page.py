@@ -150,3 +150,24 @@ def test_every_grid_row_is_visible_at_1366x768(qtbot, qapp, db, branch_id):
         assert page.alerts.height() >= 3 * page.alerts.fontMetrics().lineSpacing()
     finally:
         qapp.setFont(font)
+
+
+def test_attendance_table_shows_unrecorded_meetings(qtbot, db, branch_id):
+    """A member on the roll left off a 主题党日's list: 应到 1, 未记 1 (not 缺席), with the reason
+    on hover."""
+    with db.transaction() as s:
+        came = member(s, branch_id, "到会")
+        member(s, branch_id, "漏登")
+        create_meeting(s, branch_id, MeetingInput(MeetingType.THEME_DAY, "主题党日", date(2025, 3, 5),
+                                                  attendance=[AttendanceInput(came)]))
+    widget = StatsPage(db, branch_id, today=TODAY)
+    qtbot.addWidget(widget)
+    widget.refresh()
+    model = widget.attendance.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[2:8] == ["应到", "出席", "请假", "缺席", "未记", "出勤率"]
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "漏登")
+    assert [model.index(row, c).data() for c in range(2, 7)] == [1, 0, 0, 0, 1]
+    assert "未登记其出席情况" in model.index(row, AttendanceModel.UNRECORDED).data(Qt.ItemDataRole.ToolTipRole)
+    assert "不计为缺席" in model.headerData(AttendanceModel.UNRECORDED, Qt.Orientation.Horizontal,
+                                          Qt.ItemDataRole.ToolTipRole)
