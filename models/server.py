@@ -68,11 +68,15 @@ def display_path(url: URL) -> Path:
     return Path(shown(url))
 
 
-def make_server_engine(url: URL, *, password: str | None = None, pooled: bool = True) -> Engine:
-    """An engine on the server; ``password`` (typed in the window) goes to the driver, never the URL text."""
+def make_server_engine(url: URL, *, password: str | None = None, pooled: bool = True,
+                       passfile: Path | None = None) -> Engine:
+    """An engine on the server; ``password`` (typed in the window) goes to the driver, never the URL
+    text; ``passfile``: a libpq password file to read it from (models.server_connect)."""
     connect: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "branchbook"}
     if password:
         connect["password"] = password
+    elif passfile is not None:
+        connect["passfile"] = str(passfile)
     # a committee's batch work or a busy window may hold several connections at once
     kwargs: dict[str, Any] = {"connect_args": connect, "pool_pre_ping": True, "pool_size": 5, "max_overflow": 20}
     if not pooled:
@@ -86,22 +90,35 @@ def make_server_engine(url: URL, *, password: str | None = None, pooled: bool = 
                               "pip install \"branchbook[postgres]\"。") from exc
 
 
-def connection_error_text(exc: BaseException, url: URL) -> str:
-    """A Chinese explanation of a failed connection (wrong host, password, database…)."""
+def connection_failure(exc: BaseException, url: URL) -> tuple[str, str]:
+    """(the field at fault, a Chinese explanation naming the fix) of a failed connection: ``host``
+    (server unreachable), ``password``, ``database`` (missing), ``username`` (unknown, or granted
+    no branch), or ``""`` (something else)."""
     text_ = str(getattr(exc, "orig", None) or exc).lower()
     where = shown(url)
     if "password authentication failed" in text_ or "no password supplied" in text_:
-        return (f"无法登录数据库服务器“{where}”：用户名或密码不对。请检查密码文件（~/.pgpass 或 PGPASSFILE）"
-                "中这台服务器的密码。")
+        return "password", (f"无法登录数据库服务器“{where}”：用户“{url.username}”的密码不对或没有填写。"
+                            "请重新输入密码（区分大小写）；忘记密码请找服务器管理员重设。")
     if "does not exist" in text_ and "database" in text_:
-        return f"数据库服务器上没有数据库“{url.database}”。请先由管理员建立它（createdb），或检查地址中的数据库名。"
+        return "database", (f"数据库服务器上没有数据库“{url.database}”。请检查数据库名，"
+                            "或请服务器管理员先建立它（createdb）。")
     if "role" in text_ and "does not exist" in text_:
-        return f"数据库服务器上没有用户“{url.username}”。请检查地址中的用户名，或请管理员建立该用户。"
-    if "permission denied" in text_:
-        return f"数据库用户“{url.username}”没有这项操作的权限（{where}）。请请管理员授权。"
-    if "timeout" in text_ or "connection refused" in text_ or "could not" in text_ or "translate host" in text_:
-        return f"无法连接数据库服务器“{where}”。请检查服务器地址和端口、网络连接，以及服务器是否已启动。"
-    return f"数据库服务器“{where}”出错，操作未完成。"
+        return "username", (f"数据库服务器上没有用户“{url.username}”。请检查用户名，"
+                            "或请服务器管理员用 main.py server grant 为本党支部建立该用户。")
+    if "permission denied" in text_ or "must be owner" in text_:
+        return "username", (f"数据库用户“{url.username}”没有使用这个数据库的权限（{where}）。"
+                            "请党委的服务器管理员为您分配本党支部：main.py server grant --db 服务器地址 "
+                            f"--branch 党支部名称 --role {url.username}")
+    if any(word in text_ for word in ("timeout", "timed out", "connection refused", "could not", "translate host",
+                                      "resolve host", "no route", "unreachable", "connection failed")):
+        return "host", (f"无法连接数据库服务器“{url.host}:{url.port or 5432}”。请检查服务器地址和端口是否正确、"
+                        "网线或内网是否连通，以及服务器是否已开机并启动了数据库。")
+    return "", f"数据库服务器“{where}”出错，操作未完成。"
+
+
+def connection_error_text(exc: BaseException, url: URL) -> str:
+    """A Chinese explanation of a failed connection (wrong host, password, database…)."""
+    return connection_failure(exc, url)[1]
 
 
 def read_revision(engine: Engine, url: URL) -> str | None:
@@ -133,17 +150,21 @@ def migrate_server(engine: Engine, url: URL, *, target: str = "head", script_loc
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
             command.upgrade(alembic_config(conn, script_location), target)
     except DBAPIError as exc:
-        raise DatabaseFileError(connection_error_text(exc, url) if "permission" in str(exc).lower()
-                                else f"升级服务器上的数据库时出错，升级已撤销，数据库未改动（{shown(url)}）。") from exc
+        if "permission" in str(exc).lower() or "must be owner" in str(exc).lower():
+            raise DatabaseFileError(
+                f"服务器上的数据库“{url.database}”需要建立或升级到本软件的版本，这只有数据库的所有者（服务器管理员）"
+                f"能做，用户“{url.username}”不能。请管理员先用自己的账号运行一次本软件"
+                "（例如 main.py check --db 服务器地址），再用您的用户名连接。") from exc
+        raise DatabaseFileError(f"升级服务器上的数据库时出错，升级已撤销，数据库未改动（{shown(url)}）。") from exc
 
 
 def open_server(value: str | URL, *, target: str = "head", script_location: Path | None = None,
-                password: str | None = None) -> Any:
+                password: str | None = None, passfile: Path | None = None) -> Any:
     """Open (creating or upgrading the schema as needed) the BranchBook database on a server."""
     from models.db import Database, head_revision, known_revisions
 
     url = value if isinstance(value, URL) else parse_server_url(value)
-    engine = make_server_engine(url, password=password)
+    engine = make_server_engine(url, password=password, passfile=passfile)
     try:
         revision = read_revision(engine, url)
         if revision is not None and revision not in known_revisions(script_location):

@@ -25,6 +25,9 @@ from pathlib import Path
 
 SUPERUSER = "bbtest"
 URL_ENV = "BRANCHBOOK_TEST_PG_URL"
+#: members of this role log in with a password (scram-sha-256); everyone else is trusted. The tests of
+#: the window's 连接服务器 dialog make such a role to see a wrong password refused.
+PASSWORD_GROUP = "bb_password_required"
 
 
 def bin_dir() -> Path | None:
@@ -81,6 +84,9 @@ def start(folder: Path) -> str:
                           capture_output=True, text=True, env=env, cwd=folder, check=False)
     if made.returncode != 0:
         raise RuntimeError(f"initdb failed: {made.stderr.strip()}")
+    hba = data / "pg_hba.conf"  # the first matching line wins: the password rule goes before trust
+    hba.write_text(f"host all +{PASSWORD_GROUP} 127.0.0.1/32 scram-sha-256\n"
+                   + hba.read_text(encoding="utf-8"), encoding="utf-8")
     last: subprocess.CalledProcessError | None = None
     for _ in range(3):  # the free port may be taken between the look and the start
         port = _free_port()

@@ -13,10 +13,12 @@ from ui import import_speedup
 
 import_speedup.install()  # before the imports below: PySide6 checks each of them
 
+from models.db import Database
 from models.paths import default_db_path, resource
 from ui import window_probe
 from ui.look import apply_look, install_excepthook
 from ui.refcount_guard import pin_singletons
+from ui.settings import LAST_SERVER
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -34,61 +36,91 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(db_path: Path | str | None) -> int:
     app = create_application()
+    from ui.window_session import WindowSession
+
+    session = WindowSession()
+    install_excepthook(lambda: session.window)
+    try:
+        if isinstance(db_path, str):  # a committee's server (postgresql+psycopg://…)
+            chosen = _open_server(db_path)
+        elif db_path is None and session.settings.get(LAST_SERVER):
+            chosen = _reconnect(session)  # the window was on a server when it closed
+        else:
+            chosen = _open_local(db_path or default_db_path())
+        if chosen is None:
+            return 1 if isinstance(db_path, str) else 0
+        session.show(*chosen)
+        return app.exec()
+    finally:
+        session.finish()
+
+
+def _open_local(path: Path) -> tuple[Database, int] | None:
+    """The local database (lock, checks; the first-run dialog on a new one, which may instead
+    connect to the unit's server)."""
     from ui import startup_checks
+    from ui.first_run import start_on
 
-    if isinstance(db_path, str):  # a committee's server (postgresql+psycopg://…)
-        return _run_on_server(app, db_path)
-    db = startup_checks.open_for_gui(None, db_path or default_db_path())
+    db = startup_checks.open_for_gui(None, path)
     if db is None:
-        return 1
-    from ui.first_run import ensure_branch
-    from ui.main_window import MainWindow
-
-    branch_id: int | None = None
+        return None
     try:
         try:
-            branch_id = ensure_branch(db)
-            if branch_id is None:
-                return 0
-            window = MainWindow(db, branch_id)
+            chosen = start_on(db)
         except Exception:
             # Reading failed before the routine check ran: most likely a damaged file.
             if not startup_checks.recheck_after_failure(None, db):
                 raise
-            branch_id = ensure_branch(db)
-            if branch_id is None:
-                return 0
-            window = MainWindow(db, branch_id)
-        startup_checks.start_daily_backups(window, db)
-        window.started.connect(lambda: startup_checks.start_routine_check(
-            window, db, window.reload_all, may_replace=window.confirm_discard_typing))
-        install_excepthook(lambda: window)
-        window.show()
-        code = app.exec()
-    finally:  # first run cancelled: an empty database is not worth an automatic backup
-        startup_checks.on_exit(db, backup=branch_id is not None)
+            chosen = start_on(db)
+    except BaseException:
+        startup_checks.on_exit(db, backup=False)
         db.close()
-    return code
+        raise
+    if chosen is None or chosen[0] is not db:  # cancelled, or the server chosen instead
+        startup_checks.on_exit(db, backup=False)  # an empty database is not worth a backup
+        db.close()
+    return chosen
 
 
-def _run_on_server(app: QApplication, address: str) -> int:
-    """The window on a server: no lock file, integrity check or automatic backup of a file (the
-    server's administrator looks after those); the password, when the server asks for one and no
-    password file has it, is typed in a dialog and goes only to the driver."""
+def _open_server(address: str) -> tuple[Database, int] | None:
+    """``--db postgresql+psycopg://…``: no lock file, integrity check or automatic backup of a file
+    (the server's administrator looks after those); the password, when the server asks for one and
+    no password file has it, is typed in a dialog and goes only to the driver."""
     from ui.first_run import ensure_branch
-    from ui.main_window import MainWindow
     from ui.server_login import open_server_for_gui
 
     db = open_server_for_gui(None, address)
     if db is None:
-        return 1
-    try:
-        branch_id = ensure_branch(db)
-        if branch_id is None:
-            return 0
-        window = MainWindow(db, branch_id)
-        install_excepthook(lambda: window)
-        window.show()
-        return app.exec()
-    finally:
+        return None
+    branch_id = ensure_branch(db)
+    if branch_id is None:
         db.close()
+        return None
+    return db, branch_id
+
+
+def _reconnect(session: object) -> tuple[Database, int] | None:
+    """The window closed on a server: connect to it again (at once with a remembered password, else
+    through the 连接服务器 dialog, whose other button opens the local database instead)."""
+    from models.errors import BranchBookError
+    from models.server_connect import ServerAddress, connect, has_remembered_password
+    from ui.first_run import ensure_branch
+    from ui.server_dialog import ask_server
+    from ui.window_session import WindowSession
+
+    assert isinstance(session, WindowSession)
+    address = ServerAddress.from_label(session.settings.get(LAST_SERVER))
+    db: Database | None = None
+    if address is not None and has_remembered_password(address):
+        try:
+            db = connect(address)
+        except BranchBookError:
+            db = None  # the dialog says why on the next try
+    if db is None and address is not None:
+        db = ask_server(None, session.settings, address, cancel_text="打开本机数据库")
+    if db is not None:
+        branch_id = ensure_branch(db)
+        if branch_id is not None:
+            return db, branch_id
+        db.close()
+    return _open_local(session.local_path())

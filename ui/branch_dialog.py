@@ -20,7 +20,7 @@ from ui.widgets import DateEdit, with_error
 
 
 class BranchDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, offer_server: bool = False) -> None:
         from models.roster import first_of_month
 
         super().__init__(parent)
@@ -48,11 +48,24 @@ class BranchDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        #: 连接单位的服务器 instead of a new branch here: the open server database, once connected
+        self.server_db: Database | None = None
+        self.server_button = self.buttons.addButton("连接单位的服务器…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.server_button.setToolTip("本党支部的记录在党委（单位）的数据库服务器上：连接它，不在本机新建")
+        self.server_button.clicked.connect(self.connect_server)
+        self.server_button.setVisible(offer_server)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.resize(520, 260)
+
+    def connect_server(self) -> None:
+        from ui.server_dialog import ask_server
+
+        self.server_db = ask_server(self)
+        if self.server_db is not None:
+            super().accept()
 
     def accept(self) -> None:
         self.name_error.hide()

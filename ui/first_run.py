@@ -24,22 +24,47 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def ensure_branch(db: Database, parent: QWidget | None = None) -> int | None:
-    """The database's branch id (the first one when several were merged in); asks for one on
-    first run (None if the user cancels). Before the window is up the file is read directly."""
+def _existing_branch(db: Database) -> int | None:
+    """The database's branch id (the first one when several were merged in); None when it has none.
+    Before the window is up the file is read directly."""
     if db.connected:
         from models.roster import default_branch
 
         with db.reading() as s:
             branch = default_branch(s)
-        if branch is not None:
-            return branch.id
-    else:
-        found = quick_read.branches(db.path)
-        if found:
-            return found[0].id
+        return branch.id if branch is not None else None
+    found = quick_read.branches(db.path)
+    return found[0].id if found else None
+
+
+def ensure_branch(db: Database, parent: QWidget | None = None) -> int | None:
+    """The database's branch id; asks for one on first run (None if the user cancels)."""
+    existing = _existing_branch(db)
+    if existing is not None:
+        return existing
     from ui.branch_dialog import BranchDialog
 
-    dialog = BranchDialog(db, parent)
+    dialog = BranchDialog(db, parent, offer_server=False)
     dialog.exec()
     return dialog.branch_id
+
+
+def start_on(db: Database, parent: QWidget | None = None) -> tuple[Database, int] | None:
+    """The database and branch the window opens on: ``db``'s branch (asked for on first run), or,
+    when the first-run dialog's 连接单位的服务器 was chosen, the server's (``db`` stays open: the
+    caller closes it). None when the person cancelled."""
+    existing = _existing_branch(db)
+    if existing is not None:
+        return db, existing
+    from ui.branch_dialog import BranchDialog
+
+    dialog = BranchDialog(db, parent, offer_server=not db.is_server)
+    dialog.exec()
+    if dialog.server_db is not None:
+        server = dialog.server_db
+        branch_id = ensure_branch(server, parent)
+        if branch_id is None:
+            server.close()
+            return None
+        return server, branch_id
+    return (db, dialog.branch_id) if dialog.branch_id is not None else None

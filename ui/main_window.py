@@ -72,6 +72,10 @@ PRINT_KINDS = (("minutes", "会议记录"), ("signin", "签到表"), ("monthly",
 class MainWindow(QMainWindow):
     #: the deferred start-up work is done (statistics, notices, every page built).
     started = Signal()
+    #: 连接服务器 succeeded: the open Database the window's session switches to (ui.window_session)
+    database_chosen = Signal(object)
+    #: 打开本机数据库: back from a server to the local database file
+    local_requested = Signal()
 
     def __init__(self, db: Database, branch_id: int | None = None, settings: Settings | None = None) -> None:
         super().__init__()
@@ -187,6 +191,10 @@ class MainWindow(QMainWindow):
         self.scan_action.setToolTip("用签名后签到表的照片或扫描件登记所选会议的出席情况")
         self.scan_action.triggered.connect(lambda: self.scan_signin())
         self.scan_action.setVisible(scan_available())  # the optional extra "scan" is installed
+        file_menu.addSeparator()
+        from ui import server_menu
+
+        server_menu.install(self, file_menu)
         views = bar.addMenu("视图(&V)")
         self.view_actions: list[QAction] = []
         for number, (key, label, icon_name) in enumerate(VIEWS, start=1):
@@ -237,7 +245,7 @@ class MainWindow(QMainWindow):
         self._page("meetings")
         self._size_to_current_page()
         self._update_title()
-        self.db_label.setText(f"数据库：{self.db.path}")
+        self.db_label.setText(f"{'服务器' if self.db.is_server else '数据库'}：{self.db.path}")
 
     def _page(self, key: str) -> QWidget:
         """The page of view ``key``, built (and wired to the others) on first use."""

@@ -48,6 +48,11 @@ IMPORT_GEOMETRY = declare("roster_import/geometry", QByteArray, QByteArray())
 #: 界面字号: one of FONT_SIZES' keys, applied to the whole window (older secretaries ask for 大字号).
 FONT_SIZE = declare("look/font_size", str, "standard")
 FONT_SIZES = {"standard": ("标准", 10), "large": ("大", 12), "xlarge": ("特大", 14)}
+#: the server the window was on when it closed ("用户@主机:端口/库名", never a password; "" : a local file)
+LAST_SERVER = declare("database/last_server", str, "")
+#: the local database file the window last showed (打开本机数据库 goes back to it; "": the default one)
+LAST_LOCAL_DB = declare("database/last_local", str, "")
+RECENT_SERVER_COUNT = 8
 
 
 class Settings:
@@ -89,6 +94,16 @@ class Settings:
     def _branch_key(database: str) -> str:
         # QSettings keys must not hold '/' or '\\' (a path): keep letters, digits and '-'
         return "branches/" + "".join(ch if ch.isalnum() or ch == "-" else "_" for ch in database)
+
+    def recent_servers(self) -> list[str]:
+        """最近的服务器, newest first (addresses only: a password is never kept here)."""
+        raw = self.q.value("database/recent_servers", None)
+        items = raw if isinstance(raw, list) else ([raw] if isinstance(raw, str) and raw else [])
+        return [str(x) for x in items if str(x)][:RECENT_SERVER_COUNT]
+
+    def add_recent_server(self, label: str) -> None:
+        kept = [x for x in self.recent_servers() if x != label]
+        self.q.setValue("database/recent_servers", [label, *kept][:RECENT_SERVER_COUNT])
 
     def sync(self) -> None:
         self.q.sync()
