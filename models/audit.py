@@ -18,7 +18,7 @@ from models.entities import AuditEntry, new_uuid, utcnow
 from models.enums import AuditAction
 
 GENESIS_HASH = "0" * 64
-AUDIT_LOCK = 0x42424B32  # pg_advisory_xact_lock key of the chain's tail on a server
+AUDIT_LOCK = 0x42424B32  # pg_advisory_xact_lock key of the chain's tail on a server (0009s takes it)
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -54,9 +54,12 @@ def record(
     """Append one entry to the log inside the caller's transaction."""
     if session.get_bind().dialect.name == "postgresql":
         # Writers on a server run side by side: the chain's tail is read and extended by one
-        # transaction at a time (held until it commits), or two entries would share a parent.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+        # transaction at a time (the lock is held until it commits), or two entries would share a
+        # parent. A branch's role may not read other branches' entries: migration 0009s's function
+        # takes the lock and hands over the tail's hash only.
+        prev = session.scalar(text("SELECT branchbook_audit_tail()"))
+    else:
+        prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         uuid=new_uuid(),
         at=at or utcnow(),

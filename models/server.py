@@ -195,3 +195,12 @@ def advance_sequences(conn: Any, tables: list[str]) -> None:
     for table in tables:
         conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), "
                           f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"), {"t": table})
+
+
+def sees_every_branch(conn: Any) -> bool:
+    """The connected role is not limited by the branch policies (owner, superuser, or granted every
+    branch): it sees the whole audit chain, so it can verify it."""
+    return bool(conn.scalar(text(
+        "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'MEMBER') "
+        "OR branchbook_sees(NULL) FROM pg_roles r, pg_class c "
+        "WHERE r.rolname = current_user AND c.oid = to_regclass('audit_entry')")))

@@ -19,7 +19,7 @@ from models.roster import (
     create_branch,
     first_of_month,
 )
-from models.server import parse_server_url, read_revision, shown
+from models.server import parse_server_url, read_revision, sees_every_branch, shown
 
 
 def init_server_branch(address: str, name: str, superior_org: str = "",
@@ -56,9 +56,13 @@ def check_server(address: str) -> CheckReport:
         with Session(db.engine) as session:
             for table, _label in COUNTED_TABLES:
                 report.counts[table] = int(session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
-            broken = verify_chain(session)
+            whole = sees_every_branch(session.connection())
+            broken = verify_chain(session) if whole else None
         if broken is not None:
             report.problems.append(f"操作日志第 {broken} 条起被改动过，日志链条不完整。")
+        if not whole:
+            report.notes.append("操作日志是整个服务器的一条链，当前用户只能看到本党支部的部分，"
+                                "日志链条的完整性请由党委（可查看全部党支部）的账号检查")
         report.notes.append("这是数据库服务器（PostgreSQL）：文件完整性检查只适用于本机数据库文件，"
                             "服务器的磁盘与备份由服务器管理员负责")
     finally:
