@@ -234,7 +234,11 @@ class _Applier:
             for r in new_rows + old_rows:
                 self._map_refs(table, r, done, r.get("id") if surrogate else None)
             for r in old_rows:
-                values = {k: v for k, v in r.items() if k != "id"}
+                values: dict[str, Any] = {k: v for k, v in r.items() if k != "id"}
+                if table.name == "meeting":
+                    # the PC's counter may be behind the server's: the merged row is a new version of
+                    # both, so an editor on the server holding an older one is refused, not overwritten
+                    values["version"] = func.greatest(table.c.version, r["version"]) + 1
                 self.server.execute(update(table).where(table.c.id == r["id"]).values(**values))
             if new_rows:
                 if surrogate:

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 import main
-from models.db import open_database
-from models.entities import Branch, Meeting, Member
-from models.enums import Gender
-from models.meetings import delete_meeting
+from models.db import Database, open_database
+from models.entities import Branch, Meeting, Member, utcnow
+from models.enums import Gender, MeetingType
+from models.meeting_data import MeetingChangedError
+from models.meetings import MeetingInput, delete_meeting, update_meeting
 from models.roster import MemberInput, create_member
 
 
@@ -95,6 +96,56 @@ def test_merging_a_usb_backup_into_the_server(pg_url: str, tmp_path: Path,
     assert "党员 1 条" in out and "删除（对方已删除）：会议 1 条" in out
     assert _counts(pg_url) == {**first, "member": 11, "meeting": first["meeting"] - 1}
     assert "检查结果：正常" in _run(capsys, "check", "--db", pg_url)  # the audit chain still holds
+
+
+def test_a_merged_meeting_gets_a_version_above_the_servers_and_the_pcs(
+        pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The server's copy was saved four times (version 5), the PC's once, later (version 2): the PC's
+    edit wins the merge, and the merged row's version is above both, so that an editor on the server
+    still holding version 5 is refused instead of silently overwriting the merged minutes."""
+    pc, bbk = _pc_backup(tmp_path, capsys)
+    _run(capsys, "merge", "--db", pg_url, str(bbk))
+    server = open_database(pg_url)
+    local = open_database(pc)
+    try:
+        with server.reading() as s:
+            uuid = s.scalar(select(Meeting.uuid).where(Meeting.status != "final").order_by(Meeting.id))
+        for n in range(4):
+            with server.transaction() as s:
+                meeting = s.scalars(select(Meeting).where(Meeting.uuid == uuid)).one()
+                meeting.minutes, meeting.updated_at = f"服务器上第 {n + 1} 次修改", utcnow()
+        with server.reading() as s:
+            on_server = s.scalars(select(Meeting).where(Meeting.uuid == uuid)).one()
+            held_id, held_version = on_server.id, on_server.version
+        assert held_version == 5
+        with local.transaction() as s:
+            meeting = s.scalars(select(Meeting).where(Meeting.uuid == uuid)).one()
+            meeting.minutes, meeting.updated_at = "支部电脑上后来的修改", utcnow()
+        with local.reading() as s:
+            pc_version = s.scalar(select(Meeting.version).where(Meeting.uuid == uuid))
+        assert pc_version == 2
+        later = tmp_path / "usb-later"
+        later.mkdir()
+        _run(capsys, "merge", "--db", pg_url, _run(capsys, "backup", "--db", str(pc), "--to", str(later)).strip())
+        with server.reading() as s:
+            merged = s.get(Meeting, held_id)
+            assert merged is not None and merged.minutes == "支部电脑上后来的修改"
+            assert merged.version > max(held_version, pc_version), merged.version
+        stale = get_meeting_input(server, held_id)
+        stale.expected_version, stale.minutes = held_version, "编辑器里旧版本上的修改"
+        with pytest.raises(MeetingChangedError), server.transaction() as s:
+            update_meeting(s, held_id, stale)
+    finally:
+        server.close()
+        local.close()
+
+
+def get_meeting_input(db: Database, meeting_id: int) -> MeetingInput:
+    """What the editor would send back for the meeting as it is now."""
+    with db.reading() as s:
+        m = s.get(Meeting, meeting_id)
+        assert m is not None
+        return MeetingInput(MeetingType(m.meeting_type), m.title, m.held_on, minutes=m.minutes)
 
 
 def test_a_new_member_after_demo_on_a_server(pg_empty_url: str, capsys: pytest.CaptureFixture[str]) -> None:
