@@ -49,6 +49,7 @@ from models.meeting_data import (
     MeetingInput,
     MeetingRow,
 )
+from models.text_search import contains
 from models.validation import format_date, like_pattern
 
 # --- validation -----------------------------------------------------------------------------
@@ -469,7 +470,7 @@ def _list_conditions(
         conds.append(Meeting.meeting_type == str(meeting_type))
     if text and text.strip():
         pattern = like_pattern(text.strip())
-        conds.append(or_(*(col.like(pattern, escape="\\") for col in (
+        conds.append(or_(*(contains(col, pattern) for col in (
             Meeting.title, Meeting.theme, Meeting.minutes, Meeting.study_material, Meeting.lecture_topic))))
     return conds
 

@@ -12,6 +12,7 @@ from models import audit, recycle
 from models.entities import Meeting, Member, StudyNote
 from models.enums import AuditAction
 from models.errors import ValidationError
+from models.text_search import contains
 from models.validation import like_pattern
 
 MAX_HOURS_PER_NOTE = 24.0
@@ -132,7 +133,7 @@ def list_notes(
         stmt = stmt.where(StudyNote.meeting_id == meeting_id)
     if text and text.strip():
         pattern = like_pattern(text.strip())
-        stmt = stmt.where(or_(*(col.like(pattern, escape="\\") for col in
+        stmt = stmt.where(or_(*(contains(col, pattern) for col in
                                 (StudyNote.title, StudyNote.content, StudyNote.material))))
     if limit is not None:
         stmt = stmt.limit(limit)
