@@ -73,6 +73,13 @@ class Database:
         self.url = url  # a server's address (models.server); None for a file
 
     @property
+    def label(self) -> str:
+        """What a person is shown: the file's path, or a server's ``用户@主机:端口/库名`` (no password)."""
+        if self.url is None:
+            return str(self.path)
+        return f"{self.url.username}@{self.url.host}:{self.url.port or 5432}/{self.url.database}"
+
+    @property
     def is_server(self) -> bool:
         """A PostgreSQL server rather than an SQLite file: file operations do not apply."""
         return self.url is not None

@@ -364,22 +364,32 @@ def backup_server(address: str, target_dir: Path, *, branch: str | None = None,
                   passphrase: str | None = None) -> Any:
     """``backup`` of a server: the branch ``--branch`` names (every branch when left out) exported
     into an SQLite file and packed into the usual verified .bbk in ``target_dir``."""
-    from models.backup import create_backup
     from models.backup_format import BackupFileError
 
     if not target_dir.is_dir():
         raise BackupFileError(f"目标文件夹“{target_dir}”不存在或无法访问。请检查U盘是否已插好。")
     db = open_database(address)
     try:
-        ids = branches_named(db, branch)
-        with db.reading() as session:
-            names = list(session.scalars(select(Branch.name).where(Branch.id.in_(ids)) if ids
-                                         else select(Branch.name).order_by(Branch.id)))
-        if not names:
-            raise BranchBookError("服务器上还没有党支部，没有可备份的记录。")
-        with _work_folder() as work:
-            export = work / f"{names[0] if ids else (db.url.database if db.url else '服务器')}.sqlite3"
-            export_branches(db, export, ids)
-            return create_backup(export, target_dir, passphrase=passphrase)
+        return backup_branches(db, target_dir, branches_named(db, branch), passphrase=passphrase)
     finally:
         db.close()
+
+
+def backup_branches(db: Database, target_dir: Path, ids: list[int] | None, *,
+                    passphrase: str | None = None) -> Any:
+    """The branches ``ids`` (None: all) of the open server ``db`` as a verified .bbk in ``target_dir``
+    (the window's 备份本支部到U盘, and ``backup`` above); returns models.backup's BackupInfo."""
+    from models.backup import create_backup
+    from models.backup_format import BackupFileError
+
+    if not target_dir.is_dir():
+        raise BackupFileError(f"目标文件夹“{target_dir}”不存在或无法访问。请检查U盘是否已插好。")
+    with db.reading() as session:
+        names = list(session.scalars(select(Branch.name).where(Branch.id.in_(ids)) if ids
+                                     else select(Branch.name).order_by(Branch.id)))
+    if not names:
+        raise BranchBookError("服务器上还没有党支部，没有可备份的记录。")
+    with _work_folder() as work:
+        export = work / f"{names[0] if ids else (db.url.database if db.url else '服务器')}.sqlite3"
+        export_branches(db, export, ids)
+        return create_backup(export, target_dir, passphrase=passphrase)

@@ -101,7 +101,7 @@ class BackupPage(QWidget):
     # --- layout ---------------------------------------------------------------------------
 
     def _backup_box(self) -> QGroupBox:
-        box = QGroupBox("备份到U盘或其他文件夹")
+        box = self.backup_box = QGroupBox("备份到U盘或其他文件夹")
         form = QFormLayout(box)
         self.target = QComboBox()
         self.target.setEditable(True)
@@ -160,6 +160,13 @@ class BackupPage(QWidget):
     def refresh(self) -> None:
         self.model.load(backups_of(self.db.path))
         self.conflicts.refresh()
+        self._refresh_targets()
+        text = self.last_backup_text()
+        reminder = self.reminder_text()
+        self.status.setText(text + (f"\n⚠ {reminder}" if reminder else ""))
+
+    def _refresh_targets(self) -> None:
+        """The USB sticks plugged in now, and the folder typed or chosen before."""
         current = self.target.currentText()
         self.target.blockSignals(True)
         self.target.clear()
@@ -170,9 +177,6 @@ class BackupPage(QWidget):
         self.target.blockSignals(False)
         if self.target_folder() != self._last_target:
             self._target_changed()
-        text = self.last_backup_text()
-        reminder = self.reminder_text()
-        self.status.setText(text + (f"\n⚠ {reminder}" if reminder else ""))
 
     def reminder_text(self) -> str | None:
         """The USB reminder (nothing backed up to a stick for 30 days), or None."""

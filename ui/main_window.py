@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         self._page("meetings")
         self._size_to_current_page()
         self._update_title()
-        self.db_label.setText(f"{'服务器' if self.db.is_server else '数据库'}：{self.db.path}")
+        self.db_label.setText(f"{'服务器' if self.db.is_server else '数据库'}：{self.db.label}")
 
     def _page(self, key: str) -> QWidget:
         """The page of view ``key``, built (and wired to the others) on first use."""
@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
         else:
             from ui.backup_page import BackupPage
 
+            if self.db.is_server:  # a branch's backup to a USB stick; no file-level restore
+                from ui.server_backup_page import ServerBackupPage as BackupPage  # type: ignore[assignment]
             backup = BackupPage(self.db, self.branch_id, self)
             backup.backup_done.connect(self._backup_done)
             backup.database_replaced.connect(self.reload_all)

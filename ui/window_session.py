@@ -31,7 +31,7 @@ class WindowSession(QObject):
         window.database_chosen.connect(self.switch_to)
         window.local_requested.connect(self.open_local)
         if db.is_server:
-            self.settings.set(LAST_SERVER, _server_label(db))
+            self.settings.set(LAST_SERVER, db.label)
         else:
             self.settings.set(LAST_SERVER, "")
             self.settings.set(LAST_LOCAL_DB, str(Path(db.path).absolute()))
@@ -106,8 +106,3 @@ class WindowSession(QObject):
             self._release(self.db)
             self.db = None
 
-
-def _server_label(db: Database) -> str:
-    url = db.url
-    assert url is not None
-    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
