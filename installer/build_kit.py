@@ -100,14 +100,27 @@ class KitError(Exception):
     pass
 
 
+#: optional extras of setup.cfg the kit carries too: "postgres" (psycopg), so that 连接服务器 works on
+#: an offline PC; "scan" stays out (the 签到表 reader hides itself without it)
+KIT_EXTRAS = ("postgres",)
+
+
 def project_metadata() -> tuple[str, list[Requirement]]:
-    """BranchBook's version and install_requires, read from setup.cfg."""
+    """BranchBook's version and what the kit installs: install_requires and the extras KIT_EXTRAS,
+    read from setup.cfg."""
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg", encoding="utf-8")
     lines = config["options"]["install_requires"].splitlines()
+    for extra in KIT_EXTRAS:
+        lines += config["options.extras_require"][extra].splitlines()
     requirements = [Requirement(line) for line in (ln.strip() for ln in lines)
                     if line and not line.startswith("#")]
     return config["metadata"]["version"], requirements
+
+
+def kit_root(version: str) -> str:
+    """What the kit's installer asks pip for (install_branchbook.py reads it from kit.json)."""
+    return f"branchbook[{','.join(KIT_EXTRAS)}]=={version}"
 
 
 def pinned(target: Target) -> list[Requirement]:
@@ -148,7 +161,8 @@ def resolve(target: Target, python: str) -> dict[str, str]:
     """What setup.cfg's requirements resolve to on the target, by asking the registry
     (``pip install --dry-run`` with the target's tags): {name: wheel file name}."""
     _, requirements = project_metadata()
-    plain = [str(Requirement(f"{r.name}{r.specifier}")) for r in for_target(requirements, target, python)]
+    plain = [str(Requirement(f"{r.name}{'[' + ','.join(sorted(r.extras)) + ']' if r.extras else ''}{r.specifier}"))
+             for r in for_target(requirements, target, python)]
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         pip("install", "--dry-run", "--ignore-installed", "--quiet", "--target", str(Path(tmp) / "t"),
@@ -204,7 +218,8 @@ def copy_icons(kit: Path, target: Target) -> None:
 def write_scripts(kit: Path, target: Target, version: str, pythons: list[str]) -> None:
     shutil.copyfile(HERE / "install_branchbook.py", kit / "install_branchbook.py")
     (kit / "kit.json").write_text(json.dumps(
-        {"version": version, "target": target.name, "pythons": pythons}, ensure_ascii=False, indent=1),
+        {"version": version, "target": target.name, "pythons": pythons, "install": kit_root(version)},
+        ensure_ascii=False, indent=1),
         encoding="utf-8")
     low, high = pythons[0], pythons[-1]
     listed = "、".join(pythons)
@@ -299,7 +314,7 @@ def build(target: Target, out: Path, pythons: list[str]) -> Path:
         pip("download", "--no-deps", "--quiet", "--dest", str(wheels), *platform_args(target, python),
             "-r", requirements_file)
     problems = [p for python in pythons
-                for p in check_closure(wheels, target, python, f"branchbook=={version}")]
+                for p in check_closure(wheels, target, python, kit_root(version))]
     if problems:
         raise KitError("the kit would not install offline:\n  " + "\n  ".join(problems))
     copy_icons(kit, target)

@@ -89,12 +89,13 @@ def make_venv(prefix: Path) -> Path:
     return venv
 
 
-def install_wheels(venv: Path, version: str) -> None:
+def install_wheels(venv: Path, version: str, requirement: str | None = None) -> None:
     # --isolated: no pip configuration of this PC (an index address, proxies) is consulted;
     # --no-index: nothing is fetched from a network, everything comes from the kit.
+    # ``requirement`` (kit.json's "install"): the program with the extras the kit carries (postgres).
     _run([str(venv_python(venv)), "-m", "pip", "--isolated", "--disable-pip-version-check",
           "install", "--no-index", "--find-links", str(HERE / "wheels"),
-          f"branchbook=={version}"], "安装程序文件")
+          requirement or f"branchbook=={version}"], "安装程序文件")
 
 
 def _desktop_dir() -> Path | None:
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         print("第 1 步，共 3 步：创建程序环境……", flush=True)
         venv = make_venv(prefix)
         print("第 2 步，共 3 步：安装程序文件（约需一两分钟，不需要联网）……", flush=True)
-        install_wheels(venv, str(info["version"]))
+        install_wheels(venv, str(info["version"]), str(info["install"]) if info.get("install") else None)
         print("第 3 步，共 3 步：创建快捷方式……", flush=True)
         if sys.platform == "win32":
             made = windows_launchers(prefix, venv, not args.no_desktop)

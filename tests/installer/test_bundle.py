@@ -44,6 +44,9 @@ def test_bundle_runs_commands_and_opens_the_window(tmp_path: Path) -> None:
     check = run([str(cli), "check", "--db", str(db)], env, home)
     assert check.returncode == 0, check.stderr
     assert "检查结果：正常" in check.stdout and "数据版本" in check.stdout
+    # 连接服务器: the bundle carries the PostgreSQL driver (nothing listens on port 1: refused, not missing)
+    server = run([str(cli), "check", "--db", "postgresql+psycopg://branch@127.0.0.1:1/records"], env, home)
+    assert server.returncode == 1 and "无法连接数据库服务器" in server.stderr, server.stderr
 
     env["BRANCHBOOK_TEST_WINDOW_PROBE"] = "1"  # ui/window_probe.py: announce each window, then close it
     opened = run([str(window), "--db", str(db)], env, home)

@@ -29,6 +29,17 @@ def test_pinned_wheels_meet_setup_cfg_on_the_target(target: str, python: str) ->
     assert bk.pin_problems(bk.TARGETS[target], python) == []
 
 
+@pytest.mark.parametrize("target", ["windows", "linux"])
+def test_the_kit_carries_the_postgres_driver(target: str) -> None:
+    """连接服务器 on an offline PC: psycopg and its compiled libpq (the "binary" extra, pinned to the same
+    release, as psycopg requires) are in the kit, and the installer asks for the postgres extra."""
+    pins = {r.name.lower(): str(r.specifier) for r in bk.pinned(bk.TARGETS[target])}
+    assert pins["psycopg"].startswith("==") and pins["psycopg-binary"] == pins["psycopg"]
+    if target == "windows":  # psycopg needs the time-zone database there
+        assert "tzdata" in pins
+    assert bk.kit_root("1.2.3") == "branchbook[postgres]==1.2.3"
+
+
 def test_qt_is_chosen_by_platform() -> None:
     _, requirements = bk.project_metadata()
 
@@ -112,6 +123,10 @@ def test_linux_kit_installs_and_runs_with_no_network(tmp_path: Path) -> None:
     check = run([*offline, str(launcher), "check", "--db", str(db)], env)
     assert check.returncode == 0, check.stderr
     assert "检查结果：正常" in check.stdout and "党员 30" in check.stdout
+
+    # 连接服务器 from the kit: the driver is installed (nothing listens on port 1: refused, not missing)
+    server = run([*offline, str(launcher), "check", "--db", "postgresql+psycopg://branch@127.0.0.1:1/records"], env)
+    assert server.returncode == 1 and "无法连接数据库服务器" in server.stderr, server.stderr
 
     again = run([*offline, "sh", str(kit / "install.sh"), "--no-desktop"], env)  # an upgrade keeps records
     assert again.returncode == 0, again.stderr
