@@ -203,6 +203,13 @@ def test_window_switches_to_the_server_and_back(qtbot: QtBot, tmp_path: Path, pg
     local = _local_window(qtbot, tmp_path, session)
     first = session.window
     assert first is not None and not first.local_action.isEnabled()
+    session.settings.add_recent_server("dierzhibu@192.168.1.20:5432/branchbook")
+    from ui import server_menu
+
+    server_menu.update(first)
+    server_menu.fill_recent(first)
+    assert first.recent_servers_menu.isEnabled()
+    assert [a.text() for a in first.recent_servers_menu.actions()] == ["dierzhibu@192.168.1.20:5432/branchbook"]
     assert first.server_action.text() == "连接服务器…"
     server = open_database(pg_url)
     first.database_chosen.emit(server)  # what 连接服务器… does once the dialog connected
@@ -262,3 +269,34 @@ def test_first_run_offers_the_units_server(qtbot: QtBot, tmp_path: Path, pg_url:
 
         on_exit(empty, backup=False)
         empty.close()
+
+
+def test_the_next_start_goes_back_to_the_server(tmp_path: Path, pg_url: str) -> None:
+    """The window closed on a server: the next start (no --db) connects to it again — at once with a
+    remembered password, else through the 连接服务器 dialog, whose other button opens the local file."""
+    from tests.test_first_launch import run as launch
+    from tests.test_first_launch import windows
+
+    assert main.main(["init", "--db", pg_url, "--name", "服务器上的第四党支部"]) == 0
+    home = tmp_path / "秘书"
+    home.mkdir()
+    data = home / "数据"
+    u = make_url(pg_url)
+    address = ServerAddress.from_label(f"{u.username}@{u.host}:{u.port}/{u.database}")
+    assert address is not None
+    paths.set_base_dir(data)  # this test's data folder is the program's (BRANCHBOOK_DATA_DIR below)
+    settings = Settings()
+    settings.set(LAST_SERVER, address.label())
+    settings.sync()
+    asked = launch(home, env={"BRANCHBOOK_DATA_DIR": str(data)})
+    shown = windows(asked)
+    assert [w[0] for w in shown][:2] == ["ServerDialog", "BranchDialog"], asked.stdout + asked.stderr
+    # (the probe closed the dialog: that is 打开本机数据库, and the new local file's first-run dialog)
+
+    from models.server_connect import remember_password
+
+    remember_password(address, "任意")  # this test server trusts its superuser: any password does
+    direct = launch(home, env={"BRANCHBOOK_DATA_DIR": str(data)})
+    shown = windows(direct)
+    assert shown and shown[0][:2] == ["MainWindow", "服务器上的第四党支部 — 支部工作记录本"], direct.stdout + direct.stderr
+    assert direct.returncode == 0 and "Traceback" not in direct.stderr
