@@ -70,11 +70,11 @@ def test_the_backup_page_on_a_server_backs_up_the_branch_on_show(
 
     # 合并支部U盘上的备份: another branch's USB backup merged into the server from the page
     _pc3, third = _pc_backup(tmp_path, capsys, seed=9)
-    replaced: list[bool] = []
-    page.database_replaced.connect(lambda: replaced.append(True))
+    replaced: list[str] = []  # the window rebuilds its pages after a merge: read the page's words then
+    page.database_replaced.connect(lambda: replaced.append(page.outcome.text()))
     page.merge(third)
     qtbot.waitUntil(lambda: bool(replaced) or page.outcome.text().startswith("未完成"), timeout=60_000)
-    assert "新增：党支部 1 条" in page.outcome.text(), page.outcome.text()
+    assert replaced and "新增：党支部 1 条" in replaced[0], replaced or page.outcome.text()
     with server.reading() as s:
         assert len(list_branches(s)) == 3
 
