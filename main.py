@@ -350,9 +350,26 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return run_merge(args)
 
 
+def _window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``main.py`` or ``main.py --db PATH``: the window, read without building every command's
+    parser (part of a fast start); anything else (or a value --db refuses) goes to the parser."""
+    if not argv:
+        text = None
+    elif len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        text = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > 5:
+        text = argv[0][5:]
+    else:
+        return None
+    try:
+        db = _db(text) if text is not None else None
+    except argparse.ArgumentTypeError:
+        return None  # the parser says what is wrong, in its words
+    return argparse.Namespace(db=db, handler=cmd_gui)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _window_only(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
     # databases, backups, logs and exports hold personal data: owner only, where modes exist

@@ -133,3 +133,23 @@ def test_output_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "意外错误" not in result.stderr and "Traceback" not in result.stderr
     assert not (data / "logs").exists() or not any((data / "logs").iterdir())
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "某 支部#1.sqlite3"], ["--db=记录本.sqlite3"],
+                                  ["--db", "postgresql+psycopg://zhibu@10.0.0.5:5432/dangwei"]])
+def test_the_window_alone_is_read_as_the_full_parser_reads_it(argv: list[str]) -> None:
+    """``main.py [--db X]`` skips building every command's parser (fast start) and means the same."""
+    quick = main._window_only(argv)
+    full = main.build_parser().parse_args(argv)
+    assert quick is not None
+    assert (quick.db, quick.handler) == (full.db, full.handler) and getattr(full, "writes", None) is None
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--db", "-x"], ["--d", "x.sqlite3"], ["check"], ["--db", "a", "b"],
+                                  ["--db", "postgresql+psycopg://zhibu:secret@host/db"]])
+def test_anything_else_goes_to_the_parser(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main._window_only(argv) is None
+    if argv[-1] == "postgresql+psycopg://zhibu:secret@host/db":  # a password on the command line is refused
+        with pytest.raises(SystemExit) as stop:
+            main.main(argv)
+        assert stop.value.code == 2 and "密码" in capsys.readouterr().err

@@ -3,6 +3,7 @@ the database (through ui.startup_checks), the first-run branch dialog and the ma
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,6 @@ import_speedup.install()  # before the imports below: PySide6 checks each of the
 
 from models.db import Database
 from models.paths import default_db_path, resource
-from ui import window_probe
 from ui.look import apply_look, install_excepthook
 from ui.refcount_guard import pin_singletons
 from ui.settings import LAST_SERVER
@@ -30,7 +30,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("BranchBook")
     app.setWindowIcon(QIcon(str(resource("icons", "meetings.svg"))))
     apply_look(app)
-    window_probe.install_if_asked(app)
+    if os.environ.get("BRANCHBOOK_TEST_WINDOW_PROBE"):  # tests only: not imported otherwise (fast start)
+        from ui import window_probe
+
+        window_probe.install_if_asked(app)
     return app
 
 

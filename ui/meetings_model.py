@@ -118,6 +118,10 @@ class MeetingsTableModel(QAbstractTableModel):
         self._shown += extra
         self.endInsertRows()
 
+    def shown_type_texts(self) -> set[str]:
+        """The 类型 texts of the rows shown (a handful of distinct values), for the column's width."""
+        return {type_text(row) for row in self._rows[:self._shown]}
+
     def row_at(self, row: int) -> MeetingRow:
         return self._rows[row]
 

@@ -95,7 +95,8 @@ class MeetingsPage(QWidget):
         # The meeting's name keeps at least 12 characters in a narrow window; 类型 gives way first;
         # the short columns are as wide as their longest possible text (no row is read for them).
         self.columns = ColumnFitter(self.table, COLUMN_SAMPLES, main=COL_TITLE, main_min_chars=12,
-                                    yielding=COL_TYPE, yielding_min_chars=5)
+                                    yielding=COL_TYPE, yielding_min_chars=5,
+                                    yielding_texts=self.model.shown_type_texts)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 

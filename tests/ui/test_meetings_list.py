@@ -257,6 +257,33 @@ def test_the_meeting_name_keeps_its_room_in_a_narrow_window(qtbot: QtBot, db: Da
         assert widths[COL_TITLE] > widths[COL_TYPE]
 
 
+def test_the_type_column_follows_the_rows_and_the_font(qtbot: QtBot, db: Database, branch: SmallBranch,
+                                                    answer: list) -> None:
+    """类型 is measured from the texts it shows (not row by row through the model): a longer
+    type among the rows widens it after a reload, and a larger font widens it again."""
+    from PySide6.QtGui import QFont
+
+    from ui.main_window import MainWindow
+
+    add_meeting(db, branch.branch_id, MeetingType.COMMITTEE, date(2026, 11, 2), "支委会例会")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1366, 700)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    page, table = window.meetings_page, window.meetings_page.table
+    narrow = table.columnWidth(COL_TYPE)
+    add_meeting(db, branch.branch_id, MeetingType.GROUP, date(2026, 11, 3), "党小组学习", group_id=branch.group_a)
+    page.reload()
+    wide = table.columnWidth(COL_TYPE)
+    assert wide >= table.fontMetrics().horizontalAdvance("党小组会（第一党小组）") + 6 > narrow + 6, (narrow, wide)
+    font = QFont(table.font())
+    font.setPointSize(font.pointSize() + 6)
+    table.setFont(font)
+    qtbot.waitUntil(lambda: table.columnWidth(COL_TYPE) > wide)
+    assert table.columnWidth(COL_TYPE) >= table.fontMetrics().horizontalAdvance("党小组会（第一党小组）") + 6
+
+
 def test_counts_column_shows_expected_from_the_roll_and_flags_a_short_list(qtbot: QtBot, db: Database,
                                                                           branch: SmallBranch) -> None:
     b = branch.branch_id
