@@ -22,7 +22,8 @@ class contains_text(GenericFunction[bool]):
 
 def _render(element: Any, compiler: Any, operator: str, **kw: Any) -> str:
     column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} {operator} {compiler.process(pattern, **kw)} ESCAPE '\\'"
+    # parenthesised: SQLite has no boolean type, and SQLAlchemy compares a boolean function with 1 there
+    return f"({compiler.process(column, **kw)} {operator} {compiler.process(pattern, **kw)} ESCAPE '\\')"
 
 
 @compiles(contains_text)
