@@ -56,6 +56,17 @@ def ensure_folder_for(db_path: Path) -> Path:
     return folder
 
 
+def cache_dir() -> Path:
+    """Data the program can always rebuild (the printed documents' font metrics): deleting the
+    folder loses nothing. Below the data folder when that is redirected (tests, BRANCHBOOK_DATA_DIR)."""
+    if _base_override is not None:
+        return _base_override / "cache"
+    env = os.environ.get("BRANCHBOOK_DATA_DIR")
+    if env:
+        return Path(env) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def backups_dir() -> Path:
     """Automatic local backups."""
     return data_dir() / "backups"

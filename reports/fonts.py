@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from models.paths import resource
+from reports.font_cache import tt_font
 
 # The settings key (models.settings_store) holding the path of a user-chosen font file.
 SETTING_KEY = "report_font_path"
@@ -141,7 +141,7 @@ def _register(path: Path, subfont: int, description: str, bundled: bool = False)
     if key not in _registered:
         name = f"BB{len(_registered)}-{path.stem}"
         try:
-            font = TTFont(name, str(path), subfontIndex=subfont)
+            font = tt_font(name, path, subfont)
             glyphs = font.face.charToGlyph
             ok = all(ord(ch) in glyphs for ch in REQUIRED_TEXT)
         except Exception:  # noqa: BLE001 - CFF outlines, broken or unreadable files

@@ -30,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reports import fonts as font_choice
+from reports.font_cache import tt_font
 
 # Printed for a character no font on the PC has; the first of these the font has is used.
 PLACEHOLDERS = "□〓?"
@@ -136,7 +137,7 @@ def _fallback_font(path: Path, subfont: int) -> str | None:
     if key not in _fallback_names:
         name = f"BBX{len(_fallback_names)}-{path.stem}"
         try:
-            font = TTFont(name, str(path), subfontIndex=subfont)
+            font = tt_font(name, path, subfont)
         except Exception:  # noqa: BLE001 - CFF outlines, no embedding permission, broken file
             _fallback_names[key] = None
         else:
