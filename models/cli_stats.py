@@ -12,21 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from models import paths
 from models.branches import resolve_branch
-from models.compliance import (
-    STATUS_LABELS,
-    YearCompliance,
-    compliance_for_year,
-    period_text,
-)
 from models.db import Database, open_database
 from models.errors import BranchBookError, require_file
-from models.member_attendance import UNRECORDED_NOTE
-from models.records_start import since_text, unrecorded_months
-from models.rules import Period
 from models.validation import format_date
 
 if TYPE_CHECKING:
+    from models.compliance import YearCompliance
     from models.overview import CommitteeOverview
+
+# `report` opens its database here too: the compliance services are imported by the commands
+# that use them, so printing a document does not pay for them.
 
 
 def open_from_args(args: argparse.Namespace) -> Database:
@@ -91,6 +86,11 @@ def _pad(text: str, width: int) -> str:
 
 
 def describe(data: YearCompliance) -> str:
+    from models.compliance import STATUS_LABELS, period_text
+    from models.member_attendance import UNRECORDED_NOTE
+    from models.records_start import since_text, unrecorded_months
+    from models.rules import Period
+
     lines = [f"{data.branch_name} {data.year}年 组织生活统计", ""]
     done = sum(1 for ob in data.obligations if ob.status == "done")
     lines.append(f"应开会议 {len(data.obligations)} 项，已完成 {done} 项。")
@@ -120,6 +120,8 @@ def describe(data: YearCompliance) -> str:
 def run_stats(args: argparse.Namespace) -> int:
     if getattr(args, "all_branches", False):
         return _run_overview(args)
+    from models.compliance import compliance_for_year
+
     db = open_from_args(args)
     try:
         branch_id = branch_id_from_args(db, args)

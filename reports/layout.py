@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -29,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from models.errors import BranchBookError
-from reports.cjkwrap import CJKParagraph, keeping_names
+from reports.cjkwrap import CJKParagraph, keeping_names, plain_paragraph
 from reports.glyphs import needs_runs
 from reports.glyphs import runs as glyph_runs
 
@@ -104,7 +103,7 @@ def make_styles(font_path: str | Path | None = None) -> Styles:
 
 def para(text: str, style: ParagraphStyle) -> CJKParagraph:
     """One paragraph of plain text (escaped; line breaks kept)."""
-    return CJKParagraph(escape(text).replace("\n", "<br/>"), style)
+    return plain_paragraph(text, style)
 
 
 class Heading(Flowable):
@@ -143,7 +142,7 @@ def heading(text: str, styles: Styles) -> Heading:
 
 def paragraphs(text: str, style: ParagraphStyle) -> list[CJKParagraph]:
     """Plain multi-line text as one paragraph per non-empty line (each indented two characters)."""
-    return [CJKParagraph(escape(line.strip()), style) for line in text.splitlines() if line.strip()]
+    return [plain_paragraph(line.strip(), style) for line in text.splitlines() if line.strip()]
 
 
 def grid(

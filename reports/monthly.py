@@ -11,11 +11,13 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.entities import Meeting
 from models.enums import AttendanceStatus, MeetingStatus, MeetingType
 from models.errors import BranchBookError
-from models.meetings import MeetingDetail, get_meetings, list_meetings
+from models.meetings import MeetingDetail, get_meetings
 from models.name_order import name_key
 from reports import docmodel as dm
 from reports.layout import (
@@ -80,14 +82,20 @@ def parse_month(text: str) -> tuple[int, int]:
 
 
 def collect_month(session: Session, branch_id: int, year: int, month: int) -> MonthData:
-    rows = sorted(list_meetings(session, branch_id, year=year, month=month), key=lambda r: (r.held_on, r.id))
-    held = [r for r in rows if r.status != MeetingStatus.PLANNED]
+    # the month's meetings by date and status only (the list's 应到 counts are not needed here)
+    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    rows = session.execute(
+        select(Meeting.id, Meeting.status)
+        .where(Meeting.branch_id == branch_id, Meeting.held_on >= date(year, month, 1), Meeting.held_on < end)
+        .order_by(Meeting.held_on, Meeting.id)
+    ).all()
+    held = [mid for mid, status in rows if status != MeetingStatus.PLANNED]
     if not held:
         planned = f"（另有 {len(rows)} 次计划中的会议尚未召开）" if rows else ""
         raise BranchBookError(f"{year}年{month}月没有已召开的会议记录{planned}，无法生成月度汇编。"
                               "请换一个月份。", field="month")
-    return MonthData(branch_header(session, branch_id), year, month,
-                     get_meetings(session, [r.id for r in held]), len(rows) - len(held))
+    return MonthData(branch_header(session, branch_id), year, month, get_meetings(session, held),
+                     len(rows) - len(held))
 
 
 def cover_table(s: Styles, rows: list[list[Any]]) -> Table:

@@ -88,3 +88,25 @@ def test_a_heading_stays_with_the_start_of_a_long_paragraph(tmp_path: Path) -> N
     first = pdf_pages(out)[0]
     assert "会议内容" in first
     assert "全体党员认真学习" in first  # the paragraph starts under its heading, not on the next page
+
+
+def test_lines_made_once_follow_the_width_and_the_names_kept_whole() -> None:
+    """A paragraph keeps its lines between wraps (tables wrap each cell twice), but only for
+    the same width and the same names: anything else breaks it anew."""
+    styles = make_styles()
+    text = "会" * 26 + "李堃喆同志发言。" * 3
+    p = para(text, styles.plain)
+    p.wrap(BODY_WIDTH, 2000)
+    plain = _line_texts(p)
+    with keeping_names(["李堃喆"]):
+        p.wrap(BODY_WIDTH, 2000)
+        named = _line_texts(p)
+    assert plain[0].endswith("李堃") and named[0].endswith("会")  # the name moved down whole
+    p.wrap(BODY_WIDTH / 2, 2000)
+    narrow = _line_texts(p)
+    assert len(narrow) > len(plain)
+    fresh = para(text, styles.plain)
+    fresh.wrap(BODY_WIDTH / 2, 2000)
+    assert narrow == _line_texts(fresh)
+    p.wrap(BODY_WIDTH, 2000)
+    assert _line_texts(p) == plain
