@@ -121,6 +121,10 @@ class _Char(str):
 
 
 _widths: dict[tuple[str, str, float], float] = {}
+# (font, size) → width of each character printed as itself in that font: nearly every character
+# of a document, found here without asking reports.glyphs again (a registered font's name and
+# its glyphs never change, so neither do these)
+_own_widths: dict[tuple[str, float], dict[str, float]] = {}
 
 
 def _chars(text: str, frag: Any, alt: dict[tuple[int, str], Any]) -> list[Any]:
@@ -130,8 +134,18 @@ def _chars(text: str, frag: Any, alt: dict[tuple[int, str], Any]) -> list[Any]:
     if hasattr(frag, "cbDefn"):  # images and other inline objects
         return [cjkU(t, frag, "utf8") for t in text]
     font, size = frag.fontName, frag.fontSize
+    own = _own_widths.get((font, size))
+    if own is None:
+        own = _own_widths.setdefault((font, size), {})
+    new = str.__new__
     out = []
     for ch in text:
+        width = own.get(ch)
+        if width is not None:
+            c = new(_Char, ch)
+            c.frag, c.width = frag, width
+            out.append(c)
+            continue
         use_font, shown = resolve(ch, font)
         if not shown:
             continue  # a variation selector or joiner: nothing to print
@@ -144,7 +158,9 @@ def _chars(text: str, frag: Any, alt: dict[tuple[int, str], Any]) -> list[Any]:
         width = _widths.get(key)
         if width is None:
             width = _widths[key] = stringWidth(shown, use_font, size)
-        c = str.__new__(_Char, shown)
+        if use_font == font and shown == ch:
+            own[ch] = width
+        c = new(_Char, shown)
         c.frag, c.width = use_frag, width
         out.append(c)
     return out

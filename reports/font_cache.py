@@ -183,7 +183,7 @@ def _store(path: Path, subfont: int, face: TTFontFace) -> None:
             return
         data = marshal.dumps((header, state, names, packed))
         target = _entry(path, subfont)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent)
         fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".part", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -194,6 +194,17 @@ def _store(path: Path, subfont: int, face: TTFontFace) -> None:
             raise
     except Exception:  # noqa: BLE001 - read-only or full disk, unusual values: just not cached
         return
+
+
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents readable by the user only (the cache may sit
+    in the user data folder, which is kept private)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def _font_from_face(name: str, face: TTFontFace) -> TTFont:

@@ -113,3 +113,11 @@ def test_documents_print_from_a_damaged_entry(db: Database, sample: Sample, font
     assert "讨论接收预备党员" in pdf_text(out)
     used = font_embedding(out)
     assert used and all(used.values()), used
+
+
+def test_the_cache_folders_it_creates_are_private(font_file: Path) -> None:
+    font_cache.tt_font("BBT-first", font_file)
+    for folder in (paths.data_dir(), paths.cache_dir(), font_cache.folder()):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    [entry] = entries()
+    assert entry.stat().st_mode & 0o777 == 0o600
