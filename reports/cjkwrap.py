@@ -76,7 +76,12 @@ def keeping_names(names: Iterable[str]) -> Iterator[None]:
 
 def _no_break_flags(U: list[Any]) -> bytearray:
     """flags[i] = 1 where a break between U[i-1] and U[i] would split a number or a name."""
-    text = "".join(u if isinstance(u, str) and len(u) == 1 else "\0" for u in U)
+    try:
+        text = "".join(U)  # every item is one character, but for an empty fragment's marker
+    except TypeError:
+        text = ""
+    if len(text) != len(U):
+        text = "".join(u if isinstance(u, str) and len(u) == 1 else "\0" for u in U)
     flags = bytearray(len(U) + 1)
     patterns = [_NUMBER]
     names = _names.get()
