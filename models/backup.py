@@ -380,6 +380,18 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
 
     ``work_dir`` puts the temporary folder there (beside the live database for an atomic
     rename); by default the system's temp folder is used."""
+    with extracted_backup(path, passphrase, work_dir) as (sqlite_path, info):
+        check_extracted(sqlite_path, info, full=full)
+        yield sqlite_path, info
+
+
+@contextmanager
+def extracted_backup(path: Path, passphrase: str | None = None,
+                     work_dir: Path | None = None) -> Iterator[tuple[Path, BackupInfo]]:
+    """The first half of :func:`opened_backup`: every byte of the backup proven (by the
+    manifest's SHA-256, or the GCM tags) and extracted into a temporary SQLite file, deleted on
+    exit — not yet checked by SQLite: call :func:`check_extracted` before the data counts (a
+    merge reads it inside its transaction while the check runs, and commits only after)."""
     require_file(path, "备份文件", "请检查路径。", BackupFileError)
     try:
         work = Path(tempfile.mkdtemp(prefix=work_prefix(), dir=work_dir))
@@ -402,14 +414,21 @@ def opened_backup(path: Path, passphrase: str | None = None, work_dir: Path | No
             raise BackupFileError(f"读取备份文件“{path.name}”失败（{os_error_text(exc)}）。") from exc
         if manifest.application_id != APPLICATION_ID:
             raise BackupFileError(f"备份“{path.name}”中不是支部工作记录本的数据库，不能使用。")
-        check_integrity(sqlite_path, path.name, full=full)
-        facts = _describe_snapshot(sqlite_path, path.name)
-        if (facts.revision != manifest.revision or facts.counts != manifest.counts
-                or (manifest.database_uuid and facts.database_uuid != manifest.database_uuid)):
-            raise BackupFileError(f"备份“{path.name}”的内容与其说明不符，文件已损坏或被改动。")
         yield sqlite_path, BackupInfo(path, manifest, encrypted)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def check_extracted(sqlite_path: Path, info: BackupInfo, *, full: bool = True) -> None:
+    """The second half of :func:`opened_backup`: SQLite's own check of the extracted file
+    (``full``: PRAGMA integrity_check, else quick_check), and its revision, counts and
+    identity against the manifest. Raises :class:`BackupFileError`."""
+    name, manifest = info.path.name, info.manifest
+    check_integrity(sqlite_path, name, full=full)
+    facts = _describe_snapshot(sqlite_path, name)
+    if (facts.revision != manifest.revision or facts.counts != manifest.counts
+            or (manifest.database_uuid and facts.database_uuid != manifest.database_uuid)):
+        raise BackupFileError(f"备份“{name}”的内容与其说明不符，文件已损坏或被改动。")
 
 
 def verify_backup(path: Path, passphrase: str | None = None, *, full: bool = False) -> BackupInfo:

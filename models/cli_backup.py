@@ -13,6 +13,7 @@ import functools
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models import passphrase as passphrase_rule
 from models import paths
@@ -27,6 +28,9 @@ from models.errors import (
     sqlite_error_text,
 )
 from models.lock import ensure_local
+
+if TYPE_CHECKING:
+    from models.merge_checks import BackupChecks
 
 
 def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -107,13 +111,21 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     """Merge one or many backups, each verified and merged in its own transaction (see
     :mod:`models.merge_many` for why), with one summary at the end."""
-    from models.branches import same_name_text
-    from models.merge_many import FileOutcome, backups_to_merge, merge_many
+    from models.merge_checks import BackupChecks, backups_to_merge
 
     if isinstance(args.db, str):
         return _merge_into_server(args)
     db_path, passphrase = _prepare(args, must_exist=False)
     files = backups_to_merge(list(args.file))
+    # the first backup is extracted and checked while the merge (SQLAlchemy) is still loading
+    with BackupChecks(files, lambda _path: passphrase) as checks:
+        return _merge_checked_files(db_path, files, checks)
+
+
+def _merge_checked_files(db_path: Path, files: list[Path], checks: BackupChecks) -> int:
+    from models.branches import same_name_text
+    from models.merge_many import FileOutcome, merge_many
+
     if not db_path.exists():  # a committee's first merge: its database starts empty
         print(f"新建数据库“{db_path}”。")
     texts: list[str] = []
@@ -126,7 +138,7 @@ def run_merge(args: argparse.Namespace) -> int:
 
     db = open_database(db_path)
     try:
-        result = merge_many(db, files, lambda _path: passphrase, on_merged=show)
+        result = merge_many(db, files, on_merged=show, checks=checks)
     finally:
         db.close()
     if result.twins and "同名党支部" not in "\n".join(texts):  # merge's own summary may already say so

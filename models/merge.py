@@ -36,7 +36,7 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -511,14 +511,19 @@ def _attached(conn: Connection, path: Path) -> Iterator[dict[str, Table]]:
 
 
 def merge_file(db: Database, other: Path, source_name: str, origin: str = "",
-               backup_made_at: str | None = None) -> MergeSummary:
+               backup_made_at: str | None = None, verified: Callable[[], None] | None = None) -> MergeSummary:
     """Merge the BranchBook database file ``other`` (same schema revision) into ``db``;
     ``origin`` describes where it came from (kept with any conflict); ``backup_made_at``
-    (ISO): when that backup was made, remembered per branch for the 党委工作台."""
+    (ISO): when that backup was made, remembered per branch for the 党委工作台.
+    ``verified``: called before the commit, waits for ``other``'s check (running on another
+    thread) and raises when it failed — the transaction is then rolled back."""
     try:
         with (db.engine.connect() as conn, _attached(conn, other) as theirs, Session(bind=conn) as session,
               session.begin()):
-            return _merge(session, theirs, source_name, origin, backup_made_at)
+            summary = _merge(session, theirs, source_name, origin, backup_made_at)
+            if verified is not None:
+                verified()
+            return summary
     except (sqlite3.Error, DBAPIError) as exc:
         raise BranchBookError(f"合并“{source_name}”时出错（{sqlite_error_text(exc)}），合并已撤销，数据库未改动。") from exc
 
@@ -561,12 +566,14 @@ def prepare_checked(checked: tuple[Path, BackupInfo]) -> None:
         open_database(extracted).close()
 
 
-def merge_checked(db: Database, checked: tuple[Path, BackupInfo], *, prepared: bool = False) -> MergeSummary:
-    """Merge a backup already extracted and checked by :func:`models.backup.opened_backup`."""
+def merge_checked(db: Database, checked: tuple[Path, BackupInfo], *, prepared: bool = False,
+                  verified: Callable[[], None] | None = None) -> MergeSummary:
+    """Merge a backup already extracted and checked by :func:`models.backup.opened_backup`
+    (or extracted, its check running: ``verified`` waits for it, see :func:`merge_file`)."""
     extracted, info = checked
     if not prepared:
         prepare_checked(checked)
     m = info.manifest
     origin = (f"备份“{info.path.name}”（党支部：{'、'.join(m.branches) or '无'}，"
               f"备份时间：{m.created_at.replace('T', ' ')}）")
-    return merge_file(db, extracted, info.path.name, origin, m.created_at)
+    return merge_file(db, extracted, info.path.name, origin, m.created_at, verified)

@@ -5,30 +5,29 @@ passphrase) on one stick does not throw away the others' work, and merging is id
 the failed ones are simply merged again once fixed. One transaction for all would make one
 bad file undo every good one, and hold the write lock for the whole run.
 
-While one backup is merged, the next one is extracted and checked (PRAGMA integrity_check)
-on a second thread: SQLite and hashing release the GIL, so on two cores the checking costs
-almost no extra time. At most two extracted copies exist at once.
+Each backup is extracted and checked (PRAGMA integrity_check) on a second thread while the
+previous one, then the backup itself, is merged; its transaction commits only once its check
+has passed (:mod:`models.merge_checks`). SQLite and hashing release the GIL, so on two cores
+the checking costs almost no extra time. At most two extracted copies exist at once.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from models.backup import BackupInfo, opened_backup
 from models.branches import same_name_branches
 from models.db import Database
 from models.errors import BranchBookError, explain
-from models.merge import merge_checked, prepare_checked
+from models.merge import merge_checked
+from models.merge_checks import BackupChecks, PassphraseFor, backups_to_merge
 from models.merge_summary import MergeSummary
 
-#: the passphrase of an encrypted backup (None: not encrypted, or not known)
-PassphraseFor = Callable[[Path], str | None]
+__all__ = ["FileOutcome", "FileResult", "ManyOutcome", "PassphraseFor", "backups_to_merge", "merge_many"]
+
 #: progress(done, total, the backup being worked on)
 Progress = Callable[[int, int, str], None]
 
@@ -100,71 +99,31 @@ def _reason(exc: BaseException, path: Path) -> str:
     return explain(exc) or f"读取“{path.name}”时出错，未合并。"
 
 
-def _checked(stack: ExitStack, path: Path, passphrase: str | None) -> tuple[Path, BackupInfo]:
-    checked = stack.enter_context(opened_backup(path, passphrase))
-    prepare_checked(checked)
-    return checked
-
-
-def backups_to_merge(items: Sequence[Path]) -> list[Path]:
-    """The backup files named, a folder standing for the .bbk files in it (each once)."""
-    from models.backup_format import EXTENSION
-    from models.errors import require_file
-
-    found: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            inside = sorted(p for p in item.iterdir() if p.suffix.lower() == EXTENSION and p.is_file())
-            if not inside:
-                raise BranchBookError(f"“{item}”是一个文件夹，其中没有备份文件（{EXTENSION}）。"
-                                      "请指定备份文件，或放有备份的文件夹。", field="file")
-            found += inside
-        else:
-            require_file(item, "备份文件", "请检查路径。")
-            found.append(item)
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
-
-
 def merge_many(db: Database, files: Sequence[Path], passphrase_for: PassphraseFor | None = None,
                progress: Progress | None = None,
                on_merged: Callable[[FileOutcome], None] | None = None,
-               skipped: Mapping[Path, str] | None = None) -> ManyOutcome:
+               skipped: Mapping[Path, str] | None = None, checks: BackupChecks | None = None) -> ManyOutcome:
     """Verify and merge ``files`` in order, each in its own transaction; never raises for one
     bad backup (its outcome says why). ``on_merged``: called after each backup, in order.
     ``skipped``: files not to open, with the reason (an encrypted one whose passphrase was
-    not given), listed in the summary."""
+    not given), listed in the summary. ``checks``: their extraction and check, already
+    started (by the command line, before it loaded the merge); by default started here."""
     left_out = dict(skipped or {})
     place = {p: n for n, p in enumerate([*files, *left_out])}
     files = [f for f in files if f not in left_out]
     outcomes: list[FileOutcome] = [FileOutcome(p, FileResult.SKIPPED, error=why) for p, why in left_out.items()]
-    ask = passphrase_for or (lambda _path: None)
-    stacks = [ExitStack() for _ in files]
-
-    def check(n: int) -> Future[tuple[Path, BackupInfo]]:
-        return pool.submit(_checked, stacks[n], files[n], ask(files[n]))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbk-check") as pool:
-        upcoming: Future[tuple[Path, BackupInfo]] | None = None
-        try:
-            upcoming = check(0) if files else None
-            for n, path in enumerate(files):
-                job, upcoming = upcoming, check(n + 1) if n + 1 < len(files) else None
-                assert job is not None
-                if progress is not None:
-                    progress(n, len(files), path.name)
-                outcome = _merge_one(db, path, stacks[n], job)
-                outcomes.append(outcome)
-                if on_merged is not None:
-                    on_merged(outcome)
-        finally:
-            if upcoming is not None:
-                upcoming.cancel()
-            pool.shutdown(wait=True)
-            for stack in stacks:
-                stack.close()
+    if checks is None:
+        checks = BackupChecks(files, passphrase_for)
+    elif checks.files != files:
+        raise ValueError("checks were started for other files")
+    with checks:
+        for n, path in enumerate(files):
+            if progress is not None:
+                progress(n, len(files), path.name)
+            outcome = _merge_one(db, path, checks, n)
+            outcomes.append(outcome)
+            if on_merged is not None:
+                on_merged(outcome)
     if progress is not None:
         progress(len(files), len(files), "")
     with db.reading() as session:
@@ -176,13 +135,15 @@ def merge_many(db: Database, files: Sequence[Path], passphrase_for: PassphraseFo
     return ManyOutcome(outcomes, twins)
 
 
-def _merge_one(db: Database, path: Path, stack: ExitStack, job: Future[tuple[Path, BackupInfo]]) -> FileOutcome:
+def _merge_one(db: Database, path: Path, checks: BackupChecks, n: int) -> FileOutcome:
+    """Backup ``n`` merged while its check runs; committed only once the check has passed."""
     try:
         try:
-            checked = job.result()
-            summary = merge_checked(db, checked, prepared=True)
+            summary = merge_checked(db, checks.extracted(n), prepared=True, verified=lambda: checks.verified(n))
         except (BranchBookError, OSError, sqlite3.Error) as exc:
-            return FileOutcome(path, FileResult.FAILED, error=_reason(exc, path))
+            # a damaged backup may also fail the merge's reading: its check says best what is wrong
+            found = checks.check_error(n)
+            return FileOutcome(path, FileResult.FAILED, error=_reason(found if found is not None else exc, path))
     finally:
-        stack.close()  # the extracted copy goes as soon as it is merged
+        checks.release(n)  # the extracted copy goes as soon as it is merged
     return FileOutcome(path, FileResult.MERGED if summary.changed or summary.kept else FileResult.UNCHANGED, summary)

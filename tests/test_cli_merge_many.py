@@ -66,3 +66,38 @@ def test_the_summary_names_every_table_in_chinese(tmp_path: Path, capsys: pytest
     assert main.main(["merge", "--db", str(tmp_path / "c.sqlite3"), str(backup)]) == 0
     out = capsys.readouterr().out
     assert "任职记录" in out and "office_term" not in out and "group_membership" not in out
+
+
+def test_a_backup_failing_its_integrity_check_is_rolled_back_after_merging_alongside(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The merge reads a backup while its integrity_check runs on the other thread: a backup
+    whose bytes are intact (SHA-256 right) but whose index disagrees with its table — quick_check
+    passes, integrity_check does not — must be rolled back, its rows never committed."""
+    import sqlite3
+
+    from models.backup import create_backup
+    from models.demo import generate_demo
+
+    (good,) = branch_backups(tmp_path, (2,))
+    path = tmp_path / "bad-index.sqlite3"
+    db = open_database(path)
+    generate_demo(db, years=1, members=10, seed=5)
+    db.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema=ON")  # the index now claims another column than it holds
+    con.execute("UPDATE sqlite_master SET sql = replace(sql, '(member_id)', '(status)') "
+                "WHERE name = 'ix_attendance_member'")
+    con.commit()
+    con.close()
+    bad = create_backup(path, tmp_path).path  # its quick_check passes
+    target = tmp_path / "committee.sqlite3"
+    assert main.main(["merge", "--db", str(target), str(bad), str(good)]) == 1
+    captured = capsys.readouterr()
+    assert "合并成功 1 个，失败 1 个" in captured.out
+    assert bad.name in captured.err and "已损坏" in captured.err and "Traceback" not in captured.err
+    assert _names(target) == ["市财政局机关第一党支部"]
+    con = sqlite3.connect(target)
+    try:  # nothing of the bad backup stayed, not even rows of tables merged before the check failed
+        assert con.execute("SELECT count(*) FROM member").fetchone()[0] == 10
+    finally:
+        con.close()
