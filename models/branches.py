@@ -96,4 +96,4 @@ def same_name_branches(session: Session) -> dict[str, list[int]]:
 def same_name_text(twins: dict[str, list[int]]) -> str:
     parts = [f"“{name}”（编号 {'、'.join(map(str, ids))}）" for name, ids in twins.items()]
     return ("注意：数据库中有同名党支部 " + "，".join(parts) + "，可能是同一支部在两台电脑上各建了一次。"
-            "核对无误后可用 branches join 保留编号 并入编号 合并。")
+            "核对无误后，可在窗口的“党委工作台”点“合并同名党支部…”，或用命令 branches join 保留编号 并入编号 合并。")

@@ -300,6 +300,8 @@ class AuditEntry(Base):
     """操作日志: append-only, each row chained to the previous one by hash."""
 
     __tablename__ = "audit_entry"
+    # a merge looks up earlier entries of a record (models.merge._already_logged): 0008m
+    __table_args__ = (Index("ix_audit_entry_entity_uuid", "entity_uuid"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)

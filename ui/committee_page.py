@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
@@ -33,6 +33,9 @@ from models.overview import (
 from ui import msgbox
 from ui.stats_models import SortRole
 from ui.table_base import Index, RowsModel
+
+if TYPE_CHECKING:
+    from ui.branch_join_dialog import JoinBranchesDialog
 
 WARN = QColor("#c62828")
 
@@ -82,6 +85,7 @@ class CommitteePage(QWidget):
     """党委工作台. ``branch_chosen`` carries the branch id of a double-clicked row."""
 
     branch_chosen = Signal(int)
+    branches_joined = Signal(int)  # 合并同名党支部 done: the id of the branch kept
 
     def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +105,11 @@ class CommitteePage(QWidget):
         top.addWidget(QLabel("年份："))
         top.addWidget(self.year)
         top.addStretch(1)
+        self.join_button = QPushButton("合并同名党支部…")
+        self.join_button.setObjectName("join_branches")
+        self.join_button.setToolTip("同一个党支部在两台电脑上各录入了一次时，把两条记录合为一条")
+        self.join_button.clicked.connect(self.open_join_dialog)
+        top.addWidget(self.join_button)
         top.addWidget(self.export_button)
         top.addWidget(self.pdf_button)
         self.summary = QLabel()
@@ -140,7 +149,19 @@ class CommitteePage(QWidget):
                      else "没有静默支部。")
         if stale:
             parts.append(f"数据已超过一个月未更新：{'、'.join(stale)}。")
+        twins = sorted({b.name for b in self.data.branches if b.same_name})
+        if twins:
+            parts.append(f"有同名党支部：{'、'.join(twins)}，核对后可点“合并同名党支部…”合为一条。")
         self.summary.setText("".join(parts))
+
+    def open_join_dialog(self) -> JoinBranchesDialog:
+        """合并同名党支部: the dialog, shown (a test drives the returned dialog)."""
+        from ui.branch_join_dialog import JoinBranchesDialog
+
+        dialog = JoinBranchesDialog(self.db, self)
+        dialog.joined.connect(self.branches_joined)
+        dialog.open()
+        return dialog
 
     def branch_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(Qt.ItemDataRole.UserRole))

@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
 
             committee = CommitteePage(self.db, self)
             committee.branch_chosen.connect(self._open_branch)
+            committee.branches_joined.connect(self._branches_joined)
             page = committee
         else:
             from ui.backup_page import BackupPage
@@ -455,6 +456,21 @@ class MainWindow(QMainWindow):
     def _open_branch(self, branch_id: int) -> None:
         """From a row of the 党委工作台: that branch's meetings."""
         if self.switch_branch(branch_id):
+            self.show_view("meetings")
+
+    def _branches_joined(self, keep: int) -> None:
+        """After 合并同名党支部: the branch on show may be the one joined into ``keep``."""
+        from models.branches import branch_exists
+
+        with self.db.reading() as s:
+            gone = not branch_exists(s, self.branch_id)
+        if gone:
+            self.branch_id = keep
+            self.settings.set_chosen_branch(self._database_key(), keep)
+        self.reload_all()
+        if self.view_actions[-1].isVisible():
+            self.show_view("committee")
+        else:  # one branch left: no 党委工作台 any more
             self.show_view("meetings")
 
     def switch_branch(self, branch_id: int) -> bool:

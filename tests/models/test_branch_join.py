@@ -75,3 +75,22 @@ def test_merge_reports_same_name_branch(tmp_path: Path, capsys: pytest.CaptureFi
     assert main.main(["merge", "--db", str(target), str(again)]) == 0
     out = capsys.readouterr().out
     assert "同名党支部" in out and "市教育局机关第二党支部" in out and out.count("同名党支部") == 1
+
+
+def test_the_preview_changes_nothing_and_matches_what_the_join_does(twins: Path) -> None:
+    from models.branch_join import join_branches, preview_join
+
+    db = open_database(twins)
+    try:
+        with db.reading() as s:
+            keep, other = (b.id for b in list_branches(s))
+        with db.transaction() as s:
+            preview = preview_join(s, keep, other)
+        with db.reading() as s:
+            assert len(list_branches(s)) == 2
+        with db.transaction() as s:
+            summary = join_branches(s, keep, other)
+        assert sorted(name for name, _how in preview.matched) == sorted(summary.matched)
+        assert len(preview.moving) == summary.moved_members and preview.meetings == summary.moved_meetings
+    finally:
+        db.close()
