@@ -453,4 +453,11 @@ def _write_crash_log(exc: BaseException) -> Path:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Every command has closed its files and databases by now; what is left is tearing down the
+    # loaded modules, where the collector's final passes over SQLAlchemy's objects took ~0.15 s
+    # of every command (of a 6 s merge, for one). Frozen objects are skipped by those passes.
+    import gc
+
+    gc.freeze()
+    sys.exit(code)
