@@ -22,7 +22,7 @@ def test_the_audit_log_is_indexed_by_entity_uuid(db: Database) -> None:
 
 def test_an_older_file_gains_the_index_and_the_merge_lookup_uses_it(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    open_database(path, target="0005p").close()
+    open_database(path, target="0009s").close()
     con = sqlite3.connect(path)
     try:
         assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone()[0] == 0

@@ -3,7 +3,7 @@ the same losing version was logged by an earlier merge (models.merge._already_lo
 the index every such question read the whole audit log
 
 Revision ID: 0008m
-Revises: 0005p
+Revises: 0009s
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0008m"
-down_revision = "0005p"
+down_revision = "0009s"
 branch_labels = None
 depends_on = None
 
