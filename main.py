@@ -208,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--db", type=_db, default=argparse.SUPPRESS, metavar="数据库文件", help=db_help)
     k.add_argument("--meeting", type=_positive, required=True, metavar="编号", help="会议编号")
     k.add_argument("photo", type=Path, nargs="+", metavar="照片", help="签到表照片或扫描件，可写多个")
+    k.add_argument("--page", type=_positive, action="append", metavar="页码",
+                   help="四角定位方块或二维码无法识别的签到表（如 Word 导出的）是第几页；"
+                        "这样的照片有几张就按顺序写几个 --page")
     k.add_argument("--json", action="store_true", help="以 JSON 输出")
     _branch_arg(k)
 
@@ -296,8 +299,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_attendance(args: argparse.Namespace) -> int:
     from models.scan.cli import run_scan
+    from reports.signin import page_layout
 
-    return run_scan(args)
+    return run_scan(args, page_layout)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ member order (models/scan/key.py fixes the geometry). The Word file is the same 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,14 +24,16 @@ from models.meetings import get_meeting
 from models.roster import MemberRow
 from models.scan import key
 from models.scan.sheet import known_leave, sheet_members
+from models.settings_store import get_setting
 from reports import docmodel as dm
-from reports import pdf_render
+from reports import fonts, pdf_render
 from reports.layout import (
     PAGE_HEIGHT,
     RULE_COLOR,
     SIZE_TABLE,
     Styles,
     build_pdf,
+    make_styles,
     spacer,
 )
 from reports.minutes import branch_header, time_text
@@ -104,10 +107,11 @@ class SignTable(Flowable):
     every page it lands on gets the corner marks and a QR code describing that page."""
 
     def __init__(self, rows: list[tuple[str, ...]], members: int, meeting_uuid: str, crc: str, s: Styles,
-                 first: int = 0) -> None:
+                 first: int = 0, drawn: list[tuple[key.PageKey, int]] | None = None) -> None:
         super().__init__()
         self.rows, self.members, self.meeting_uuid, self.crc, self.s = rows, members, meeting_uuid, crc, s
         self.first = first  # index of rows[0] in the whole table
+        self.drawn = drawn  # collects (page key, table rows) of every page drawn
         self.width = sum(key.COLUMN_MM) * mm
         self.height = (key.HEAD_MM + key.ROW_MM * len(rows)) * mm
 
@@ -119,8 +123,8 @@ class SignTable(Flowable):
         if fit <= 0 or fit >= len(self.rows):
             return []
         same = (self.members, self.meeting_uuid, self.crc, self.s)
-        return [SignTable(self.rows[:fit], *same, first=self.first),
-                SignTable(self.rows[fit:], *same, first=self.first + fit)]
+        return [SignTable(self.rows[:fit], *same, first=self.first, drawn=self.drawn),
+                SignTable(self.rows[fit:], *same, first=self.first + fit, drawn=self.drawn)]
 
     def _cell(self, text: str, x: float, width: float, y: float, font: str, center: bool = True) -> None:
         size = float(SIZE_TABLE)
@@ -166,6 +170,8 @@ class SignTable(Flowable):
         members_here = max(0, min(len(self.rows), self.members - self.first))
         page_key = key.PageKey(self.meeting_uuid, c.getPageNumber(), min(self.first, self.members) + 1,
                                members_here, (PAGE_HEIGHT - page_top) / mm + key.HEAD_MM, self.crc)
+        if self.drawn is not None:
+            self.drawn.append((page_key, len(self.rows)))
         c.saveState()
         c.translate(-left, -(page_top - self.height))  # page coordinates from here on
         for cx, cy in key.MARK_CENTRES:
@@ -207,14 +213,26 @@ def _mark(c: Any, x: float, y: float) -> None:
         c.rect(x - size * unit / 2, y - size * unit / 2, size * unit, size * unit, stroke=0, fill=1)
 
 
-def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles) -> None:
+def write_signin(session: Session, meeting_id: int, out: str | Path | BinaryIO, styles: Styles,
+                 drawn: list[tuple[key.PageKey, int]] | None = None) -> None:
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
     rows = signin_rows(session, m)
     crc = key.roster_crc(member.uuid for member, _ in rows)
     story = [*pdf_render.story([_title(m), _info(m)], styles),
-             SignTable(_table_rows(m, rows), len(rows), m.uuid, crc, styles), spacer(3),
+             SignTable(_table_rows(m, rows), len(rows), m.uuid, crc, styles, drawn=drawn), spacer(3),
              *pdf_render.story(_footer(rows), styles)]
     names = {member.name for member, _note in rows} | {m.host} | {g.name for g in m.guests}
     build_pdf(out, story, styles, title=f"{m.title}（签到表）", header=f"{branch.name}工作记录",
               author=branch.name, names=names)
+
+
+def page_layout(session: Session, meeting_id: int) -> list[tuple[key.PageKey, int]]:
+    """(key, table rows counting 列席 rows) of every page of the meeting's sheet as it prints
+    today: the scan reader maps a sheet without readable marks to its members by this, once the
+    secretary has named the page (the sheet is built in memory, nothing is written)."""
+    m = get_meeting(session, meeting_id)
+    font = get_setting(session, m.branch_id, fonts.SETTING_KEY)
+    drawn: list[tuple[key.PageKey, int]] = []
+    write_signin(session, meeting_id, io.BytesIO(), make_styles(str(font) if font else None), drawn)
+    return drawn

@@ -182,6 +182,20 @@ def sign_page(flat: np.ndarray, page_key: key.PageKey, names: list[str], rng: ra
     return SignedPage(np.asarray(page.convert("RGB")).copy(), truth, page_key.first_row)
 
 
+def strip_key(flat: np.ndarray, marks: tuple[int, ...] = (0, 1, 2, 3), qr: bool = True) -> np.ndarray:
+    """The rendered page without its corner marks (``marks``: which, tl tr br bl) and QR code — a
+    sheet printed from the Word file, or one with its corners cut off and the code torn away."""
+    img = flat.copy()
+    pad = 1.0
+    boxes = [(cx - key.MARK_MM / 2, cy - key.MARK_MM / 2, key.MARK_MM) for n, (cx, cy) in enumerate(key.MARK_CENTRES)
+             if n in marks]
+    if qr:
+        boxes.append((key.QR_X, key.QR_Y, key.QR_MM))
+    for x, y, size in boxes:
+        img[int((y - pad) * PX_MM):int((y + size + pad) * PX_MM), int((x - pad) * PX_MM):int((x + size + pad) * PX_MM)] = 255
+    return img
+
+
 # --- the camera ------------------------------------------------------------------------------------
 
 

@@ -56,6 +56,30 @@ def ask_unsaved(parent: QWidget | None, text: str) -> QMessageBox.StandardButton
     return ask(parent, "尚未保存", text, buttons, QMessageBox.StandardButton.Save, UNSAVED_LABELS)
 
 
+#: Answers for ask_number, in order (None: the question was cancelled); tests fill it.
+QUEUED_NUMBERS: list[int | None] = []
+
+
+def ask_number(parent: QWidget | None, title: str, text: str, value: int, minimum: int, maximum: int) -> int | None:
+    """Ask for a whole number (e.g. which page of the 签到表 a photo shows); None when cancelled."""
+    ASKED.append(text)
+    if QUEUED_NUMBERS:
+        return QUEUED_NUMBERS.pop(0)
+    if AUTO_ANSWER is not None:
+        return None
+    from PySide6.QtWidgets import QInputDialog
+
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(text)
+    dialog.setInputMode(QInputDialog.InputMode.IntInput)
+    dialog.setIntRange(minimum, maximum)
+    dialog.setIntValue(value)
+    dialog.setOkButtonText("确定")
+    dialog.setCancelButtonText("取消")
+    return dialog.intValue() if dialog.exec() else None
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     ASKED.append(text)
     if AUTO_ANSWER is not None:

@@ -30,6 +30,7 @@ from models.db import Database
 from models.enums import AttendanceStatus, LeaveReason
 from models.errors import BranchBookError
 from models.scan import proposal as sp
+from models.scan.key import NoKey
 from ui import msgbox
 from ui.operations import Operation
 
@@ -46,8 +47,8 @@ class ScanDialog(QDialog):
         self.db, self.branch_id, self.proposal = db, branch_id, proposal
         self.setWindowTitle(f"核对签到表识别结果 — {proposal.meeting_title}")
         layout = QVBoxLayout(self)
-        intro = QLabel("请对照每行签名截图核对。黄色行为“待确认”，需逐一点选；确认无误后点“确认并保存”。"
-                       f"已识别：{'、'.join(proposal.pages)}")
+        self.intro = intro = QLabel("请对照每行签名截图核对。黄色行为“待确认”，需逐一点选；确认无误后点“确认并保存”。"
+                       f"已识别：{'、'.join(proposal.pages)}" + "".join(f"<br><b>注意：</b>{n}" for n in proposal.notes))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.totals = QLabel()
@@ -182,19 +183,23 @@ class ScanDialog(QDialog):
 
 
 def scan_photos(parent: QWidget, db: Database, branch_id: int, meeting_id: int,
-                photos: Sequence[Path] | None = None) -> None:
-    """Ask for the photos (unless given), read them off the GUI thread, then open the dialog."""
+                photos: Sequence[Path] | None = None, pages: Sequence[int] = ()) -> None:
+    """Ask for the photos (unless given), read them off the GUI thread, then open the dialog. A
+    page whose corner marks or QR code cannot be read (a sheet printed from the Word file) makes
+    the window ask which page of the sheet it is, then read again with that page named."""
     if photos is None:
         names, _f = QFileDialog.getOpenFileNames(parent, "选择签名后的签到表照片或扫描件", str(Path.home()),
                                                  "照片或扫描件 (*.jpg *.jpeg *.png *.pdf)")
         photos = [Path(n) for n in names]
     if not photos:
         return
-    chosen = list(photos)
+    chosen, named = list(photos), list(pages)
 
     def work() -> sp.ScanProposal:
+        from reports.signin import page_layout
+
         with db.reading() as s:
-            return sp.propose(s, meeting_id, chosen)
+            return sp.propose(s, meeting_id, chosen, named, page_layout)
 
     def show(proposal: sp.ScanProposal) -> None:
         dialog = ScanDialog(db, branch_id, proposal, parent)
@@ -205,4 +210,16 @@ def scan_photos(parent: QWidget, db: Database, branch_id: int, meeting_id: int,
             dialog.saved.connect(saved)
         dialog.open()
 
-    Operation(parent, work, "正在识别签到表…").run(show)
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, NoKey):
+            msgbox.show_error(parent, exc)
+            return
+        page = msgbox.ask_number(
+            parent, "识别签到表照片",
+            f"“{exc.label}”上找不到可读的四角定位方块或二维码（Word 导出的签到表没有这些标记，"
+            "也可能是角上缺损、二维码被遮挡）。\n\n这是签到表的第几页？将按这一页现在的应到名单逐行对应，"
+            "识别为签名的行都需要您对照截图逐一确认。", len(named) + 1, 1, 99)
+        if page is not None:
+            scan_photos(parent, db, branch_id, meeting_id, chosen, [*named, page])
+
+    Operation(parent, work, "正在识别签到表…").run(show, failed)

@@ -99,3 +99,16 @@ def decode(text: str) -> PageKey:
     uuid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     return PageKey(uuid, int(match.group(3)), int(match.group(4)), int(match.group(5)),
                    int(match.group(6)) / 10, match.group(7), layout)
+
+
+class NoKey(BranchBookError):
+    """A page's corner marks or its QR code cannot be read: it can still be read by its ruled table
+    (models/scan/unmarked.py), but only once the secretary names its page."""
+
+    def __init__(self, label: str, text: str) -> None:
+        super().__init__(f"“{label}”：{text}", field="photo")
+        self.label = label
+
+
+#: What to do when a page has no readable key (the command line's option, the window's question).
+NAME_THE_PAGE = "如果这是 Word 导出的签到表，或定位方块、二维码缺损，请在识别时指定第几页（命令行加 --page 页码）。"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from models.errors import BranchBookError, ValidationError
 from models.meeting_data import AttendanceInput, MeetingDetail
 from models.meetings import get_meeting, update_meeting
 from models.scan import INSTALL_HINT, available
+from models.scan.key import NoKey, PageKey
 from models.scan.sheet import candidate_orders
 from models.settings_store import get_setting, set_setting
 
@@ -30,6 +31,9 @@ PRESENT, UNSURE, UNSIGNED, NOT_READ = "出席", "待确认", "未签", "未拍�
 #: Branch setting: keep the signature crops of a confirmed sheet as an attachment (personal data).
 KEEP_SIGNATURES = "scan.keep_signature_images"
 CROPS_PER_IMAGE = 20
+#: Every page of a meeting's sheet as it prints today: (key, table rows counting 列席 rows).
+#: reports.signin.page_layout is the one; models/ does not import reports/, so callers pass it in.
+Layout = Callable[[Session, int], list[tuple[PageKey, int]]]
 
 
 @dataclass
@@ -56,12 +60,14 @@ class ScanProposal:
     expected: int  # 应到, from the roll as of the meeting date (models.quorum)
     rows: list[MemberProposal] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the secretary must know (a page read without its key)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
 
     def describe(self) -> str:
         lines = [f"会议：{self.meeting_title}（编号 {self.meeting_id}）；已识别 {len(self.pages)} 页：" + "、".join(self.pages)]
+        lines += [f"注意：{note}" for note in self.notes]
         for r in self.rows:
             why = f"（{'、'.join(r.reasons)}）" if r.reasons else ""
             lines.append(f"{r.number:>3}  {r.name}\t{r.status}{why}")
@@ -73,7 +79,7 @@ class ScanProposal:
     def as_json(self) -> dict[str, Any]:
         return {
             "meeting": self.meeting_id, "title": self.meeting_title, "expected": self.expected,
-            "pages": self.pages,
+            "pages": self.pages, "notes": self.notes,
             "members": [{"member_id": r.member_id, "name": r.name, "number": r.number, "status": r.status,
                          "reasons": list(r.reasons), "source": r.source} for r in self.rows],
             "totals": {s: self.count(s) for s in (PRESENT, UNSURE, UNSIGNED, NOT_READ)},
@@ -94,19 +100,34 @@ def expected_count(session: Session, m: MeetingDetail, attendance: Mapping[int, 
     return outcome.expected_count
 
 
-def propose(session: Session, meeting_id: int, photos: Sequence[Path]) -> ScanProposal:
-    """Read every page of ``photos`` (any order) and propose a status per member; writes nothing."""
+def propose(session: Session, meeting_id: int, photos: Sequence[Path], pages: Sequence[int] = (),
+            layout: Layout | None = None) -> ScanProposal:
+    """Read every page of ``photos`` (any order) and propose a status per member; writes nothing.
+
+    A page whose corner marks or QR code cannot be read is refused, unless the secretary has named
+    its page: ``pages`` holds the page numbers of such pages in the order they come, and ``layout``
+    tells where the members are on the sheet as it prints today (models/scan/unmarked.py)."""
     if not photos:
         raise ValidationError("请至少选择一张签到表照片或扫描件。", field="photo")
     reader = _reader()
     m = get_meeting(session, meeting_id)
     orders = candidate_orders(session, m)
     order: list[roster.MemberRow] | None = None
+    named = list(pages)
+    notes: list[str] = []
     seen: dict[int, str] = {}  # first 序号 of a page → its label
     readings: dict[int, tuple[str, Any]] = {}  # 序号 → (page label, row reading)
     for photo in photos:
         for label, rgb in reader.load_pages(Path(photo)):
-            page, _straight = reader.read_page(rgb, label)
+            try:
+                page, _straight = reader.read_page(rgb, label)
+            except NoKey:
+                if not named or layout is None:
+                    raise
+                page = _read_named(session, m, label, rgb, named.pop(0), layout)
+                notes.append(f"“{label}”没有可读的定位方块或二维码，已按指定的第 {page.page_key.page} 页、"
+                             "现在的应到名单逐行对应，无法核验会议、名单和页码：识别为签名的行都列为待确认，"
+                             "请对照截图中印的姓名逐行核对。")
             k = page.page_key
             if k.meeting_uuid != m.uuid:
                 raise ValidationError(f"“{label}”是另一次会议的签到表，不是“{m.title}”（编号 {m.id}）的。"
@@ -122,6 +143,8 @@ def propose(session: Session, meeting_id: int, photos: Sequence[Path]) -> ScanPr
             seen[k.first_row if k.rows else 10_000 + k.page] = label
             for row in page.rows:
                 readings[row.number] = (label, row)
+    if named:
+        notes.append(f"指定的页码 {'、'.join(map(str, named))} 没有用到：其余照片都有可读的定位方块和二维码。")
     assert order is not None
     recorded = {a.member_id: a for a in m.attendance}
     rows = []
@@ -138,7 +161,21 @@ def propose(session: Session, meeting_id: int, photos: Sequence[Path]) -> ScanPr
         rows.append(proposal)
     present = {r.member_id: str(AttendanceStatus.PRESENT) for r in rows if r.status == PRESENT}
     return ScanProposal(m.id, m.title, expected_count(session, m, present), rows,
-                        [seen[first] for first in sorted(seen)])
+                        [seen[first] for first in sorted(seen)], notes)
+
+
+def _read_named(session: Session, m: MeetingDetail, label: str, rgb: Any, number: int, layout: Layout) -> Any:
+    """A page without a readable key, read as page ``number`` of the sheet as it prints today."""
+    sheet = layout(session, m.id)
+    if not 1 <= number <= len(sheet):
+        raise ValidationError(f"“{label}”：本次会议的签到表共 {len(sheet)} 页，没有第 {number} 页。请核对页码。",
+                              field="page")
+    page_key, table_rows = sheet[number - 1]
+    if not page_key.rows:
+        raise ValidationError(f"“{label}”：签到表第 {number} 页只有列席人员，没有党员需要识别。请核对页码。",
+                              field="page")
+    unmarked = importlib.import_module("models.scan.unmarked")
+    return unmarked.read_page_as(rgb, label, page_key, table_rows, sheet)[0]
 
 
 def keeps_signatures(session: Session, branch_id: int) -> bool:

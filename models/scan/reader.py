@@ -22,6 +22,7 @@ from PIL import Image, ImageOps
 
 from models.errors import BranchBookError
 from models.scan import key
+from models.scan.key import NAME_THE_PAGE, NoKey
 
 PX = 6.0  # pixels per millimetre of the straightened page
 WORK_SIDE = 2000  # a photo's long side is brought to this before the marks are searched
@@ -196,19 +197,25 @@ def _qr_region(image: np.ndarray, quad: np.ndarray, flipped: bool) -> np.ndarray
 # --- the page ------------------------------------------------------------------------------------------
 
 
-def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
-    """The key and the row readings of one page, and the straightened page (RGB, :data:`PX` px/mm)."""
-    full = rgb
+def working_size(rgb: np.ndarray) -> np.ndarray:
+    """The picture with its long side brought down to about :data:`WORK_SIDE`."""
     while max(rgb.shape[:2]) > 2 * WORK_SIDE:
         rgb = cv2.pyrDown(rgb)  # halving is cheap; the rest by area
     factor = WORK_SIDE / max(rgb.shape[:2])
     if factor < 1:
         rgb = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return rgb
+
+
+def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
+    """The key and the row readings of one page, and the straightened page (RGB, :data:`PX` px/mm)."""
+    full = rgb
+    rgb = working_size(rgb)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     quad = _corners(_marks(gray))
     if quad is None:
-        raise _error(label, "没有找到签到表四角的黑色定位方块。请把整张签到表（含四角方块）拍入画面，"
-                            "光线均匀、不要遮挡后重拍。")
+        raise NoKey(label, "没有找到签到表四角的黑色定位方块。请把整张签到表（含四角方块）拍入画面，"
+                           "光线均匀、不要遮挡后重拍；" + NAME_THE_PAGE)
     # a page photographed sideways: its long side runs across the picture
     if np.linalg.norm(quad[1] - quad[0]) > np.linalg.norm(quad[3] - quad[0]):
         quad = quad[[3, 0, 1, 2]]
@@ -222,7 +229,7 @@ def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
         if text:
             break
     if not text:
-        raise _error(label, "找到了签到表，但页脚的二维码无法识别。请靠近一些、对准焦点、避免反光后重拍。")
+        raise NoKey(label, "找到了签到表，但页脚的二维码无法识别。请靠近一些、对准焦点、避免反光后重拍；" + NAME_THE_PAGE)
     page_key = key.decode(text)
     if flipped:
         quad = quad[[2, 3, 0, 1]]
@@ -272,7 +279,8 @@ def _seal(rgb: np.ndarray) -> np.ndarray:
     return ((r - g > 50) & (r - b > 40)).astype(np.uint8)
 
 
-def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | None = None) -> list[RowReading]:
+def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | None = None,
+              crop_names: bool = False) -> list[RowReading]:
     if page_key.rows == 0:
         return []
     ink = _ink(gray)
@@ -363,7 +371,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         if reasons:
             status = UNSURE
         out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),
-                              _crop(page_rgb, lines[r], lines[r + 1]) if page_rgb is not None else b""))
+                              _crop(page_rgb, lines[r], lines[r + 1], crop_names) if page_rgb is not None else b""))
     return out
 
 
@@ -397,14 +405,20 @@ def _split_at_rules(lines: list[float], homes: dict[int, int], ext: np.ndarray, 
                             split[h - 1] = True
 
 
-def _crop(page: np.ndarray, y0: float, y1: float) -> bytes:
-    """The row's 本人签名 and 备注 cells with a margin all round, as a JPEG (quick to make)."""
+def _crop(page: np.ndarray, y0: float, y1: float, names: bool = False) -> bytes:
+    """The row's 本人签名 and 备注 cells with a margin all round, as a JPEG (quick to make);
+    ``names``: with the printed 序号 and 姓名 in front, for a page mapped to members without a key."""
     sig0, _ = key.signature_span()
     _, note1 = key.note_span()
     margin = 5 * PX
     a, b = max(0, int(y0 - margin)), min(page.shape[0], int(y1 + margin))
     c, d = max(0, int((sig0 - 8) * PX)), min(page.shape[1], int((note1 + 3) * PX))
-    ok, png = cv2.imencode(".jpg", cv2.cvtColor(page[a:b, c:d], cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+    piece = page[a:b, c:d]
+    if names:
+        e, f = max(0, int((key.TABLE_LEFT - 1) * PX)), int((key.column_edges()[2] + 1) * PX)
+        gap = np.full((b - a, int(3 * PX), 3), 200, np.uint8)
+        piece = np.hstack([page[a:b, e:f], gap, piece])
+    ok, png = cv2.imencode(".jpg", cv2.cvtColor(piece, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
     return png.tobytes() if ok else b""
 
 

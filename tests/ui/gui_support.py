@@ -70,6 +70,7 @@ def answer() -> Iterator[list[QMessageBox.StandardButton]]:
     msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
     msgbox.ASKED.clear()
     msgbox.QUEUED_ANSWERS.clear()
+    msgbox.QUEUED_NUMBERS.clear()
     yield []
     msgbox.QUEUED_ANSWERS.clear()
     # Close what the test left open while boxes are still answered (unsaved edits: discard).

@@ -105,3 +105,36 @@ def test_the_reader_is_not_imported_at_start_up() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+def test_a_page_without_marks_asks_which_page_it_is_then_every_signed_row_needs_a_click(
+    qtbot: QtBot, db: Database, branch_id: int, tmp_path: Path, answer: list,
+) -> None:
+    meeting = ss.make_meeting(db, branch_id, 8, seed=23)
+    pdf = write_document(db, "signin", tmp_path / "sheet.pdf", branch_id=branch_id, meeting_id=meeting)
+    with db.reading() as s:
+        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
+    flat = ss.render_pages(pdf)[0]
+    k = reader.read_page(flat, "clean")[0].page_key
+    page = ss.sign_page(ss.strip_key(flat), k, names, random.Random(3), signed_share=0.6, tiny_share=0.2,
+                        note_share=0)
+    path = ss.save_jpeg(ss.photograph(page.image, random.Random(2), long_side=2400), tmp_path / "Word签到表.jpg")
+    window = MainWindow(db, branch_id)
+    qtbot.addWidget(window)
+    window.meetings_page.select_meeting(meeting)
+    # first the question is cancelled: nothing opens, nothing is saved
+    window.scan_signin([path])
+    qtbot.waitUntil(lambda: any("这是签到表的第几页" in q for q in msgbox.ASKED), timeout=20000)
+    assert getattr(window, "scan_dialog", None) is None
+    msgbox.QUEUED_NUMBERS.append(1)
+    window.scan_signin([path])
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "scan_dialog", None), ScanDialog), timeout=20000)
+    dialog: ScanDialog = window.scan_dialog  # type: ignore[attr-defined]
+    assert [r.name for r in dialog.proposal.rows] == names
+    signed = [r for r, t in zip(dialog.proposal.rows, page.truth, strict=True) if t in (ss.SIGNED, ss.SIGNED_STRAY)]
+    assert signed and all(r.status == sp.UNSURE for r in signed)
+    assert not any(r.status == sp.PRESENT for r in dialog.proposal.rows)
+    assert set(dialog.undecided()) >= {r.member_id for r in signed} and not dialog.save_button.isEnabled()
+    assert "逐行核对" in dialog.intro.text()
+    with db.reading() as s:
+        assert get_meeting(s, meeting).attendance == []
