@@ -29,8 +29,13 @@ WORK_SIDE = 2000  # a photo's long side is brought to this before the marks are 
 
 PRESENT, UNSURE, UNSIGNED = "出席", "待确认", "未签"
 FEW_STROKES, ACROSS_ROWS, FROM_NEIGHBOUR, NOTE_WRITTEN = "笔迹过少", "签名跨行", "邻行笔迹伸入", "备注栏有字迹"
+FAINT = "笔迹较淡"
 
 # Ink thresholds, in mm² of dark pixels (tuned on benchmarks/ synthetic sheets; see bench_scan.py)
+INK_RATIO = 0.72  # darker than this share of the paper around it is ink
+# A thin line of a light pen, blurred and JPEG-compressed, may stay lighter than that: this much
+# faint ink, as wide as a signature, makes an otherwise empty row 待确认 (never 出席).
+FAINT_RATIO, FAINT_MM2, FAINT_PIECE_MM2 = 0.82, 3.0, 0.25
 NOISE_MM2 = 0.35  # a speck of dust or JPEG noise
 SIGNED_MM2 = 5.0  # this much of one's own ink in the signature cell is a signature
 SIGNED_SPAN_MM = 6.0  # … spread at least this wide
@@ -241,14 +246,16 @@ def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
     return reading, page
 
 
-def _ink(gray: np.ndarray) -> np.ndarray:
-    """Dark-on-light mask, relative to the local paper brightness (shadows and uneven light)."""
+def _darkness(gray: np.ndarray) -> np.ndarray:
+    """Each pixel's brightness over the local paper's (shadows and uneven light); 1 where the
+    paper itself is too dark to tell."""
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     paper = cv2.dilate(small, np.ones((9, 9), np.uint8))
     paper = cv2.GaussianBlur(paper, (0, 0), 3)
     paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     ratio = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1)
-    return ((ratio < 0.72) & (paper > 40)).astype(np.uint8)
+    ratio[paper <= 40] = 1.0
+    return ratio
 
 
 def _refine(profile: np.ndarray, guess: float, reach: float) -> float:
@@ -283,7 +290,8 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
               crop_names: bool = False) -> list[RowReading]:
     if page_key.rows == 0:
         return []
-    ink = _ink(gray)
+    ratio = _darkness(gray)
+    ink = (ratio < INK_RATIO).astype(np.uint8)
     lines = row_lines(ink, page_key)
     # the printed rules out of the ink: long straight runs, and a thin band along every rule
     run = int(6 * PX)
@@ -297,8 +305,11 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         x = round(x_mm * PX)
         rules[:, max(0, x - band - 1):x + band + 2] = 1
     strokes = ink & (1 - rules)
+    faint = (ratio < FAINT_RATIO).astype(np.uint8) & (1 - rules)
     if page_rgb is not None:
-        strokes &= 1 - _seal(page_rgb)
+        seal = 1 - _seal(page_rgb)
+        strokes &= seal
+        faint &= seal
     sig0 = key.signature_span()[0] * PX
     note0, note1 = (v * PX for v in key.note_span())
     top, bottom = max(int(lines[0] - 4 * PX), 0), min(int(lines[-1] + 4 * PX), gray.shape[0])
@@ -350,6 +361,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             if sel.any():
                 left[r], right[r] = min(left[r], xs[sel].min()), max(right[r], xs[sel].max())
     _split_at_rules(lines, homes, extent, split)
+    faint_mm2, faint_span = _faint(faint, lines, int(sig0), int(note0))
     out = []
     for r in range(n):
         span = (right[r] - left[r]) / PX if right[r] >= left[r] else 0.0
@@ -358,6 +370,8 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             status = PRESENT
         elif own_sig[r] >= TRACE_MM2:
             status, reasons = UNSURE, [FEW_STROKES]
+        elif faint_mm2[r] >= FAINT_MM2 and faint_span[r] >= SIGNED_SPAN_MM:
+            status, reasons = UNSURE, [FAINT]  # a thin light line as long as a signature: never 未签
         else:
             status = UNSIGNED
         if (across[r] or split[r]) and own_sig[r] >= TRACE_MM2:
@@ -373,6 +387,24 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),
                               _crop(page_rgb, lines[r], lines[r + 1], crop_names) if page_rgb is not None else b""))
     return out
+
+
+def _faint(faint: np.ndarray, lines: list[float], x0: int, x1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: mm² and width (mm) of faint ink in its 本人签名 cell, counting only pieces that are
+    more than a speck (JPEG noise and grain stay out)."""
+    n = len(lines) - 1
+    mass, left, right = np.zeros(n), np.full(n, np.inf), np.full(n, -np.inf)
+    top, bottom = int(lines[0]), int(lines[-1]) + 1
+    count, _labels, stats, centroids = cv2.connectedComponentsWithStats(faint[top:bottom, x0:x1], connectivity=8)
+    for c in range(1, count):
+        x, _y, w, _h, area = stats[c]
+        if area < FAINT_PIECE_MM2 * PX * PX:
+            continue
+        r = int(np.searchsorted(np.array(lines), centroids[c][1] + top)) - 1
+        if 0 <= r < n:
+            mass[r] += area / (PX * PX)
+            left[r], right[r] = min(left[r], x), max(right[r], x + w)
+    return mass, np.where(right > left, (right - left) / PX, 0.0)
 
 
 def _extents(count: int, comp: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:

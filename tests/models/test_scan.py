@@ -203,3 +203,25 @@ def test_a_red_seal_is_not_a_signature_and_a_covered_corner_is_tolerated(
                                   "seal")
     assert reading.page_key.first_row == 1
     assert all(r.status == reader.UNSIGNED for r in reading.rows), [(r.number, r.status) for r in reading.rows]
+
+
+def test_a_thin_light_signature_is_never_read_as_unsigned(sheet: tuple[int, Path, list[str]]) -> None:
+    """A hairline scribble photographed from afar stays lighter than the ink threshold (the bench's
+    7 signed rows read 未签): as wide as a signature, its faint ink makes the row 待确认."""
+    from PIL import Image, ImageDraw
+
+    from models.scan import key
+
+    _meeting, pdf, _names = sheet
+    flat = ss.render_pages(pdf)[0]
+    k = reader.read_page(flat, "clean")[0].page_key
+    page = Image.fromarray(flat)
+    draw = ImageDraw.Draw(page)
+    sig0 = key.signature_span()[0]
+    for i in range(k.rows):
+        y = (k.row_top(i) + key.ROW_MM / 2) * ss.PX_MM
+        draw.line([((sig0 + 6 + t * 0.8) * ss.PX_MM, y + np.sin(t * 0.9 + i) * 2.5 * ss.PX_MM) for t in range(30)],
+                  fill=(50, 50, 60), width=1)
+    reading, _ = reader.read_page(ss.photograph(np.asarray(page), random.Random(3), long_side=1600), "hairline")
+    assert [r.status for r in reading.rows] == [reader.UNSURE] * k.rows
+    assert all(reader.FAINT in r.reasons for r in reading.rows)
