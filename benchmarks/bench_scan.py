@@ -8,7 +8,9 @@ share of signed rows left 待确认 (target ≤ 10 %), signed rows missed (read 
 page. The timed measure reads one phone photo against the floor: plain OpenCV finding and
 decoding the page's QR code in the same picture, without our straightening or row reading.
 
-Run alone for the full report: ``python benchmarks/bench_scan.py [PAGES [SEED]]``."""
+Run alone for the full report: ``python benchmarks/bench_scan.py [PAGES [SEED [blemish]]]``;
+``blemish`` adds folds (a crease across the rows or down the signature column), red seals over
+a signature cell and glare (a washed-out patch on half the photos), counted per kind."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ class SetResult:
     seconds: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # CPU seconds (all threads): steadier on a busy machine
     reasons: Counter[str] = field(default_factory=Counter)
+    by_tag: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (blemish, truth, status)
 
     def signed(self, status: str | None = None) -> int:
         return sum(n for (truth, got), n in self.rows.items()
@@ -83,7 +86,28 @@ def build(folder: Path) -> tuple[Path, list[str]]:
     return pdf, names
 
 
-def run_set(folder: Path, pages: int = PAGES, seed: int = 2026) -> tuple[SetResult, list[Any]]:
+def _blemish(image: Any, k: Any, rng: random.Random, tags: list[str]) -> Any:
+    """What real sheets go through, each on about half the pages: a fold across the rows or down
+    the signature column, a red seal over a signature cell (tests/scan_support.py)."""
+    from models.scan import key
+    from tests import scan_support as ss
+
+    if rng.random() < 0.35:
+        image = ss.fold(image, rng, across=True, at_mm=k.row_top(rng.randrange(k.rows)) + rng.uniform(2, 12))
+        tags.append("fold across")
+    elif rng.random() < 0.3:
+        image = ss.fold(image, rng, across=False, at_mm=rng.uniform(*key.signature_span()) + rng.uniform(-2, 2))
+        tags.append("fold down")
+    if rng.random() < 0.5:
+        sig0, sig1 = key.signature_span()
+        image = ss.seal(image, rng, (rng.uniform(sig0, sig1), k.row_top(rng.randrange(k.rows)) + key.ROW_MM / 2))
+        tags.append("seal")
+    return image
+
+
+def run_set(folder: Path, pages: int = PAGES, seed: int = 2026,
+            blemishes: bool = False) -> tuple[SetResult, list[Any]]:
+    """``blemishes``: folds, seals and glare too (the per-kind counts go to ``SetResult.by_tag``)."""
     from models.scan import reader
     from tests import scan_support as ss
 
@@ -97,7 +121,12 @@ def run_set(folder: Path, pages: int = PAGES, seed: int = 2026) -> tuple[SetResu
         flat, k = member_pages[n % len(member_pages)]
         signed = ss.sign_page(flat, k, names[k.first_row - 1:k.first_row - 1 + k.rows], rng)
         photo = n % 3 != 2
-        image = ss.photograph(signed.image, rng) if photo else ss.scan(signed.image, rng)
+        tags: list[str] = []
+        paper = _blemish(signed.image, k, rng, tags) if blemishes else signed.image
+        image = ss.photograph(paper, rng) if photo else ss.scan(paper, rng)
+        if blemishes and photo and rng.random() < 0.5:
+            image = ss.glare(image, rng)
+            tags.append("glare")
         if photo and len(photos) < 3:
             photos.append(image)
         label = f"{'photo' if photo else 'scan'}{n}"
@@ -113,6 +142,8 @@ def run_set(folder: Path, pages: int = PAGES, seed: int = 2026) -> tuple[SetResu
         for truth, row in zip(signed.truth, reading.rows, strict=True):
             result.rows[(truth, row.status)] += 1
             result.reasons.update(row.reasons)
+            for tag in tags:
+                result.by_tag[(tag, "signed" if truth.startswith("signed") else "unsigned", row.status)] += 1
     return result, photos
 
 
@@ -152,7 +183,9 @@ if __name__ == "__main__":
 
     with tempfile.TemporaryDirectory() as tmp:
         res, _ = run_set(Path(tmp), int(sys.argv[1]) if len(sys.argv) > 1 else PAGES,
-                         int(sys.argv[2]) if len(sys.argv) > 2 else 2026)
+                         int(sys.argv[2]) if len(sys.argv) > 2 else 2026, "blemish" in sys.argv[3:])
     print(res.report())
     for (truth, got), n in sorted(res.rows.items()):
         print(f"  {truth:<13} → {got}: {n}")
+    for (tag, truth, got), n in sorted(res.by_tag.items()):
+        print(f"  on pages with {tag:<11} {truth:<8} → {got}: {n}")

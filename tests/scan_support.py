@@ -196,6 +196,57 @@ def strip_key(flat: np.ndarray, marks: tuple[int, ...] = (0, 1, 2, 3), qr: bool 
     return img
 
 
+# --- what real sheets go through: folds, seals, glare ------------------------------------------------
+
+
+def fold(flat: np.ndarray, rng: random.Random, across: bool = True, at_mm: float | None = None) -> np.ndarray:
+    """A crease where the sheet was folded: a dark hairline right across the page (``across``: from
+    side to side, through every column; else top to bottom, through every row), slightly slanted,
+    with the soft shadow of the bent paper on one side."""
+    h, w = flat.shape[:2]
+    length = w if across else h
+    pos = (at_mm if at_mm is not None else rng.uniform(0.35, 0.65) * length / PX_MM) * PX_MM
+    slope = rng.uniform(-0.02, 0.02)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    dist = (yy - pos - slope * (xx - w / 2)) if across else (xx - pos - slope * (yy - h / 2))
+    width = rng.uniform(0.6, 1.4)  # px at 200 dpi: a 0.08–0.18 mm line
+    depth = rng.uniform(0.35, 0.6)
+    shade = 1 - depth * np.exp(-(dist / width) ** 2)
+    side = rng.choice((-1, 1))
+    band = rng.uniform(2, 6) * PX_MM
+    shade *= 1 - rng.uniform(0.05, 0.15) * np.exp(-np.maximum(side * dist, 0) / band) * (side * dist > 0)
+    return np.clip(flat.astype(np.float32) * shade[..., None], 0, 255).astype(np.uint8)
+
+
+def seal(flat: np.ndarray, rng: random.Random, centre_mm: tuple[float, float]) -> np.ndarray:
+    """A round red seal (公章: ring, star, text) stamped at ``centre_mm``, as translucent as stamp ink."""
+    page = Image.fromarray(flat).convert("RGBA")
+    layer = Image.new("RGBA", page.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    red = (rng.randint(190, 230), rng.randint(20, 70), rng.randint(30, 70), rng.randint(170, 230))
+    cx, cy = (v * PX_MM for v in centre_mm)
+    r = rng.uniform(19, 21) * PX_MM
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=int(1.1 * PX_MM))
+    star = [(cx + 6 * PX_MM * np.cos(a) * (1 if k % 2 == 0 else 0.4), cy + 6 * PX_MM * np.sin(a) * (1 if k % 2 == 0 else 0.4))
+            for k, a in enumerate(np.linspace(-np.pi / 2, 1.5 * np.pi, 10, endpoint=False))]
+    draw.polygon(star, fill=red)
+    draw.text((cx - 13 * PX_MM, cy + 7 * PX_MM), "中共党支部", fill=red, font=_font(int(5 * PX_MM)))
+    layer = layer.rotate(rng.uniform(-30, 30), center=(cx, cy))
+    page.alpha_composite(layer)
+    return np.asarray(page.convert("RGB")).copy()
+
+
+def glare(photo: np.ndarray, rng: random.Random, centre: tuple[float, float] | None = None) -> np.ndarray:
+    """A washed-out patch where a lamp or a window shines on glossy paper (toner shines too)."""
+    h, w = photo.shape[:2]
+    cx, cy = centre if centre is not None else (rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h)
+    rx, ry = rng.uniform(0.06, 0.16) * w, rng.uniform(0.04, 0.1) * h
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    strength = rng.uniform(0.6, 0.95) * np.exp(-(((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2) ** 1.5)
+    out = photo.astype(np.float32) + (255 - photo.astype(np.float32)) * strength[..., None]
+    return out.astype(np.uint8)
+
+
 # --- the camera ------------------------------------------------------------------------------------
 
 

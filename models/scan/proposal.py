@@ -115,6 +115,7 @@ def propose(session: Session, meeting_id: int, photos: Sequence[Path], pages: Se
     order: list[roster.MemberRow] | None = None
     named = list(pages)
     notes: list[str] = []
+    sheet: list[tuple[PageKey, int]] | None = None  # the sheet's pages as printed today, once needed
     seen: dict[int, str] = {}  # first 序号 of a page → its label
     readings: dict[int, tuple[str, Any]] = {}  # 序号 → (page label, row reading)
     for photo in photos:
@@ -124,7 +125,8 @@ def propose(session: Session, meeting_id: int, photos: Sequence[Path], pages: Se
             except NoKey:
                 if not named or layout is None:
                     raise
-                page = _read_named(session, m, label, rgb, named.pop(0), layout)
+                sheet = sheet if sheet is not None else layout(session, m.id)
+                page = _read_named(label, rgb, named.pop(0), sheet)
                 notes.append(f"“{label}”没有可读的定位方块或二维码，已按指定的第 {page.page_key.page} 页、"
                              "现在的应到名单逐行对应，无法核验会议、名单和页码：识别为签名的行都列为待确认，"
                              "请对照截图中印的姓名逐行核对。")
@@ -164,9 +166,8 @@ def propose(session: Session, meeting_id: int, photos: Sequence[Path], pages: Se
                         [seen[first] for first in sorted(seen)], notes)
 
 
-def _read_named(session: Session, m: MeetingDetail, label: str, rgb: Any, number: int, layout: Layout) -> Any:
+def _read_named(label: str, rgb: Any, number: int, sheet: list[tuple[PageKey, int]]) -> Any:
     """A page without a readable key, read as page ``number`` of the sheet as it prints today."""
-    sheet = layout(session, m.id)
     if not 1 <= number <= len(sheet):
         raise ValidationError(f"“{label}”：本次会议的签到表共 {len(sheet)} 页，没有第 {number} 页。请核对页码。",
                               field="page")

@@ -281,9 +281,13 @@ def row_lines(ink: np.ndarray, page_key: key.PageKey) -> list[float]:
 
 
 def _seal(rgb: np.ndarray) -> np.ndarray:
-    """Red ink (a seal, a red stamp): never a signature, which is written in black or blue."""
+    """Red ink (a seal, a red stamp): never a signature, which is written in black or blue. A
+    photographed seal is dull (shadow, blur, JPEG's coarse colour), so red is judged against the
+    pixel's own brightness, and the mask reaches a little past it (JPEG smears colour edges)."""
     r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
-    return ((r - g > 50) & (r - b > 40)).astype(np.uint8)
+    red = r - np.maximum(g, b)
+    mask = ((red > 30) & (red * 100 > 22 * r)).astype(np.uint8)
+    return cv2.dilate(mask, np.ones((5, 5), np.uint8))
 
 
 def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | None = None,
@@ -291,7 +295,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     if page_key.rows == 0:
         return []
     ratio = _darkness(gray)
-    ink = (ratio < INK_RATIO).astype(np.uint8)
+    ink: np.ndarray = (ratio < INK_RATIO).astype(np.uint8)
     lines = row_lines(ink, page_key)
     # the printed rules out of the ink: long straight runs, and a thin band along every rule
     run = int(6 * PX)
@@ -305,7 +309,10 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         x = round(x_mm * PX)
         rules[:, max(0, x - band - 1):x + band + 2] = 1
     strokes = ink & (1 - rules)
-    faint = (ratio < FAINT_RATIO).astype(np.uint8) & (1 - rules)
+    faint: np.ndarray = (ratio < FAINT_RATIO).astype(np.uint8)
+    # a fold's crease is a faint straight line too: out with the long runs, like the rules
+    faint &= 1 - np.maximum(rules, np.maximum(cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
+                                              cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))))
     if page_rgb is not None:
         seal = 1 - _seal(page_rgb)
         strokes &= seal

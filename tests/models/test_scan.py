@@ -225,3 +225,23 @@ def test_a_thin_light_signature_is_never_read_as_unsigned(sheet: tuple[int, Path
     reading, _ = reader.read_page(ss.photograph(np.asarray(page), random.Random(3), long_side=1600), "hairline")
     assert [r.status for r in reading.rows] == [reader.UNSURE] * k.rows
     assert all(reader.FAINT in r.reasons for r in reading.rows)
+
+
+def test_folds_a_seal_and_glare_never_make_an_unsigned_row_present(sheet: tuple[int, Path, list[str]]) -> None:
+    """Creases across the rows and down the signature column, a dull photographed seal over the
+    cells, a washed-out patch: nobody signed, so no row may be read 出席 (they may be 待确认)."""
+    from models.scan import key
+
+    _meeting, pdf, names = sheet
+    flat = ss.render_pages(pdf)[0]
+    k = reader.read_page(flat, "clean")[0].page_key
+    rng = random.Random(5)
+    page = ss.sign_page(flat, k, names[:k.rows], rng, signed_share=0.0, tiny_share=0.4, note_share=0.1)
+    sig0, sig1 = key.signature_span()
+    image = ss.fold(page.image, rng, across=True, at_mm=k.row_top(3) + 5)
+    image = ss.fold(image, rng, across=False, at_mm=(sig0 + sig1) / 2)
+    image = ss.seal(image, rng, ((sig0 + sig1) / 2, k.row_top(6) + 7))
+    photo = ss.glare(ss.photograph(image, rng, long_side=2400), rng)
+    reading, _ = reader.read_page(photo, "blemished")
+    assert [r.status for r in reading.rows if r.status == reader.PRESENT] == [], \
+        [(r.number, r.status, r.reasons, r.ink_mm2) for r in reading.rows]
