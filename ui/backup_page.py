@@ -289,14 +289,21 @@ class BackupPage(QWidget):
             return False, None
         return True, checked
 
-    def start_backup(self) -> None:
+    def backup_request(self) -> tuple[Path, str | None] | None:
+        """Where to write the backup and its passphrase (None: no 加密), asked and checked;
+        None when something is missing (the user has been told what)."""
         folder = self.target_folder()
         if folder is None:
             msgbox.warn(self, "备份", "请在“保存到”中选择备份保存的文件夹或U盘。")
-            return
+            return None
         ok, passphrase = self._passphrase_for_backup()
-        if not ok:
+        return (folder, passphrase) if ok else None
+
+    def start_backup(self) -> None:
+        request = self.backup_request()
+        if request is None:
             return
+        folder, passphrase = request
         db_path = self.db.path
 
         def work() -> BackupInfo:

@@ -76,13 +76,10 @@ class ServerBackupPage(BackupPage):
         return self._last_usb or "服务器数据库（由服务器管理员负责备份）"
 
     def start_backup(self) -> None:
-        folder = self.target_folder()
-        if folder is None:
-            msgbox.warn(self, "备份", "请在“保存到”中选择备份保存的文件夹或U盘。")
+        request = self.backup_request()
+        if request is None:
             return
-        ok, passphrase = self._passphrase_for_backup()
-        if not ok:
-            return
+        folder, passphrase = request
         db, branch_id = self.db, self.branch_id
         self.backup_button.setEnabled(False)
         Operation(self, lambda: backup_branches(db, folder, [branch_id], passphrase=passphrase),
