@@ -23,6 +23,7 @@ from reports import docmodel as dm
 from reports.layout import (
     BODY_WIDTH,
     RULE_COLOR,
+    SIZE_SMALL,
     LayoutProblem,
     PageNumbers,
     Styles,
@@ -41,6 +42,7 @@ from reports.minutes import (
     people,
     plain_minutes_story,
 )
+from reports.string_grid import StringGrid
 
 SHORT_TYPES = {
     MeetingType.GENERAL_ASSEMBLY: "大会",
@@ -176,17 +178,16 @@ ATTENDANCE_LEGEND = ("说明：“出”为出席，“假”为请假，“缺�
 
 
 def attendance_table(d: MonthData, s: Styles) -> list[Flowable]:
-    """The attendance grids in plain-string cells (hundreds of cells: no paragraph each)."""
+    """The attendance grids: thousands of one-line cells, drawn without a Table (reports.string_grid)."""
     story: list[Flowable] = [para(f"{d.label}党员出勤情况表", s.title), spacer(2)]
     for g in attendance_grids(d):
         fixed = sum(w for w in g.widths_mm if w is not None) * mm
         free = sum(1 for w in g.widths_mm if w is None)
         widths = [w * mm if w is not None else (BODY_WIDTH - fixed) / free for w in g.widths_mm]
-        rows: list[list[Any]] = [[para(h, s.small_label) for h in g.head], *[list(r) for r in g.rows]]
-        extra = [("FONT", (0, 1), (-1, -1), s.fonts.body.name, 10.5), ("ALIGN", (0, 1), (-1, -1), "CENTER")]
         if g.caption:
             story.append(para(g.caption, s.small_center))
-        story += [grid(s, rows, widths, extra=extra, padding=2), spacer(3)]
+        story += [StringGrid([para(h, s.small_label) for h in g.head], g.rows, widths, font=s.fonts.body.name,
+                             size=SIZE_SMALL, padding=2, rule_color=RULE_COLOR), spacer(3)]
     story.append(para(ATTENDANCE_LEGEND, s.small))
     return story
 
