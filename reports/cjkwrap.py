@@ -16,13 +16,13 @@ quote. :class:`CJKParagraph` breaks lines itself with the Chinese rules:
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
@@ -315,7 +315,9 @@ def plain_paragraph(text: str, style: Any) -> CJKParagraph:
     ReportLab's markup parser would make (the style's font, size and colour, and the text with
     its blanks collapsed) is cloned from one it made for the style, instead of parsing each."""
     if not _MARKUP.isdisjoint(text):
-        return CJKParagraph(escape(text).replace("\n", "<br/>"), style)
+        # html.escape, not xml.sax.saxutils.escape: the same &, <, > for this text, without
+        # importing urllib and http.client into every printing command
+        return CJKParagraph(html.escape(text, quote=False).replace("\n", "<br/>"), style)
     cleaned = cleanBlockQuotedText(text)
     frags = [_template(style).clone(text=cleaned, link=[], us_lines=[])] if cleaned else []
     textTransformFrags(frags, style)
