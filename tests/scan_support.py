@@ -295,6 +295,26 @@ def photograph(flat: np.ndarray, rng: random.Random, *, long_side: int | None = 
     return _jpeg(photo, rng.randint(45, 90))
 
 
+def bow(flat: np.ndarray, amp_mm: float) -> np.ndarray:
+    """The page not lying flat (it was folded, or curls on the desk): its middle ``amp_mm`` out of
+    place — down the page, most in the middle of its width, and a third of that across."""
+    h, w = flat.shape[:2]
+    amp = amp_mm * PX_MM
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    map_y = yy + amp * np.sin(np.pi * xx / w)
+    map_x = xx + amp / 3 * np.sin(np.pi * yy / h)
+    return cv2.remap(flat, map_x, map_y, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def slant(flat: np.ndarray, keystone: float) -> np.ndarray:
+    """The page photographed at a slant from its foot: its top edge ``keystone`` of the width
+    narrower on each side (0.2: the far corner marks come out about half the size of the near)."""
+    h, w = flat.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[keystone * w, 0], [w - keystone * w, 0], [w, h], [0, h]])
+    return cv2.warpPerspective(flat, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=(110, 100, 90))
+
+
 def scan(flat: np.ndarray, rng: random.Random, dpi: int | None = None) -> np.ndarray:
     """A flatbed scan: a slight skew, the scanner's resolution (100–300 dpi), JPEG."""
     dpi = dpi or rng.choice((100, 150, 200, 300))
