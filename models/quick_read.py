@@ -1,7 +1,7 @@
 """What the window shows first, read with plain ``sqlite3`` (read-only) before SQLAlchemy is
 imported: the branches (title, switcher), the years with meetings and the newest page of the
 meetings list. Importing SQLAlchemy and mapping the records costs about half a second; the
-window paints without waiting for it and imports it right after (ui.main_window).
+window paints without waiting for it and imports it right after (ui.window_start).
 
 Every function gives what its service twin in models.roster / models.meetings gives for the
 same file (tests compare them); anything else — filters, search, further pages — goes through

@@ -1,8 +1,10 @@
 """The window's branch switcher (当前党支部): shown when the database holds several branches
 (a committee's database merged from its branches' backups). The choice is remembered per
-database, keyed by its uuid (ui.settings)."""
+database, keyed by its uuid (ui.settings): ``remembered_branch`` and ``remember_branch``."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
@@ -10,6 +12,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from models import quick_read
 from models.db import Database
 from models.quick_read import BranchName
+
+if TYPE_CHECKING:
+    from ui.settings import Settings
 
 
 class BranchSwitcher(QWidget):
@@ -66,3 +71,28 @@ class BranchSwitcher(QWidget):
         data = self.combo.itemData(index)
         if data is not None:
             self.chosen.emit(int(data))
+
+
+def _database_key(db: Database) -> str:
+    from models.branches import database_identity
+
+    with db.reading() as s:
+        return database_identity(s) or str(db.path)
+
+
+def remembered_branch(db: Database, settings: Settings) -> int | None:
+    """The branch chosen last time in ``db``, else its first one."""
+    from models.branches import branch_exists
+    from models.roster import default_branch
+
+    remembered = settings.chosen_branch(_database_key(db))
+    with db.reading() as s:
+        if remembered is not None and branch_exists(s, remembered):
+            return remembered
+        branch = default_branch(s)
+    return branch.id if branch is not None else None
+
+
+def remember_branch(db: Database, settings: Settings, branch_id: int) -> None:
+    """``branch_id`` is the one on show in ``db``: the next window on it starts there."""
+    settings.set_chosen_branch(_database_key(db), branch_id)
