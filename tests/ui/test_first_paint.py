@@ -56,7 +56,10 @@ def test_window_paints_the_newest_meetings_before_sqlalchemy_loads(tmp_path: Pat
     with db.reading() as s:
         expected = ",".join(str(r.id) for r in list_meetings(s, branch_id, limit=200))
     db.close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
+    # the program's own user folder (settings such as the last page shown, start-up backups) in
+    # this test's: never the real profile, whose remembered page would change what paints first
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8",
+           "BRANCHBOOK_DATA_DIR": str(tmp_path / "userdata"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     done = subprocess.run([sys.executable, "-c", PROGRAM, str(path)], cwd=ROOT, env=env, capture_output=True,
                           text=True, encoding="utf-8", timeout=120, check=False)
     lines = {line.split("\t")[0]: line.split("\t")[1:] for line in done.stdout.splitlines()}
