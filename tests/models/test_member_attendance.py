@@ -168,6 +168,40 @@ def test_committee_meetings_count_for_the_committee_of_their_date(db: Database, 
     assert figures(rows["普通党员"]) == (0, 0, 0, 0, 0)
 
 
+def test_a_move_between_groups_mid_month_counts_each_group_meeting_by_its_date(db: Database,
+                                                                               branch_id: int) -> None:
+    """调组 leaves 第一党小组 for 第二党小组 on 15 June, and both groups meet in June on either side
+    of that day: each 党小组会 counts for the group the member belonged to on its date — also for a
+    row the secretary entered at 第一党小组's meeting of 20 June before recording the move."""
+    with db.transaction() as s:
+        g1, g2 = roster.create_group(s, branch_id, "第一党小组"), roster.create_group(s, branch_id, "第二党小组")
+        first, second = member(s, branch_id, "甲", group_id=g1), member(s, branch_id, "乙", group_id=g2)
+        mover = member(s, branch_id, "调组", group_id=g1)
+    meet(db, branch_id, GROUP, date(2025, 3, 10), {first: PRESENT, mover: PRESENT}, group_id=g1)
+    meet(db, branch_id, GROUP, date(2025, 6, 10), {first: PRESENT, mover: LEAVE}, group_id=g1)
+    meet(db, branch_id, GROUP, date(2025, 6, 20), {first: PRESENT, mover: PRESENT}, group_id=g1)
+    with db.transaction() as s:  # recorded after the meeting of 20 June: that row is now a stale one
+        offices.move_to_group(s, mover, g2, date(2025, 6, 15))
+    meet(db, branch_id, THEME, date(2025, 6, 5), {first: PRESENT, second: PRESENT, mover: PRESENT})
+    meet(db, branch_id, GROUP, date(2025, 3, 12), {second: PRESENT}, group_id=g2)
+    meet(db, branch_id, GROUP, date(2025, 6, 12), {second: PRESENT}, group_id=g2)
+    meet(db, branch_id, GROUP, date(2025, 6, 25), {second: PRESENT, mover: ABSENT}, group_id=g2)
+    meet(db, branch_id, GROUP, date(2025, 9, 10), {first: PRESENT}, group_id=g1)
+    meet(db, branch_id, GROUP, date(2025, 9, 12), {second: LEAVE}, group_id=g2)  # 调组 left off: 未记
+    rows = table(year(db, branch_id))
+    # 应到: 第一 3/10 and 6/10, the 主题党日, 第二 6/25 and 9/12 — not 第二 3/12 and 6/12, not 第一 6/20 and 9/10
+    assert figures(rows["调组"]) == (5, 2, 1, 1, 1)
+    assert rows["调组"].group_name == "第二党小组"  # the group at the year's end
+    assert figures(rows["甲"]) == (5, 5, 0, 0, 0)  # four 第一党小组会 and the 主题党日
+    assert figures(rows["乙"]) == (5, 4, 1, 0, 0)
+    with db.reading() as s:  # each meeting's own 应到 agrees
+        expected = {(r.group_name, r.held_on): r.expected for r in list_meetings(s, branch_id) if r.meeting_type == GROUP}
+    assert expected == {("第一党小组", date(2025, 3, 10)): 2, ("第一党小组", date(2025, 6, 10)): 2,
+                        ("第一党小组", date(2025, 6, 20)): 1, ("第一党小组", date(2025, 9, 10)): 1,
+                        ("第二党小组", date(2025, 3, 12)): 1, ("第二党小组", date(2025, 6, 12)): 1,
+                        ("第二党小组", date(2025, 6, 25)): 2, ("第二党小组", date(2025, 9, 12)): 2}
+
+
 def test_records_start_and_planned_and_other_meetings(db: Database, branch_id: int) -> None:
     """Before the 建账日期 nothing counts; a 计划 meeting is not held; 其他 has no 应到 rule — its
     list is its 应到, never 未记."""
@@ -295,3 +329,38 @@ def test_the_table_agrees_with_the_per_meeting_rule_on_a_changing_branch(db: Dat
     assert sum(t[4] for t in got.values()) > 5  # the short lists did leave people 未记
     for row in data.attendance:
         assert row.expected == row.present + row.leave + row.absent + row.unrecorded
+
+
+def test_an_absence_run_that_began_last_year_is_counted_from_its_first_month(db: Database, branch_id: int) -> None:
+    """The absence watch of 2025 reaches back into 2024 for a member whose first month of 2025 was
+    an absence: 张缺席 was absent from September 2024 on (October's list left him off: a neutral
+    month, named in the alert), so by March 2025 the run is 6 months long. 李请假's run is broken
+    by a 请假 in December 2024 and is only 3 months long; 王 attended in January."""
+    with db.transaction() as s:
+        drifting, broken, back = member(s, branch_id, "张缺席"), member(s, branch_id, "李请假"), member(s, branch_id, "王")
+    marks_by_month = {
+        (2024, 7): (PRESENT, PRESENT, PRESENT), (2024, 8): (LEAVE, ABSENT, ABSENT), (2024, 9): (ABSENT, ABSENT, ABSENT),
+        (2024, 10): (None, ABSENT, ABSENT), (2024, 11): (ABSENT, ABSENT, ABSENT), (2024, 12): (ABSENT, LEAVE, ABSENT),
+        (2025, 1): (ABSENT, ABSENT, PRESENT), (2025, 2): (ABSENT, ABSENT, ABSENT), (2025, 3): (ABSENT, ABSENT, ABSENT),
+    }
+    for (y, month), marks in marks_by_month.items():
+        meet(db, branch_id, THEME, date(y, month, 5),
+             {who: mark for who, mark in zip((drifting, broken, back), marks, strict=True) if mark is not None})
+    data = year(db, branch_id, today=date(2025, 3, 20))
+    alerts = [(a.kind, a.member, a.message) for a in data.alerts if a.kind.startswith("absence")]
+    assert [(kind, who) for kind, who, _message in alerts] == [("absence_alert", "张缺席")]
+    message = alerts[0][2]
+    assert "张缺席自2024年9月起至今已连续 6 个月" in message
+    assert "其间另有 1 次应到会议未登记其出席情况" in message  # October 2024, before the year
+    # the table stays the year's own: three 主题党日 of 2025
+    rows = table(data)
+    assert figures(rows["张缺席"]) == (3, 0, 0, 3, 0)
+    assert figures(rows["李请假"]) == (3, 0, 0, 3, 0)
+    assert figures(rows["王"]) == (3, 1, 0, 2, 0)
+    # a month later 李请假's run (2025-01 to 2025-04) reaches 4 months: a warning, counted from January
+    meet(db, branch_id, THEME, date(2025, 4, 5), {drifting: ABSENT, broken: ABSENT, back: PRESENT})
+    later = [(a.kind, a.member, a.message) for a in year(db, branch_id, today=date(2025, 4, 20)).alerts
+             if a.kind.startswith("absence")]
+    assert [(kind, who) for kind, who, _message in later] == [("absence_alert", "张缺席"), ("absence_warning", "李请假")]
+    assert "张缺席自2024年9月起至今已连续 7 个月" in later[0][2]
+    assert "李请假自2025年1月起至今已连续 4 个月" in later[1][2] and "未登记" not in later[1][2]
