@@ -58,14 +58,16 @@ from models.compliance_data import (
     load_branch,
     load_meetings,
     load_month_attendance,
-    load_month_counts,
     load_roll,
+    load_span_counts,
 )
 from models.entities import Member
 from models.enums import MeetingType
 from models.member_attendance import (
     MemberAttendance,
     member_attendance,
+    month_spans,
+    per_month,
     unrecorded_between,
     year_counts,
 )
@@ -199,12 +201,19 @@ def _obligations(
     valid: dict[int, bool], groups: list[tuple[int, str]], roll: RollIndex,
 ) -> list[Obligation]:
     """What was due and done; ``valid``: held meeting id → whether it counts (quorate, attended)."""
-    by_type: dict[MeetingType, list[MeetingFacts]] = {}
+    # held meetings by (type, group — for 党小组会 only) and month, in date order
+    by_month: dict[tuple[MeetingType, int | None], dict[int, list[int]]] = {}
+    lectures: list[MeetingFacts] = []
     for m in meetings:
         if m.held_on <= today and m.id in valid:
-            by_type.setdefault(m.meeting_type, []).append(m)
+            mtype = m.meeting_type
+            where = (mtype, m.group_id if mtype == MeetingType.GROUP else None)
+            by_month.setdefault(where, {}).setdefault(m.held_on.month, []).append(m.id)
+            if mtype == MeetingType.PARTY_LECTURE:
+                lectures.append(m)
     failed = {i for i, ok in valid.items() if not ok}
     expected = _Expected(roll)
+    periods: dict[str, list[Period]] = {}
     result: list[Obligation] = []
     for key, freq in settings.frequencies.items():
         if freq.count <= 0:
@@ -213,17 +222,22 @@ def _obligations(
         targets: list[tuple[int | None, str | None]] = (
             [(gid, name) for gid, name in groups] if mtype == MeetingType.GROUP else [(None, None)]
         )
+        kind_periods = periods.get(freq.period)
+        if kind_periods is None:
+            kind_periods = periods[freq.period] = periods_of(year, freq.period)
         for group_id, group_name in targets:
-            by_month: dict[int, list[int]] = {}
-            for m in by_type.get(mtype, []):
-                if (group_id is None or m.group_id == group_id) and (
-                        key != SECRETARY_LECTURE or _by_secretary(m, members)):
-                    by_month.setdefault(m.held_on.month, []).append(m.id)
+            if key == SECRETARY_LECTURE:
+                months: dict[int, list[int]] = {}
+                for m in lectures:
+                    if _by_secretary(m, members):
+                        months.setdefault(m.held_on.month, []).append(m.id)
+            else:
+                months = by_month.get((mtype, group_id), {})
             label = rule_label(key) if group_name is None else f"{group_name} {rule_label(key)}"
-            for period in periods_of(year, freq.period):
+            for period in kind_periods:
                 if not expected.any(mtype, period, group_id):
                     continue
-                ids = [i for month in period.months for i in by_month.get(month, ())]
+                ids = [i for month in period.months for i in months.get(month, ())]
                 counted = sum(1 for i in ids if i not in failed)
                 result.append(Obligation(
                     meeting_type=mtype, group_id=group_id, group_name=group_name, period=period.code,
@@ -291,19 +305,21 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     checks = meeting_checks(held, outcomes, names)
     obligations = _obligations(year, today, settings, members, meetings, valid, groups, roll)
     since = branch.records_since  # before it nothing is due, missing or alerted
-    per_month, other = load_month_counts(session, branch_id, year, as_of, since=since)
     first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
-    tallies = year_counts(session, branch_id, held_since(held, since), roll, per_month, other, first, as_of)
-    back = [m.id for m in members if needs_lookback(m, per_month.get(m.id, {}), year)]
+    spans = month_spans(first, as_of, roll)  # the months, cut where the roll changes
+    counts, other = load_span_counts(session, branch_id, spans)
+    tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts, other) if spans else {}
+    months = per_month(spans, counts)
+    back = [m.id for m in members if needs_lookback(m, months.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only
-        for member_id, months in load_month_attendance(session, branch_id, year - 1, None, back, since).items():
-            per_month[member_id].update(months)
+        for member_id, earlier in load_month_attendance(session, branch_id, year - 1, None, back, since).items():
+            months[member_id].update(earlier)
     hours = notes.study_hours_by_member(session, branch_id, year)
     obligations = due_periods(obligations, since)
     alerts = _obligation_alerts(obligations, held_since(checks, since))
     alerts += attendance_alerts(held_since(held, since), outcomes, names)
     alerts += _secretary_reminder(obligations, year, today)
-    alerts += absence_alerts(members, months_since(per_month, since), year, as_of,
+    alerts += absence_alerts(members, months_since(months, since), year, as_of,
                              partial(_unrecorded, session, branch_id, since, as_of, (held, roll)))
     alerts += study_hour_alerts(members, hours, year, today) if covers_year(since, year) else []
     return YearCompliance(

@@ -13,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    CompoundSelect,
     Select,
     and_,
     bindparam,
@@ -54,6 +56,10 @@ _attendance = Attendance.__table__.c
 _member = Member.__table__.c
 
 
+#: Meetings whose attendance rows the compliance computation reads whatever their count.
+_ROWS_READ = frozenset({MeetingType.OTHER, MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE})
+
+
 @dataclass(slots=True)
 class MeetingFacts:
     id: int
@@ -62,7 +68,7 @@ class MeetingFacts:
     group_id: int | None
     lecturer: str
     is_election: bool
-    recorded: int = 0  # attendance rows
+    recorded: int = 0  # attendance rows (0 for 其他, 党员大会 and 支委会: see _RECORDED)
     lecturer_member_id: int | None = None  # the 授课人 as a member (None: outside lecturer)
 
 
@@ -85,8 +91,12 @@ def _held(first: str, last: str) -> ColumnElement[bool]:
                 _meeting.held_on <= bindparam(last), _meeting.status != _constant(MeetingStatus.PLANNED.value))
 
 
-# The attendance rows of each meeting are counted from the (meeting, member) index alone.
-_RECORDED = select(func.count()).where(_attendance.meeting_id == _meeting.id).scalar_subquery()
+# The attendance rows of each meeting are counted from the (meeting, member) index alone, and only
+# where the count is read (models.compliance._outcomes): not for 其他, which has no 应到 rule, nor for
+# 党员大会 and 支委会, whose rows are read anyway for the quorum — together most of the year's rows.
+_RECORDED = case((_meeting.meeting_type.in_([_constant(t.value) for t in MeetingType if t not in _ROWS_READ]),
+                  select(func.count()).where(_attendance.meeting_id == _meeting.id).scalar_subquery()),
+                 else_=_constant(0))
 _MEETINGS = (
     select(_meeting.id, _meeting.meeting_type, _meeting.held_on, _meeting.group_id, _meeting.lecturer,
            _meeting.is_election, _RECORDED, _meeting.lecturer_member_id)
@@ -102,14 +112,15 @@ _OTHER_ROWS = func.sum(case((_meeting.meeting_type == _constant(MeetingType.OTHE
                             else_=_constant(0)))
 
 
-def _month_part(month: int, members: bool) -> Select[Any]:
-    """One month's (member, month, rows, 出席, 请假, rows at 其他): the year's attendance grouped per
-    member within one month's date range, so that no month has to be computed from a date per row."""
+def _span_part(span: int, members: bool) -> Select[Any]:
+    """One date range's (member, span, rows, 出席, 请假, rows at 其他): attendance grouped per member
+    within the bound range ``first_<span>`` to ``last_<span>``, so that no month has to be computed
+    from a date per row."""
     stmt = (
-        select(_attendance.member_id, _constant(month), func.count(),
+        select(_attendance.member_id, _constant(span), func.count(),
                _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE), _OTHER_ROWS)
         .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
-        .where(_held(f"first_{month}", f"last_{month}"))
+        .where(_held(f"first_{span}", f"last_{span}"))
         .group_by(_attendance.member_id)
     )
     if members:
@@ -120,8 +131,37 @@ def _month_part(month: int, members: bool) -> Select[Any]:
 # Twelve per-month aggregates in one statement: as cheap as one grouping per member over the
 # year, and cheaper than grouping on a month computed per attendance row (date functions differ
 # between engines too). A month after the end date gets an empty range.
-_MONTHS = {members: union_all(*(_month_part(month, members) for month in range(1, 13)))
+_MONTHS = {members: union_all(*(_span_part(month, members) for month in range(1, 13)))
            for members in (False, True)}
+
+#: Most date ranges :func:`load_span_counts` asks in one statement (far below SQLite's 500 parts).
+MAX_SPANS = 48
+
+
+@lru_cache(maxsize=MAX_SPANS)
+def _spans(count: int) -> CompoundSelect:
+    return union_all(*(_span_part(span, False) for span in range(1, count + 1)))
+
+
+def load_span_counts(
+    session: Session, branch_id: int, spans: Sequence[tuple[date, date]],
+) -> tuple[dict[int, dict[int, tuple[int, int, int]]], dict[int, int]]:
+    """Per member and date range (index into ``spans``, each (first, last) and at most
+    :data:`MAX_SPANS` of them): (rows, 出席, 请假); and each member's rows at 其他 over all of
+    them — one statement, like the month statement but over ranges the caller chose (the months
+    of a year cut where the roll changes)."""
+    if not spans:
+        return {}, {}
+    params: dict[str, Any] = {"branch_id": branch_id}
+    for span, (first, last) in enumerate(spans, 1):
+        params[f"first_{span}"], params[f"last_{span}"] = first, last
+    counts: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    other: dict[int, int] = defaultdict(int)
+    for member_id, span, total, present, leave, others in _rows(session, _spans(len(spans)), params):
+        counts[member_id][span - 1] = (total, present or 0, leave or 0)
+        if others:
+            other[member_id] += others
+    return counts, other
 
 
 def _month_params(year: int, end: date, since: date | None = None) -> dict[str, date]:
@@ -147,24 +187,13 @@ def load_month_attendance(
 ) -> MonthCounts:
     """Per member and month of ``year`` (from ``since``, up to ``end``): (rows, 出席, 请假) — one
     statement."""
-    return load_month_counts(session, branch_id, year, end, member_ids, since)[0]
-
-
-def load_month_counts(
-    session: Session, branch_id: int, year: int, end: date | None = None, member_ids: Sequence[int] | None = None,
-    since: date | None = None,
-) -> tuple[MonthCounts, dict[int, int]]:
-    """:func:`load_month_attendance`, and each member's rows at 其他 over the same days."""
     params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31), since)}
     if member_ids is not None:
         params["members"] = list(member_ids)
     per_month: MonthCounts = defaultdict(dict)
-    other: dict[int, int] = defaultdict(int)
-    for member_id, month, total, present, leave, others in _rows(session, _MONTHS[member_ids is not None], params):
+    for member_id, month, total, present, leave, _others in _rows(session, _MONTHS[member_ids is not None], params):
         per_month[member_id][(year, month)] = (total, present or 0, leave or 0)
-        if others:
-            other[member_id] += others
-    return per_month, other
+    return per_month
 
 
 #: What a member's 应到 at a meeting depends on besides its day (models.quorum.DayRoll.expected):

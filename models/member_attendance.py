@@ -28,9 +28,10 @@ between groups, a record entered before the roll was corrected — are checked r
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -38,7 +39,9 @@ from sqlalchemy.orm import Session
 from models import offices, roster
 from models.compliance_data import (
     KIND_COMMITTEE,
+    MAX_SPANS,
     MeetingFacts,
+    MonthCounts,
     load_held_between,
     load_kind_counts,
     load_member_rows,
@@ -47,7 +50,8 @@ from models.compliance_data import (
 from models.enums import AttendanceStatus, MeetingType
 from models.quorum import DayRoll, RollIndex
 
-__all__ = ["UNRECORDED_NOTE", "MemberAttendance", "Tally", "member_attendance", "unrecorded_between", "year_counts"]
+__all__ = ["UNRECORDED_NOTE", "MemberAttendance", "Tally", "member_attendance", "month_spans", "per_month",
+           "unrecorded_between", "year_counts"]
 
 _PRESENT, _LEAVE = str(AttendanceStatus.PRESENT), str(AttendanceStatus.LEAVE)
 
@@ -84,11 +88,12 @@ class _Counts:
         self.expected = self.rows = self.present = self.leave = self.other = 0
 
 
-def _places(roll: RollIndex) -> tuple[dict[int, set[int]], set[int]]:
-    """(member id → the kinds of 支委会/党小组会 they are 应到 at all year, for the members 应到 at
-    the 全体 meetings all year; the members whose place on the roll changes during the year).
-    A member whose histories change only in ways that leave their 应到 alone (a 转正 changes the
-    vote, not the place) is steady."""
+def _places(roll: RollIndex) -> tuple[dict[int, set[int]], set[int], set[int]]:
+    """(member id → the kinds of 支委会/党小组会 they are 应到 at whenever they are on the roll,
+    for the members whose committee seat and group do not change during the year; the members
+    whose seat or group does change; those of the first who come onto the roll or leave it — a
+    join, a 转出, an exemption — during the year). A member whose histories change only in ways
+    that leave their 应到 alone (a 转正 changes the vote, not the place) is steady."""
     base = roll.base
     kinds: dict[int, set[int]] = {mid: set() for mid in base.everyone}
     for mid in base.committee:
@@ -97,23 +102,62 @@ def _places(roll: RollIndex) -> tuple[dict[int, set[int]], set[int]]:
         for mid in ids:
             kinds[mid].add(gid)
     moving: set[int] = set()
+    coming: set[int] = set()
     if roll.changing:
         days = [roll.on(day) for day in (roll.first, *roll.breaks)]
         for member in roll.changing:
             mid = member.id
-            places = {(mid in d.everyone, mid in d.committee,
-                       next((g for g, ids in d.groups.items() if mid in ids), None)) for d in days}
+            places = {(mid in d.committee, next((g for g, ids in d.groups.items() if mid in ids), None))
+                      for d in days if mid in d.everyone}
             if len(places) > 1:
                 moving.add(mid)
                 continue
-            ((everyone, committee, group),) = places
-            if everyone:
+            if len(places) == 1:
+                ((committee, group),) = places
                 own = kinds[mid] = set()
                 if committee:
                     own.add(KIND_COMMITTEE)
                 if group is not None:
                     own.add(group)
-    return kinds, moving
+                if any(mid not in d.everyone for d in days):
+                    coming.add(mid)
+    return kinds, moving, coming
+
+
+def month_spans(first: date, last: date, roll: RollIndex) -> list[tuple[date, date]]:
+    """The days from ``first`` to ``last`` as calendar months, each cut where the roll changes (so
+    that a member's place is the same all through a range) — or, should that make more than
+    :data:`MAX_SPANS` ranges, as whole months."""
+    months: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        months.append((day, min(last, following - timedelta(days=1))))
+        day = following
+    spans: list[tuple[date, date]] = []
+    breaks = [b for b in roll.breaks if first < b <= last]
+    for start, end in months:
+        for cut in breaks:
+            if start < cut <= end:
+                spans.append((start, cut - timedelta(days=1)))
+                start = cut
+        spans.append((start, end))
+    return spans if len(spans) <= MAX_SPANS else months
+
+
+def per_month(
+    spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
+) -> MonthCounts:
+    """The month statement (member → (year, month) → rows, 出席, 请假) from counts per range."""
+    months: MonthCounts = defaultdict(dict)
+    for mid, by_span in counts.items():
+        own = months[mid]
+        for span, (total, present, leave) in by_span.items():
+            ym = (spans[span][0].year, spans[span][0].month)
+            known = own.get(ym)
+            own[ym] = (total, present, leave) if known is None else (
+                known[0] + total, known[1] + present, known[2] + leave)
+    return months
 
 
 def _expected(meetings: Sequence[MeetingFacts], roll: RollIndex, counts: dict[int, _Counts]) -> None:
@@ -149,38 +193,42 @@ def _needs_rows(mid: int, steady: Mapping[int, set[int]], kinds: Mapping[int, in
 
 def year_counts(
     session: Session, branch_id: int, meetings: Sequence[MeetingFacts], roll: RollIndex,
-    per_month: Mapping[int, Mapping[tuple[int, int], tuple[int, int, int]]], other: Mapping[int, int],
-    first: date, last: date,
+    spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
+    other: Mapping[int, int],
 ) -> dict[int, Tally]:
-    """Member id → the year's :data:`Tally`. ``meetings``: the held meetings counted, from ``first``
-    to ``last`` — the same days as ``per_month`` (rows, 出席, 请假 per member and month) and
-    ``other`` (rows at 其他 per member)."""
-    counts: dict[int, _Counts] = {}
-    _expected(meetings, roll, counts)
+    """Member id → the year's :data:`Tally`. ``meetings``: the held meetings counted, over the days
+    of ``spans`` (see :func:`month_spans`); ``counts``: rows, 出席, 请假 per member and span
+    (:func:`models.compliance_data.load_span_counts`); ``other``: rows at 其他 per member."""
+    tallies: dict[int, _Counts] = {}
+    _expected(meetings, roll, tallies)
+    first, last = spans[0][0], spans[-1][1]
     kinds = load_kind_counts(session, branch_id, first, last)
-    steady, changing = _places(roll)
+    steady, moving, coming = _places(roll)
+    # the roll of each range when the range lies within one stretch of it (else None)
+    span_days = [day if day is roll.on(end) else None for day, end in ((roll.on(s), e) for s, e in spans)]
     exact: list[int] = []
     none: dict[int, int] = {}
-    for mid, months in per_month.items():
+    for mid, by_span in counts.items():
         rows = present = leave = 0
-        for total, pres, lv in months.values():
+        for total, pres, lv in by_span.values():
             rows, present, leave = rows + total, present + pres, leave + lv
         if not rows:
             continue
         others = other.get(mid, 0)
-        if mid in changing or _needs_rows(mid, steady, kinds.get(mid, none), rows - others):
-            exact.append(mid)
+        if mid in moving or _needs_rows(mid, steady, kinds.get(mid, none), rows - others) or (
+                mid in coming and any((day := span_days[span]) is None or mid not in day.everyone for span in by_span)):
+            exact.append(mid)  # rows possibly at meetings the member was not 应到 at: checked one by one
             continue
-        cell = counts.get(mid)
+        cell = tallies.get(mid)
         if cell is None:
-            cell = counts[mid] = _Counts()
+            cell = tallies[mid] = _Counts()
         cell.rows, cell.present, cell.leave, cell.other = rows - others, present, leave, others
     if exact:
         by_id = {m.id: m for m in meetings}
         for mid, statuses in load_member_rows(session, branch_id, first, last, exact).items():
-            cell = counts.get(mid)
+            cell = tallies.get(mid)
             if cell is None:
-                cell = counts[mid] = _Counts()
+                cell = tallies[mid] = _Counts()
             for meeting_id, status in statuses.items():
                 m = by_id.get(meeting_id)
                 if m is None:
@@ -195,7 +243,7 @@ def year_counts(
                 cell.leave += status == _LEAVE
     return {mid: (c.expected + c.other, c.present, c.leave, c.rows + c.other - c.present - c.leave,
                   c.expected - c.rows)
-            for mid, c in counts.items() if c.expected or c.other}
+            for mid, c in tallies.items() if c.expected or c.other}
 
 
 def unrecorded_between(
