@@ -153,9 +153,13 @@ class _Expected:
 
     def __init__(self, roll: RollIndex) -> None:
         self.roll = roll
+        self.ends: dict[tuple[date, date], tuple[DayRoll, DayRoll]] = {}
 
     def any(self, meeting_type: MeetingType, period: Period, group_id: int | None) -> bool:
-        return any(self.roll.on(day).expected(meeting_type, group_id) for day in (period.start, period.end))
+        ends = self.ends.get((period.start, period.end))
+        if ends is None:
+            ends = self.ends[period.start, period.end] = (self.roll.on(period.start), self.roll.on(period.end))
+        return bool(ends[0].expected(meeting_type, group_id) or ends[1].expected(meeting_type, group_id))
 
 
 def _by_secretary(meeting: MeetingFacts, members: list[Member]) -> bool:
@@ -307,8 +311,8 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     since = branch.records_since  # before it nothing is due, missing or alerted
     first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
     spans = month_spans(first, as_of, roll)  # the months, cut where the roll changes
-    counts, other = load_span_counts(session, branch_id, spans)
-    tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts, other) if spans else {}
+    counts = load_span_counts(session, branch_id, spans)
+    tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts) if spans else {}
     months = per_month(spans, counts)
     back = [m.id for m in members if needs_lookback(m, months.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only

@@ -108,17 +108,14 @@ def _status_count(status: AttendanceStatus) -> ColumnElement[Any]:
     return func.sum(case((_attendance.status == _constant(status.value), _constant(1)), else_=_constant(0)))
 
 
-_OTHER_ROWS = func.sum(case((_meeting.meeting_type == _constant(MeetingType.OTHER.value), _constant(1)),
-                            else_=_constant(0)))
-
-
 def _span_part(span: int, members: bool) -> Select[Any]:
-    """One date range's (member, span, rows, 出席, 请假, rows at 其他): attendance grouped per member
-    within the bound range ``first_<span>`` to ``last_<span>``, so that no month has to be computed
-    from a date per row."""
+    """One date range's (member, span, rows, 出席, 请假): attendance grouped per member within the
+    bound range ``first_<span>`` to ``last_<span>``, so that no month has to be computed from a date
+    per row. (The rows at 其他 follow from :func:`load_kind_counts`, which reads the index alone:
+    one more sum here would cost more than that whole statement.)"""
     stmt = (
         select(_attendance.member_id, _constant(span), func.count(),
-               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE), _OTHER_ROWS)
+               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE))
         .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
         .where(_held(f"first_{span}", f"last_{span}"))
         .group_by(_attendance.member_id)
@@ -145,23 +142,19 @@ def _spans(count: int) -> CompoundSelect:
 
 def load_span_counts(
     session: Session, branch_id: int, spans: Sequence[tuple[date, date]],
-) -> tuple[dict[int, dict[int, tuple[int, int, int]]], dict[int, int]]:
+) -> dict[int, dict[int, tuple[int, int, int]]]:
     """Per member and date range (index into ``spans``, each (first, last) and at most
-    :data:`MAX_SPANS` of them): (rows, 出席, 请假); and each member's rows at 其他 over all of
-    them — one statement, like the month statement but over ranges the caller chose (the months
-    of a year cut where the roll changes)."""
+    :data:`MAX_SPANS` of them): (rows, 出席, 请假) — one statement, like the month statement but
+    over ranges the caller chose (the months of a year cut where the roll changes)."""
     if not spans:
-        return {}, {}
+        return {}
     params: dict[str, Any] = {"branch_id": branch_id}
     for span, (first, last) in enumerate(spans, 1):
         params[f"first_{span}"], params[f"last_{span}"] = first, last
     counts: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
-    other: dict[int, int] = defaultdict(int)
-    for member_id, span, total, present, leave, others in _rows(session, _spans(len(spans)), params):
+    for member_id, span, total, present, leave in _rows(session, _spans(len(spans)), params):
         counts[member_id][span - 1] = (total, present or 0, leave or 0)
-        if others:
-            other[member_id] += others
-    return counts, other
+    return counts
 
 
 def _month_params(year: int, end: date, since: date | None = None) -> dict[str, date]:
@@ -191,7 +184,7 @@ def load_month_attendance(
     if member_ids is not None:
         params["members"] = list(member_ids)
     per_month: MonthCounts = defaultdict(dict)
-    for member_id, month, total, present, leave, _others in _rows(session, _MONTHS[member_ids is not None], params):
+    for member_id, month, total, present, leave in _rows(session, _MONTHS[member_ids is not None], params):
         per_month[member_id][(year, month)] = (total, present or 0, leave or 0)
     return per_month
 
@@ -214,20 +207,21 @@ def meeting_kind(meeting_type: MeetingType, group_id: int | None) -> int:
 
 _TYPE = _meeting.meeting_type
 _KIND = case((_TYPE == _constant(MeetingType.COMMITTEE.value), _constant(KIND_COMMITTEE)),
-             else_=func.coalesce(_meeting.group_id, _constant(0)))
+             (_TYPE == _constant(MeetingType.GROUP.value), func.coalesce(_meeting.group_id, _constant(0))),
+             else_=_constant(KIND_EVERYONE))
 _KINDS = (
     select(_attendance.member_id, _KIND, func.count())
     .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
-    .where(_held("first", "last"),
-           _TYPE.in_([_constant(MeetingType.COMMITTEE.value), _constant(MeetingType.GROUP.value)]))
+    .where(_held("first", "last"), _TYPE != _constant(MeetingType.OTHER.value))
     .group_by(_attendance.member_id, _KIND)
 )
 
 
 def load_kind_counts(session: Session, branch_id: int, first: date, last: date) -> dict[int, dict[int, int]]:
-    """Member id → kind (KIND_COMMITTEE or a group id) → attendance rows at the held 支委会 and
-    党小组会 from ``first`` to ``last``: the few rows that tell whether a member has rows at
-    meetings they were not 应到 at (another group's, the committee's)."""
+    """Member id → kind (KIND_EVERYONE, KIND_COMMITTEE or a group id) → attendance rows at the held
+    meetings but 其他 from ``first`` to ``last``, counted from the (meeting, member) index alone:
+    whether a member has rows at meetings they were not 应到 at (another group's, the
+    committee's), and — with the rows of the month statement — how many rows are at 其他."""
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     for member_id, kind, count in _rows(session, _KINDS, {"branch_id": branch_id, "first": first, "last": last}):
         counts[member_id][kind] = count

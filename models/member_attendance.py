@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from models import offices, roster
 from models.compliance_data import (
     KIND_COMMITTEE,
+    KIND_EVERYONE,
     MAX_SPANS,
     MeetingFacts,
     MonthCounts,
@@ -149,56 +150,75 @@ def per_month(
     spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
 ) -> MonthCounts:
     """The month statement (member → (year, month) → rows, 出席, 请假) from counts per range."""
+    month_of = [(start.year, start.month) for start, _end in spans]
     months: MonthCounts = defaultdict(dict)
     for mid, by_span in counts.items():
         own = months[mid]
-        for span, (total, present, leave) in by_span.items():
-            ym = (spans[span][0].year, spans[span][0].month)
+        for span, tally in by_span.items():
+            ym = month_of[span]
             known = own.get(ym)
-            own[ym] = (total, present, leave) if known is None else (
-                known[0] + total, known[1] + present, known[2] + leave)
+            own[ym] = tally if known is None else (known[0] + tally[0], known[1] + tally[1], known[2] + tally[2])
     return months
 
 
 def _expected(meetings: Sequence[MeetingFacts], roll: RollIndex, counts: dict[int, _Counts]) -> None:
     """Add each member's 应到 over ``meetings`` (其他 aside): the meetings are counted per stretch
-    of the roll and kind, and each count goes to that stretch's 应到 set."""
+    of the roll and kind. A member whose place does not change all year is in every stretch's
+    set of their kinds, so gets the year's count of those kinds; only the others are looked up
+    stretch by stretch."""
     per_stretch: dict[tuple[int, int], tuple[DayRoll, MeetingFacts, list[int]]] = {}
+    on = roll.on
     for m in meetings:
         if m.meeting_type == MeetingType.OTHER:
             continue
-        day = roll.on(m.held_on)
+        day = on(m.held_on)
         key = (id(day), meeting_kind(m.meeting_type, m.group_id))
         found = per_stretch.get(key)
         if found is None:
             per_stretch[key] = (day, m, [1])
         else:
             found[2][0] += 1
-    for day, sample, (n,) in per_stretch.values():
-        for mid in day.expected(sample.meeting_type, sample.group_id):
+    per_kind: dict[int, int] = defaultdict(int)
+    for (_day, kind), (_roll, _sample, (n,)) in per_stretch.items():
+        per_kind[kind] += n
+    base = roll.base
+    changing = {m.id for m in roll.changing}
+
+    def add(ids: frozenset[int] | set[int], n: int) -> None:
+        if not n:
+            return
+        for mid in ids:
             cell = counts.get(mid)
             if cell is None:
                 cell = counts[mid] = _Counts()
             cell.expected += n
 
+    # the members whose place does not change are in base, and in every stretch's sets
+    add(base.everyone, per_kind.get(KIND_EVERYONE, 0))
+    add(base.committee, per_kind.get(KIND_COMMITTEE, 0))
+    for gid, ids in base.groups.items():
+        add(ids, per_kind.get(gid, 0))
+    if changing:
+        for day, sample, (n,) in per_stretch.values():
+            add(changing & day.expected(sample.meeting_type, sample.group_id), n)
+
 
 def _needs_rows(mid: int, steady: Mapping[int, set[int]], kinds: Mapping[int, int], rows: int) -> bool:
     """Whether a member whose place does not change has rows at meetings they were not 应到 at
-    (``kinds``: their rows at 支委会 and 党小组会 by kind; ``rows``: all but 其他)."""
+    (``kinds``: their rows at meetings but 其他 by kind; ``rows``: all but 其他)."""
     own = steady.get(mid)
     if own is None:  # off the roll or exempt all year: any row but 其他 is one
         return rows > 0
-    return any(kind not in own for kind in kinds)
+    return any(kind not in own and kind != KIND_EVERYONE for kind in kinds)
 
 
 def year_counts(
     session: Session, branch_id: int, meetings: Sequence[MeetingFacts], roll: RollIndex,
     spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
-    other: Mapping[int, int],
 ) -> dict[int, Tally]:
     """Member id → the year's :data:`Tally`. ``meetings``: the held meetings counted, over the days
     of ``spans`` (see :func:`month_spans`); ``counts``: rows, 出席, 请假 per member and span
-    (:func:`models.compliance_data.load_span_counts`); ``other``: rows at 其他 per member."""
+    (:func:`models.compliance_data.load_span_counts`)."""
     tallies: dict[int, _Counts] = {}
     _expected(meetings, roll, tallies)
     first, last = spans[0][0], spans[-1][1]
@@ -214,8 +234,9 @@ def year_counts(
             rows, present, leave = rows + total, present + pres, leave + lv
         if not rows:
             continue
-        others = other.get(mid, 0)
-        if mid in moving or _needs_rows(mid, steady, kinds.get(mid, none), rows - others) or (
+        own_kinds = kinds.get(mid, none)
+        others = rows - sum(own_kinds.values())  # rows at 其他
+        if mid in moving or _needs_rows(mid, steady, own_kinds, rows - others) or (
                 mid in coming and any((day := span_days[span]) is None or mid not in day.everyone for span in by_span)):
             exact.append(mid)  # rows possibly at meetings the member was not 应到 at: checked one by one
             continue

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models.entities import BranchSetting
 
+_setting = BranchSetting.__table__.c
+# Built once (Core, bound parameters): the year's statistics read the rule settings on every refresh.
+_VALUE = select(_setting.value).where(_setting.branch_id == bindparam("branch_id"), _setting.key == bindparam("key"))
+
 
 def get_setting(session: Session, branch_id: int, key: str, default: Any = None) -> Any:
-    value = session.scalar(
-        select(BranchSetting.value).where(BranchSetting.branch_id == branch_id, BranchSetting.key == key)
-    )
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # a Core statement on the connection does not autoflush pending ORM changes
+    value = session.connection().execute(_VALUE, {"branch_id": branch_id, "key": key}).scalar()
     return default if value is None else json.loads(value)
 
 
