@@ -202,6 +202,28 @@ def test_a_move_between_groups_mid_month_counts_each_group_meeting_by_its_date(d
                         ("第二党小组", date(2025, 6, 25)): 2, ("第二党小组", date(2025, 9, 12)): 2}
 
 
+def test_coming_onto_and_leaving_the_roll_mid_month_splits_that_month(db: Database, branch_id: int) -> None:
+    """A 转出 on 15 June with a row at the 主题党日 of 25 June entered before the 转出 was recorded,
+    and a member who joined on 10 March: each month where the roll changes is cut at that day, so
+    the stale row counts nowhere while the rows before the 转出 and after the join all count."""
+    with db.transaction() as s:
+        staying = member(s, branch_id, "常在")
+        leaving = member(s, branch_id, "转出者")
+        newcomer = member(s, branch_id, "新党员", joined=date(2025, 3, 10), full_on=None,
+                          category=MemberCategory.PROBATIONARY)
+    meet(db, branch_id, THEME, date(2025, 3, 5), {staying: PRESENT, leaving: PRESENT})  # before the join
+    meet(db, branch_id, THEME, date(2025, 3, 20), {staying: PRESENT, leaving: LEAVE, newcomer: PRESENT})
+    meet(db, branch_id, THEME, date(2025, 6, 5), {staying: PRESENT, leaving: ABSENT, newcomer: LEAVE})
+    meet(db, branch_id, THEME, date(2025, 6, 25), {staying: PRESENT, leaving: PRESENT, newcomer: ABSENT})
+    with db.transaction() as s:  # recorded after the meeting of 25 June: that row is now a stale one
+        roster.add_status(s, leaving, MembershipState.TRANSFERRED_OUT, date(2025, 6, 15))
+    meet(db, branch_id, THEME, date(2025, 9, 5), {staying: PRESENT, newcomer: PRESENT})
+    rows = table(year(db, branch_id))
+    assert figures(rows["常在"]) == (5, 5, 0, 0, 0)
+    assert figures(rows["新党员"]) == (4, 2, 1, 1, 0)  # not 应到 on 5 March
+    assert figures(rows["转出者"]) == (3, 1, 1, 1, 0)  # 5 March, 20 March, 5 June; 25 June counts nowhere
+
+
 def test_records_start_and_planned_and_other_meetings(db: Database, branch_id: int) -> None:
     """Before the 建账日期 nothing counts; a 计划 meeting is not held; 其他 has no 应到 rule — its
     list is its 应到, never 未记."""
