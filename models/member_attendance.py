@@ -19,11 +19,14 @@ Decisions (the rules leave them open):
 How it stays one sweep per year: 应到 is counted per stretch of the roll (the days between two
 changes of anybody's place on it, models.quorum.RollIndex) and kind of meeting, then handed to
 that stretch's 应到 set — no question per meeting and member. The rows come from the month
-statement the absence watch reads anyway, plus one small count of each member's rows at 支委会,
-党小组会 and 其他 (models.compliance_data.load_kind_counts): a member whose place does not change
-during the year and who has no row at a meeting of a kind they are not 应到 at (the usual case)
-has every row at a meeting they were 应到 at. Only the few others — a 转出, a 换届, a move
-between groups, a record entered before the roll was corrected — are checked row by row.
+statement the absence watch reads anyway, its months cut at the days the roll changes
+(:func:`month_spans`), plus one index-only count of each member's rows per kind of meeting but
+其他 (models.compliance_data.load_kind_counts; the member's other rows are at 其他): a member
+whose place does not change during the year and who has no row at a meeting of a kind they are
+not 应到 at (the usual case) has every row at a meeting they were 应到 at; so has one who joins,
+leaves or is exempted during the year, keeping their committee seat and group while on the roll,
+with rows only in ranges of days they were on it. Only the few others — a 换届, a move between
+groups, a record entered before the roll was corrected — are checked row by row.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 import main
-from models import offices, roster
+from models import member_attendance, offices, roster
 from models.compliance import MemberAttendance, YearCompliance, compliance_for_year
 from models.db import Database
 from models.entities import Attendance, Meeting
@@ -202,10 +202,14 @@ def test_a_move_between_groups_mid_month_counts_each_group_meeting_by_its_date(d
                         ("第二党小组", date(2025, 6, 25)): 2, ("第二党小组", date(2025, 9, 12)): 2}
 
 
-def test_coming_onto_and_leaving_the_roll_mid_month_splits_that_month(db: Database, branch_id: int) -> None:
+@pytest.mark.parametrize("max_spans", [48, 1])
+def test_coming_onto_and_leaving_the_roll_mid_month_splits_that_month(db: Database, branch_id: int, max_spans: int,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A 转出 on 15 June with a row at the 主题党日 of 25 June entered before the 转出 was recorded,
     and a member who joined on 10 March: each month where the roll changes is cut at that day, so
-    the stale row counts nowhere while the rows before the 转出 and after the join all count."""
+    the stale row counts nowhere while the rows before the 转出 and after the join all count. (With
+    too many changes to cut every month, whole months are read and such members row by row.)"""
+    monkeypatch.setattr(member_attendance, "MAX_SPANS", max_spans)
     with db.transaction() as s:
         staying = member(s, branch_id, "常在")
         leaving = member(s, branch_id, "转出者")
