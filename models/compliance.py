@@ -2,7 +2,7 @@
 quorum, who is drifting away (自行脱党 watch), attendance rates and study hours (SPEC §3, §4.4).
 
 Everything is loaded with a handful of set-based queries and computed in Python, so the
-year's statistics on ten years of records (100 members) take about 15 ms.
+year's statistics on ten years of records (100 members) take about 12 ms.
 
 Decisions (documented because the rules leave them open):
 - "held" = meetings not in status 计划 dated inside the period and not after ``today``.
