@@ -179,19 +179,19 @@ def _outcomes(
     — 党员大会, 支委会, and lists shorter or longer than the roll — is decided from its rows."""
     valid: dict[int, bool] = {}
     full: list[MeetingFacts] = []
-    days: dict[date, DayRoll] = {}
+    on = roll.on
     for m in held:
-        if m.meeting_type == MeetingType.OTHER:
+        mtype = m.meeting_type
+        if mtype == MeetingType.OTHER:
             valid[m.id] = True
-            continue
-        day = days.get(m.held_on)
-        if day is None:
-            day = days[m.held_on] = roll.on(m.held_on)
-        expected = day.expected(m.meeting_type, m.group_id)
-        if m.meeting_type in QUORUM_TYPES or not expected or m.recorded != len(expected):
+        elif mtype in QUORUM_TYPES:
             full.append(m)
         else:
-            valid[m.id] = True
+            expected = on(m.held_on).expected(mtype, m.group_id)
+            if expected and m.recorded == len(expected):
+                valid[m.id] = True
+            else:
+                full.append(m)
     attendance, votes = load_attendance(session, [m.id for m in full])
     outcomes = {m.id: roll.outcome(m.meeting_type, m.held_on, m.group_id, attendance.get(m.id, {}),
                                    votes.get(m.id, ()), m.is_election) for m in full}

@@ -281,9 +281,10 @@ def unrecorded_between(
     rows = load_member_rows(session, branch_id, first, last, [member.id]).get(member.id, {})
     if known is not None:
         held, roll = known
-        meetings = [(m.id, m.meeting_type, m.held_on, m.group_id) for m in held if first <= m.held_on <= last]
-    else:
-        meetings, roll = load_held_between(session, branch_id, first, last), RollIndex([member], first, last)
+        on = roll.on
+        return sum(1 for m in held if first <= m.held_on <= last and m.meeting_type != MeetingType.OTHER
+                   and m.id not in rows and member.id in on(m.held_on).expected(m.meeting_type, m.group_id))
+    meetings, roll = load_held_between(session, branch_id, first, last), RollIndex([member], first, last)
     return sum(1 for mid, kind, day, group_id in meetings
                if kind != MeetingType.OTHER and mid not in rows and member.id in roll.on(day).expected(kind, group_id))
 
