@@ -282,3 +282,20 @@ def test_a_page_photographed_at_a_slant_is_found(sheet: tuple[int, Path, list[st
     for truth, row in zip(page.truth, reading.rows, strict=True):
         if truth not in (ss.SIGNED, ss.SIGNED_STRAY):
             assert row.status != reader.PRESENT, (row.number, truth)
+
+
+def test_the_blurred_rim_of_a_seals_text_is_not_a_signature(sheet: tuple[int, Path, list[str]]) -> None:
+    """Red seals over three unsigned cells: their blurred, JPEG-smeared rims are only a little red,
+    and left in, the rim of 中共党支部 weighed as much as a short signature (a false 出席)."""
+    from models.scan import key
+
+    _meeting, pdf, _names = sheet
+    flat = ss.render_pages(pdf)[0]
+    k = reader.read_page(flat, "clean")[0].page_key
+    sig0, sig1 = key.signature_span()
+    rng = random.Random(1)
+    image = flat
+    for r in (1, 5, 9):
+        image = ss.seal(image, rng, ((sig0 + sig1) / 2 + rng.uniform(-8, 8), k.row_top(r) + 7))
+    rows = reader.read_page(ss.photograph(image, rng), "seals")[0].rows
+    assert [r.index for r in rows if r.status == reader.PRESENT] == [], [(r.index, r.status, r.ink_mm2) for r in rows]
