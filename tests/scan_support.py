@@ -182,6 +182,17 @@ def sign_page(flat: np.ndarray, page_key: key.PageKey, names: list[str], rng: ra
     return SignedPage(np.asarray(page.convert("RGB")).copy(), truth, page_key.first_row)
 
 
+def sign_on_rule(flat: np.ndarray, page_key: key.PageKey, row: int, name: str, rng: random.Random,
+                 above_mm: float = 1.5, height_mm: float = 6.0) -> np.ndarray:
+    """Row ``row``'s member signs sitting on the row line above their own row, the signature's
+    middle ``above_mm`` over that line — mostly in the row above, as if it were that row's."""
+    page = Image.fromarray(flat).convert("RGBA")
+    sig0, sig1 = key.signature_span()
+    stamp = _name_stamp(name, rng, height_mm, (20, 20, 25))
+    _paste(page, stamp, (sig0 + sig1) / 2 * PX_MM, (page_key.row_top(row) - above_mm) * PX_MM)
+    return np.asarray(page.convert("RGB")).copy()
+
+
 def strip_key(flat: np.ndarray, marks: tuple[int, ...] = (0, 1, 2, 3), qr: bool = True) -> np.ndarray:
     """The rendered page without its corner marks (``marks``: which, tl tr br bl) and QR code — a
     sheet printed from the Word file, or one with its corners cut off and the code torn away."""

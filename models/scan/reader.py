@@ -5,7 +5,9 @@ lines near where they should be, then weigh the ink in each row's 本人签名 a
 
 Ink is grouped into strokes (connected components) before it is counted, and each stroke belongs
 to the one row holding most of it: a signature that runs over a row line counts for its own row
-only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed."""
+only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed. What that count
+cannot see — a signature sitting on a row line — models/scan/doubts.py
+weighs, and it only ever makes a row 待确认."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from models.errors import BranchBookError
-from models.scan import key
+from models.scan import doubts, key
 from models.scan.flatten import flatten
 from models.scan.key import NAME_THE_PAGE, NoKey
 
@@ -47,6 +49,7 @@ INTRUDE_MM2 = 2.0  # a neighbour's stroke reaching into the row
 # share (and this much ink) in a second row makes both rows 待确认.
 SHARED, SHARED_MM2 = 0.08, 1.0
 SPLIT_NEAR_MM, SPLIT_GAP_MM = 1.2, 2.5  # ink within this of a rule, this close to ink across it
+ON_RULE_MM2 = 0.5  # handwriting this heavy on a row line makes the rows it may belong to 待确认
 
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -320,9 +323,9 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     lines = row_lines(ink, page_key)
     # the printed rules out of the ink: long straight runs, and a thin band along every rule
     run = int(6 * PX)
-    rules = np.maximum(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
-                       cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)))
-    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    vertical = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)), np.ones((3, 3), np.uint8))
+    rules = np.maximum(cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
+                                  np.ones((3, 3), np.uint8)), vertical)
     band = round(0.6 * PX)
     for y in lines:
         rules[max(0, int(y) - band):int(y) + band + 1, :] = 1
@@ -334,12 +337,14 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     # a fold's crease is a faint straight line too: out with the long runs, like the rules
     faint &= 1 - np.maximum(rules, np.maximum(cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
                                               cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))))
-    if page_rgb is not None:
-        seal = 1 - _seal(page_rgb)
-        strokes &= seal
-        faint &= seal
+    red = _seal(page_rgb) if page_rgb is not None else np.zeros_like(ink)
+    strokes &= 1 - red
+    faint &= 1 - red
     sig0 = key.signature_span()[0] * PX
     note0, note1 = (v * PX for v in key.note_span())
+    # handwriting on the row lines, which the band above keeps out of the count
+    on_rule, on_rule_x = doubts.ink_on_rules(ink, vertical, red, lines, (int(sig0) + band + 2, int(note0) - band - 1),
+                                             band, PX)
     top, bottom = max(int(lines[0] - 4 * PX), 0), min(int(lines[-1] + 4 * PX), gray.shape[0])
     # a little of 类别 on the left (its printed text ends ~3 mm before the rule) for strays
     x0, x1 = int(sig0 - 1.5 * PX), int(note1 + 2 * PX)
@@ -389,6 +394,23 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             if sel.any():
                 left[r], right[r] = min(left[r], xs[sel].min()), max(right[r], xs[sel].max())
     _split_at_rules(lines, homes, extent, split)
+    # a signature on a row line: the rows whose counted ink reaches it may hold another's ink
+    # (or their own, cut by the rule); a row without ink of its own may be whose it is
+    on_line, foreign_line = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    near = band + int(1.2 * PX)
+    for j in (int(v) for v in np.flatnonzero(on_rule >= ON_RULE_MM2)):
+        lo, hi = on_rule_x[j]
+        touching = {int(c) for c in np.unique(comp[(np.abs(ys - lines[j]) <= near) & (xs >= lo - PX) & (xs <= hi + PX)])}
+        for side in (j - 1, j):  # the rows just above and below line j (0-based)
+            if not 0 <= side < n:
+                continue
+            other = 2 * j - 1 - side
+            # … unless the row across has signed clear of the line: then the ink on it is not theirs
+            clear = sum(mass[c, other + 1, 1] for c, h in homes.items() if h == other + 1 and c not in touching)
+            if any(homes.get(c) == side + 1 for c in touching) and not clear >= SIGNED_MM2:
+                on_line[side] = True
+            if own_sig[side] < TRACE_MM2:
+                foreign_line[side] = True
     faint_mm2, faint_span = _faint(faint, lines, int(sig0), int(note0))
     out = []
     for r in range(n):
@@ -407,6 +429,10 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         # a neighbour's stroke reaching in: a question, unless it is small beside a full signature
         if foreign[r] >= INTRUDE_MM2 and (status == UNSURE or foreign[r] >= 2 * INTRUDE_MM2) \
                 and not (status == PRESENT and foreign[r] < 0.25 * own_sig[r]):
+            reasons.append(FROM_NEIGHBOUR)
+        if on_line[r] and ACROSS_ROWS not in reasons:
+            reasons.append(ACROSS_ROWS)  # a signature on the row line above or below: whose?
+        if foreign_line[r] and FROM_NEIGHBOUR not in reasons:
             reasons.append(FROM_NEIGHBOUR)
         if own_note[r] >= NOTE_MM2:
             reasons.append(NOTE_WRITTEN)
