@@ -247,13 +247,15 @@ def seal(flat: np.ndarray, rng: random.Random, centre_mm: tuple[float, float]) -
     return np.asarray(page.convert("RGB")).copy()
 
 
-def glare(photo: np.ndarray, rng: random.Random, centre: tuple[float, float] | None = None) -> np.ndarray:
-    """A washed-out patch where a lamp or a window shines on glossy paper (toner shines too)."""
+def glare(photo: np.ndarray, rng: random.Random, centre: tuple[float, float] | None = None,
+          peak: float | None = None) -> np.ndarray:
+    """A washed-out patch where a lamp or a window shines on glossy paper (toner shines too);
+    ``peak``: how far its middle is lifted towards white (0–1, default 0.6–0.95)."""
     h, w = photo.shape[:2]
     cx, cy = centre if centre is not None else (rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h)
     rx, ry = rng.uniform(0.06, 0.16) * w, rng.uniform(0.04, 0.1) * h
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    strength = rng.uniform(0.6, 0.95) * np.exp(-(((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2) ** 1.5)
+    strength = (peak if peak is not None else rng.uniform(0.6, 0.95)) * np.exp(-(((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2) ** 1.5)
     out = photo.astype(np.float32) + (255 - photo.astype(np.float32)) * strength[..., None]
     return out.astype(np.uint8)
 

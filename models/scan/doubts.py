@@ -1,16 +1,26 @@
 """What the ink count of reader.py cannot see by itself (issue 16): ink lying on a printed row
-line. It only ever turns a row 待确认, never 出席.
+line, and a washed-out patch of glare. Both only ever turn a row 待确认, never 出席.
 
 Ink within a hair of a printed rule is kept out of the count (so that the rules are not ink), and
 with it any stroke that sits on the rule: a signature written along a row line loses its middle,
 and what is left above and below may each look like somebody's signature. :func:`ink_on_rules`
 weighs that band by itself, column by column against the rule's own thickness: a stroke across
-the rule fills the band, a stroke lying along it makes the rule thicker."""
+the rule fills the band, a stroke lying along it makes the rule thicker.
+
+Glare (a lamp or a window on glossy paper) lifts everything under it towards white: the ink and
+the printed rules fade together. Where the rules that frame a signature cell are no longer dark,
+nobody can tell whether it was signed: :func:`washed_out` finds those cells."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+#: A printed rule at least this much darker than its paper is seen; glare lifts it above this.
+RULE_SEEN_RATIO = 0.70
+#: Share of a signature cell's frame (its two row lines and two column rules) that may fade
+#: before the cell is called washed out (a blurred thin rule fades here and there by itself).
+FADED_SHARE = 0.12
 
 
 def ink_on_rules(ink: np.ndarray, vertical: np.ndarray, not_ink: np.ndarray, lines: list[float],
@@ -62,3 +72,32 @@ def _rule_path(ink: np.ndarray, y: int, x0: int, x1: int, reach: int, px: float)
     if keep.sum() >= 0.3 * (x1 - x0):
         fit = np.polyfit(xs[keep], ys[keep], 1)
     return np.asarray(a + np.polyval(fit, np.arange(x1 - x0)))
+
+
+def washed_out(ratio: np.ndarray, lines: list[float], cell: tuple[int, int], px: float) -> np.ndarray:
+    """Per row: True where glare has faded the frame of its signature cell. ``ratio``: each pixel's
+    darkness against its paper (reader._darkness); ``cell``: the x (px) of the signature cell's
+    left and right rules."""
+    return faded_shares(ratio, lines, cell, int(2 * px)) > FADED_SHARE
+
+
+def faded_shares(ratio: np.ndarray, lines: list[float], cell: tuple[int, int], reach: int) -> np.ndarray:
+    """Per row: the share of its signature cell's frame that is not dark enough to be a rule.
+    Each rule is looked for within ``reach`` px of where it should be (a page straightened a
+    little askew: the rules may lie a millimetre or two off)."""
+    n = len(lines) - 1
+    sig0, sig1 = cell
+    inner = slice(sig0 + reach + 1, sig1 - reach)
+    # each row line, column by column across the signature cell: the darkest pixel near it
+    line_dark = []
+    for y in lines:
+        yc = round(y)
+        a, b = max(0, yc - reach), min(ratio.shape[0], yc + reach + 1)
+        line_dark.append(ratio[a:b, inner].min(axis=0) if b > a else np.ones(inner.stop - inner.start))
+    out = np.zeros(n)
+    for r in range(n):
+        top, bottom = int(lines[r]) + reach + 1, int(lines[r + 1]) - reach
+        sides = [ratio[top:bottom, max(0, x - reach):x + reach + 1].min(axis=1) for x in (sig0, sig1)]
+        frame = np.concatenate([line_dark[r], line_dark[r + 1], *sides])
+        out[r] = float((frame > RULE_SEEN_RATIO).mean()) if frame.size else 0.0
+    return out

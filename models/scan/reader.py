@@ -6,7 +6,7 @@ lines near where they should be, then weigh the ink in each row's 本人签名 a
 Ink is grouped into strokes (connected components) before it is counted, and each stroke belongs
 to the one row holding most of it: a signature that runs over a row line counts for its own row
 only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed. What that count
-cannot see — a signature sitting on a row line — models/scan/doubts.py
+cannot see — a signature sitting on a row line, a washed-out patch of glare — models/scan/doubts.py
 weighs, and it only ever makes a row 待确认."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ WORK_SIDE = 2000  # a photo's long side is brought to this before the marks are 
 
 PRESENT, UNSURE, UNSIGNED = "出席", "待确认", "未签"
 FEW_STROKES, ACROSS_ROWS, FROM_NEIGHBOUR, NOTE_WRITTEN = "笔迹过少", "签名跨行", "邻行笔迹伸入", "备注栏有字迹"
-FAINT = "笔迹较淡"
+FAINT, GLARE = "笔迹较淡", "反光"
 
 # Ink thresholds, in mm² of dark pixels (tuned on benchmarks/ synthetic sheets; see bench_scan.py)
 INK_RATIO = 0.72  # darker than this share of the paper around it is ink
@@ -345,6 +345,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     # handwriting on the row lines, which the band above keeps out of the count
     on_rule, on_rule_x = doubts.ink_on_rules(ink, vertical, red, lines, (int(sig0) + band + 2, int(note0) - band - 1),
                                              band, PX)
+    glare = doubts.washed_out(ratio, lines, (int(sig0), int(note0)), PX)
     top, bottom = max(int(lines[0] - 4 * PX), 0), min(int(lines[-1] + 4 * PX), gray.shape[0])
     # a little of 类别 on the left (its printed text ends ~3 mm before the rule) for strays
     x0, x1 = int(sig0 - 1.5 * PX), int(note1 + 2 * PX)
@@ -436,6 +437,8 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             reasons.append(FROM_NEIGHBOUR)
         if own_note[r] >= NOTE_MM2:
             reasons.append(NOTE_WRITTEN)
+        if glare[r]:
+            reasons.append(GLARE)  # signed or not, ink under glare cannot be seen
         if reasons:
             status = UNSURE
         out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),

@@ -1,6 +1,6 @@
 """What hides or confuses the ink of a signed 签到表 (issue 16): a signature sitting on a row line,
-whose middle the reader keeps out of its count with the printed rule. It may never make a row
-出席 that is not; it asks (待确认)."""
+whose middle the reader keeps out of its count with the printed rule, and glare that lifts the
+ink and the rules towards white. Neither may ever make a row 出席 that is not; both ask (待确认)."""
 
 from __future__ import annotations
 
@@ -51,4 +51,27 @@ def test_a_signature_sitting_on_a_row_line_is_nobodys_present(
     assert all(r.status != reader.PRESENT for r in rows if r.index % 2 == 0), seen  # nobody signed there
     assert all(r.status == reader.UNSURE for r in rows if r.index % 2 == 1), seen  # never 未签
     assert any(reader.ACROSS_ROWS in r.reasons for r in rows), seen
+
+
+def test_glare_over_the_signatures_makes_their_rows_unsure_signed_or_not(
+    page: tuple[np.ndarray, key.PageKey, list[str]],
+) -> None:
+    """A lamp's washed-out patch over the signature cells of rows 3–6: the ink there is gone, so
+    a signed row read 未签 and an unsigned one looked known. Both are 待确认 (反光); rows outside
+    the patch read as ever."""
+    flat, k, names = page
+    rng = random.Random(3)
+    signed = ss.sign_page(flat, k, names[:k.rows], rng, signed_share=0.6, stray_share=0.0, tiny_share=0.0,
+                          note_share=0.0)
+    sig0, sig1 = key.signature_span()
+    centre = ((sig0 + sig1) / 2 * ss.PX_MM, (k.row_top(3) + 2 * key.ROW_MM) * ss.PX_MM)
+    washed = ss.glare(signed.image, rng, centre=centre, peak=0.97)
+    rows = reader.read_page(ss.photograph(washed, random.Random(8), long_side=2400), "glare")[0].rows
+    seen = [(r.index, signed.truth[r.index], r.status, r.reasons) for r in rows]
+    under = [r for r in rows if 4 <= r.index <= 5]  # the patch's middle: ink and rules are white there
+    assert under and all(r.status == reader.UNSURE and reader.GLARE in r.reasons for r in under), seen
+    assert all(r.status != reader.UNSIGNED for r in rows if signed.truth[r.index] == ss.SIGNED), seen
+    assert all(r.status != reader.PRESENT for r in rows if signed.truth[r.index] == ss.EMPTY), seen
+    far = [r for r in rows if r.index in (0, k.rows - 1)]
+    assert all(reader.GLARE not in r.reasons for r in far), seen
 
