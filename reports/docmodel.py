@@ -62,6 +62,7 @@ class Grid:
     align: tuple[str, ...] = ()  # per column: "left" | "center"; default center
     small: bool = True
     row_height_mm: float | None = None  # fixed height of the body rows (room to sign)
+    head_height_mm: float | None = None  # fixed height of the header row (the 签到表's printed geometry)
     caption: str = ""
 
 

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -163,6 +163,9 @@ class _Writer:
 
     def _widths(self, table: Any, widths_mm: list[float]) -> None:
         table.autofit = False
+        # LibreOffice lays a table out by its grid (w:gridCol), Word by the cells: set both
+        for column, w in zip(table.columns, widths_mm, strict=False):
+            column.width = Mm(w)
         for row in table.rows:
             for cell, w in zip(row.cells, widths_mm, strict=False):
                 cell.width = Mm(w)
@@ -215,8 +218,10 @@ class _Writer:
         repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
         repeat.set(qn("w:val"), "true")
         trpr.append(repeat)
+        if g.head_height_mm:  # exactly as tall as printed: a smaller size keeps 序号 on one line
+            head.height, head.height_rule = Mm(g.head_height_mm), WD_ROW_HEIGHT_RULE.EXACTLY
         for cell, text in zip(head.cells, g.head, strict=False):
-            self._cell(cell, text, label=True, size=size)
+            self._cell(cell, text, label=True, size=min(size, 10.5) if g.head_height_mm else size)
         align = g.align or ("center",) * len(g.head)
         for values in g.rows:
             row = table.add_row()

@@ -4,7 +4,9 @@
 
 The PDF carries its own key so that a photo of the signed sheet can be read back (issue 16):
 corner marks and a QR code naming the meeting, the page, where its rows are and a checksum of the
-member order (models/scan/key.py fixes the geometry). The Word file is the same sheet without it."""
+member order (models/scan/key.py fixes the geometry). The Word file is the same sheet without it,
+with the same column widths and row heights and its pages broken at the same rows, so that a photo
+of its page N can be read as page N once the secretary names it (models/scan/unmarked.py)."""
 
 from __future__ import annotations
 
@@ -86,19 +88,31 @@ def _footer(rows: list[tuple[MemberRow, str]]) -> list[dm.Block]:
                             indent=False, small=True)]
 
 
-def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]]) -> list[dm.Block]:
-    """The sign-in sheet as a neutral description (the Word file draws it)."""
-    sheet = dm.Grid(key.HEADS, tuple(_table_rows(m, rows)), key.COLUMN_MM[:4] + (None, key.COLUMN_MM[5]),
-                    name="签到表", small=False, row_height_mm=SIGN_ROW_MM)
-    return [_title(m), _info(m), sheet, *_footer(rows)]
+def signin_blocks(m: MeetingDetail, rows: list[tuple[MemberRow, str]], per_page: list[int] | None = None) -> list[dm.Block]:
+    """The sign-in sheet as a neutral description (the Word file draws it). ``per_page``: table
+    rows on each page as the PDF breaks them — the Word file breaks at the same rows, so that a
+    photo of its page N is page N of the sheet for the scan reader (models/scan/unmarked.py)."""
+    table = _table_rows(m, rows)
+    counts = per_page or [len(table)]
+    blocks: list[dm.Block] = [_title(m), _info(m)]
+    start = 0
+    for n, count in enumerate(counts):
+        if n:
+            blocks.append(dm.PageBreak())
+        blocks.append(dm.Grid(key.HEADS, tuple(table[start:start + count]),
+                              key.COLUMN_MM[:4] + (None, key.COLUMN_MM[5]), name="签到表", small=False,
+                              row_height_mm=SIGN_ROW_MM, head_height_mm=key.HEAD_MM))
+        start += count
+    return [*blocks, *_footer(rows)]
 
 
 def signin_document(session: Session, meeting_id: int) -> dm.Document:
     m = get_meeting(session, meeting_id)
     branch = branch_header(session, m.branch_id)
     rows = signin_rows(session, m)
+    per_page = [table_rows for _key, table_rows in page_layout(session, meeting_id)]
     return dm.Document(title=f"{m.title}（签到表）", header=f"{branch.name}工作记录", author=branch.name,
-                       blocks=signin_blocks(m, rows),
+                       blocks=signin_blocks(m, rows, per_page),
                        names={member.name for member, _note in rows} | {m.host} | {g.name for g in m.guests})
 
 
