@@ -34,6 +34,7 @@ from ui.look import apply_look, install_excepthook
 from ui.main_window import VIEWS, MainWindow
 from ui.meeting_editor import MeetingEditor
 from ui.settings import LAST_VIEW, SPLITTER_SIZES, WINDOW_GEOMETRY, Settings
+from ui.window_start import due_text
 
 # shared fixtures (see gui_support)
 answer = gui_support.answer
@@ -118,7 +119,7 @@ def test_start_up_shows_badge_and_due_notice_from_one_computation(qtbot: QtBot, 
         due = compliance.due_this_month(s, branch.branch_id)
         alerts = real(s, branch.branch_id, date.today().year).alerts
     assert alerts and win.nav.item(3).text() == f"统计与提醒（{len(alerts)}）"
-    assert due and f"本月尚需召开：{'、'.join(due)}。" in win.notice.text()
+    assert due and f"本月尚需召开：{due_text(due)}。" in win.notice.text()
 
 
 def test_a_member_added_in_the_roster_can_be_chosen_for_a_study_note(window: MainWindow, db: Database,
@@ -392,3 +393,11 @@ def test_a_page_asked_for_before_start_up_ends_is_built_on_the_spot(qtbot: QtBot
         win.show()
     assert win.stack.currentWidget() is win.roster_page  # built once, not replaced by start-up
     assert win.nav.item(3).text().startswith("统计与提醒") and win.backup_label.text()
+
+
+def test_the_band_counts_many_groups_due_instead_of_naming_them() -> None:
+    """December in a branch of eleven groups: the band says what kinds are due in one line."""
+    groups = [f"第{n}党小组会" for n in "一二三四五六七八九十"] + ["青年 党小组会"]
+    due = ["党员大会", *groups, "党课", "主题党日", "组织生活会"]
+    assert due_text(due) == "党员大会、11 个党小组的党小组会、党课、主题党日、组织生活会"
+    assert due_text(["支委会", "第一党小组会", "第二党小组会"]) == "支委会、第一党小组会、第二党小组会"
