@@ -96,9 +96,10 @@ __all__ = [
 STATUS_LABELS = {"done": "已完成", "missing": "缺开", "upcoming": "待召开", "failed_quorum": "未达法定人数"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Obligation:
-    """One thing due: a meeting type (for 党小组会: of one group) in one period."""
+    """One thing due: a meeting type (for 党小组会: of one group) in one period. (Not frozen: a
+    year makes some 150 of them, and a frozen dataclass sets each field through object.__setattr__.)"""
 
     meeting_type: MeetingType
     group_id: int | None

@@ -25,19 +25,26 @@ class _Dated(Protocol):
     end_on: date | None
 
 
-def state_on(member: Any, on: date) -> MembershipState | None:
-    """The 党籍状态 in force on ``on``; None before the member's first status entry."""
-    current: MembershipState | None = None
+def _state_code(member: Any, on: date) -> str | None:
+    """The stored code of the 党籍状态 in force on ``on`` (a StrEnum member or its text)."""
+    current: str | None = None
     for entry in member.statuses:  # ordered by effective_on
         if entry.effective_on <= on:
-            current = MembershipState(entry.state)
+            current = entry.state
         else:
             break
     return current
 
 
+def state_on(member: Any, on: date) -> MembershipState | None:
+    """The 党籍状态 in force on ``on``; None before the member's first status entry."""
+    code = _state_code(member, on)
+    return None if code is None else MembershipState(code)
+
+
 def on_roll(member: Any, on: date) -> bool:
-    return state_on(member, on) in ON_ROLL_STATES
+    # the codes compare and hash as the StrEnum members do: no conversion per question
+    return _state_code(member, on) in ON_ROLL_STATES
 
 
 def exempt_on(member: Any, on: date) -> bool:
