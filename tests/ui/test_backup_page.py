@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from models.lock import lock_path
 from models.meetings import list_meetings
 from models.roster import list_branches
 from tests.models.backup_support import add_meeting, file_sha, populate
+from tests.ui import gui_support
 from ui import msgbox
 from ui.backup_page import BackupPage
 from ui.startup_checks import on_exit, open_for_gui, release_lock
@@ -27,13 +27,9 @@ from ui.startup_checks import on_exit, open_for_gui, release_lock
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = YES
-    msgbox.ASKED.clear()
-    yield
-    msgbox.AUTO_ANSWER = None
-    msgbox.ASKED.clear()
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 @pytest.fixture

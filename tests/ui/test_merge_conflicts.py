@@ -4,13 +4,11 @@ marks it 已处理 — through real widgets."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from models.backup import create_backup
@@ -20,16 +18,13 @@ from models.entities import Meeting
 from models.meetings import finalize_meeting
 from models.merge import merge_backup
 from tests.models.backup_support import populate
+from tests.ui import gui_support
 from tests.ui.gui_support import ime_type
-from ui import msgbox
 from ui.backup_page import BackupPage
 
-
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
-    yield
-    msgbox.AUTO_ANSWER = None
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 def _conflict(db: Database, tmp_path: Path) -> int:

@@ -4,12 +4,11 @@ merged off the GUI thread with a progress bar, one summary — with real backups
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from models.backup import create_backup
@@ -17,17 +16,13 @@ from models.db import Database, open_database
 from models.roster import list_branches
 from tests.committee_support import branch_backups
 from tests.models.backup_support import populate
+from tests.ui import gui_support
 from ui import msgbox
 from ui.backup_page import BackupPage
 
-
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
-    msgbox.ASKED.clear()
-    yield
-    msgbox.AUTO_ANSWER = None
-    msgbox.ASKED.clear()
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 def _button(page: BackupPage, text: str) -> QPushButton:

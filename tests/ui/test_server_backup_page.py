@@ -4,11 +4,10 @@ the window makes no automatic backup of a server on exit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -19,19 +18,14 @@ from models.branches import list_branches
 from models.db import open_database
 from models.entities import Member
 from tests.test_server_backup import _pc_backup
-from ui import msgbox
+from tests.ui import gui_support
 from ui.server_backup_page import ServerBackupPage
 from ui.settings import Settings
 from ui.window_session import WindowSession
 
-
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
-    msgbox.ASKED.clear()
-    yield
-    msgbox.AUTO_ANSWER = None
-    msgbox.ASKED.clear()
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 def test_the_backup_page_on_a_server_backs_up_the_branch_on_show(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, make_url
 
@@ -22,8 +22,8 @@ from models import paths
 from models.db import Database, open_database
 from models.server_connect import ServerAddress, password_file
 from tests import pg_cluster
+from tests.ui import gui_support
 from tests.ui.gui_support import ime_type
-from ui import msgbox
 from ui.branch_dialog import BranchDialog
 from ui.server_dialog import ServerDialog
 from ui.settings import LAST_SERVER, Settings
@@ -33,13 +33,9 @@ from ui.window_session import WindowSession
 _n = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
-    msgbox.ASKED.clear()
-    yield
-    msgbox.AUTO_ANSWER = None
-    msgbox.ASKED.clear()
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from models import paths
@@ -21,19 +19,16 @@ from models.lock import WINDOW_HOLDER
 from tests.models.backup_support import populate
 from tests.models.test_lock import hold_lock, let_go
 from tests.test_cli_writers import roster_file
+from tests.ui import gui_support
 from ui import msgbox
 from ui.startup_checks import on_exit, open_for_gui
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _answers() -> Iterator[None]:
-    msgbox.AUTO_ANSWER = QMessageBox.StandardButton.Yes
-    msgbox.ASKED.clear()
-    yield
-    msgbox.AUTO_ANSWER = None
-    msgbox.ASKED.clear()
+# every message box answers Yes (tests.ui.gui_support.answer)
+answer = gui_support.answer
+pytestmark = pytest.mark.usefixtures("answer")
 
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
