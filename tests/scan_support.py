@@ -60,6 +60,33 @@ def render_pages(pdf: Path, dpi: int = DPI) -> list[np.ndarray]:
 
 
 @dataclass
+class PrintedSheet:
+    """A meeting's 签到表 as the program prints it: the PDF, its members' names in printed order,
+    its first page rendered flat and that page's key."""
+
+    meeting_id: int
+    pdf: Path
+    names: list[str]
+    flat: np.ndarray
+    page_key: key.PageKey
+
+
+def printed_sheet(db: Database, branch_id: int, members: int, seed: int, folder: Path) -> PrintedSheet:
+    """:func:`make_meeting`, its sheet printed to ``folder``, read back (first page)."""
+    from models.meetings import get_meeting
+    from models.scan import reader
+    from models.scan.sheet import sheet_members
+    from reports.documents import write_document
+
+    meeting = make_meeting(db, branch_id, members, seed=seed)
+    pdf = write_document(db, "signin", folder / f"sheet-{meeting}.pdf", branch_id=branch_id, meeting_id=meeting)
+    with db.reading() as s:
+        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
+    flat = render_pages(pdf)[0]
+    return PrintedSheet(meeting, pdf, names, flat, reader.read_page(flat, "clean")[0].page_key)
+
+
+@dataclass
 class SignedPage:
     image: np.ndarray  # RGB, the flat signed page at :data:`DPI`
     truth: list[str]  # per member row on the page: SIGNED … NOTE_ONLY

@@ -14,10 +14,7 @@ pytest.importorskip("cv2", reason="the scan reader needs the optional extra: pip
 import numpy as np
 
 from models.db import Database
-from models.meetings import get_meeting
 from models.scan import key, reader
-from models.scan.sheet import sheet_members
-from reports.documents import write_document
 from tests import scan_support as ss
 
 MEMBERS = 11  # one page
@@ -26,12 +23,8 @@ MEMBERS = 11  # one page
 @pytest.fixture
 def page(db: Database, branch_id: int, tmp_path: Path) -> tuple[np.ndarray, key.PageKey, list[str]]:
     """The sheet's first page as printed (flat), its key and its members' names."""
-    meeting = ss.make_meeting(db, branch_id, MEMBERS, seed=7)
-    pdf = write_document(db, "signin", tmp_path / "sheet.pdf", branch_id=branch_id, meeting_id=meeting)
-    with db.reading() as s:
-        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
-    flat = ss.render_pages(pdf)[0]
-    return flat, reader.read_page(flat, "clean")[0].page_key, names
+    sheet = ss.printed_sheet(db, branch_id, MEMBERS, 7, tmp_path)
+    return sheet.flat, sheet.page_key, sheet.names
 
 
 @pytest.mark.parametrize(("camera", "height_mm"), [("photo", 5.0), ("photo", 6.0), ("scan", 6.0)])

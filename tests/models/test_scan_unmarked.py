@@ -110,13 +110,9 @@ def test_a_wrong_page_number_is_refused_when_the_rows_do_not_match(
 def test_torn_corner_and_code_on_our_own_sheet_with_the_page_named(
     db: Database, branch_id: int, tmp_path: Path,
 ) -> None:
-    meeting = ss.make_meeting(db, branch_id, 8, seed=9)
-    pdf = write_document(db, "signin", tmp_path / "s.pdf", branch_id=branch_id, meeting_id=meeting)
-    with db.reading() as s:
-        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
-    flat = ss.render_pages(pdf)[0]
-    k = reader.read_page(flat, "clean")[0].page_key
-    page = ss.sign_page(ss.strip_key(flat, marks=(1, 2)), k, names, random.Random(6), signed_share=0.5)
+    sheet = ss.printed_sheet(db, branch_id, 8, 9, tmp_path)
+    meeting, names = sheet.meeting_id, sheet.names
+    page = ss.sign_page(ss.strip_key(sheet.flat, marks=(1, 2)), sheet.page_key, names, random.Random(6), signed_share=0.5)
     photo = ss.save_jpeg(ss.photograph(page.image, random.Random(7), long_side=3000), tmp_path / "torn.jpg")
     with db.reading() as s:
         with pytest.raises(BranchBookError, match="请在识别时指定第几页"):

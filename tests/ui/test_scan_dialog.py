@@ -20,9 +20,6 @@ from models.db import Database
 from models.enums import AttendanceStatus, AuditAction
 from models.meetings import get_meeting
 from models.scan import proposal as sp
-from models.scan import reader
-from models.scan.sheet import sheet_members
-from reports.documents import write_document
 from tests import scan_support as ss
 from tests.ui import gui_support
 from ui import msgbox
@@ -35,14 +32,10 @@ answer = gui_support.answer
 @pytest.fixture
 def photo(db: Database, branch_id: int, tmp_path: Path) -> tuple[int, Path, list[str]]:
     """An 8-member sheet: each row signed or with writing in 备注 only (that row is 待确认)."""
-    meeting = ss.make_meeting(db, branch_id, 8, seed=21)
-    pdf = write_document(db, "signin", tmp_path / "sheet.pdf", branch_id=branch_id, meeting_id=meeting)
-    with db.reading() as s:
-        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
-    flat = ss.render_pages(pdf)[0]
-    k = reader.read_page(flat, "clean")[0].page_key
-    page = ss.sign_page(flat, k, names, random.Random(8), signed_share=0.6, stray_share=0, tiny_share=0,
-                        note_share=0.4)
+    sheet = ss.printed_sheet(db, branch_id, 8, 21, tmp_path)
+    meeting = sheet.meeting_id
+    page = ss.sign_page(sheet.flat, sheet.page_key, sheet.names, random.Random(8), signed_share=0.6, stray_share=0,
+                        tiny_share=0, note_share=0.4)
     assert ss.NOTE_ONLY in page.truth and ss.SIGNED in page.truth
     path = ss.save_jpeg(ss.scan(page.image, random.Random(1), 200), tmp_path / "签到表.jpg")
     return meeting, path, page.truth
@@ -110,13 +103,10 @@ def test_the_reader_is_not_imported_at_start_up() -> None:
 def test_a_page_without_marks_asks_which_page_it_is_then_every_signed_row_needs_a_click(
     qtbot: QtBot, db: Database, branch_id: int, tmp_path: Path, answer: list,
 ) -> None:
-    meeting = ss.make_meeting(db, branch_id, 8, seed=23)
-    pdf = write_document(db, "signin", tmp_path / "sheet.pdf", branch_id=branch_id, meeting_id=meeting)
-    with db.reading() as s:
-        names = [m.name for m in sheet_members(s, get_meeting(s, meeting))]
-    flat = ss.render_pages(pdf)[0]
-    k = reader.read_page(flat, "clean")[0].page_key
-    page = ss.sign_page(ss.strip_key(flat), k, names, random.Random(3), signed_share=0.6, tiny_share=0.2,
+    sheet = ss.printed_sheet(db, branch_id, 8, 23, tmp_path)
+    meeting = sheet.meeting_id
+    page = ss.sign_page(ss.strip_key(sheet.flat), sheet.page_key, sheet.names, random.Random(3), signed_share=0.6,
+                        tiny_share=0.2,
                         note_share=0)
     path = ss.save_jpeg(ss.photograph(page.image, random.Random(2), long_side=2400), tmp_path / "Word签到表.jpg")
     window = MainWindow(db, branch_id)
@@ -130,7 +120,7 @@ def test_a_page_without_marks_asks_which_page_it_is_then_every_signed_row_needs_
     window.scan_signin([path])
     qtbot.waitUntil(lambda: isinstance(getattr(window, "scan_dialog", None), ScanDialog), timeout=20000)
     dialog: ScanDialog = window.scan_dialog  # type: ignore[attr-defined]
-    assert [r.name for r in dialog.proposal.rows] == names
+    assert [r.name for r in dialog.proposal.rows] == sheet.names
     signed = [r for r, t in zip(dialog.proposal.rows, page.truth, strict=True) if t in (ss.SIGNED, ss.SIGNED_STRAY)]
     assert signed and all(r.status == sp.UNSURE for r in signed)
     assert not any(r.status == sp.PRESENT for r in dialog.proposal.rows)
