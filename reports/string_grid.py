@@ -107,7 +107,7 @@ class StringGrid(Flowable):
         widths: dict[str, float] = {}
         text = canv.beginText()
         text.setFont(font, size, size * 1.2)
-        fallback: list[tuple[float, float, str, float]] = []
+        fallback: list[tuple[float, float, str]] = []
         # the baseline where Table puts a one-line string cell with VALIGN MIDDLE
         first = top - self.row_height + (self.row_height + size * 1.2) / 2 - size
         for r, row in enumerate(self.rows):
@@ -116,7 +116,7 @@ class StringGrid(Flowable):
                 if not cell:
                     continue
                 if needs_runs(cell, font):
-                    fallback.append((left + w / 2, y, cell, size))
+                    fallback.append((left + w / 2, y, cell))
                     continue
                 tw = widths.get(cell)
                 if tw is None:
@@ -135,6 +135,7 @@ class StringGrid(Flowable):
                 text.setTextOrigin(left + (w - tw) / 2, y)
                 text.textOut(cell)
         canv.drawText(text)
-        for x, y, cell, fsize in fallback:
-            canv.setFont(font, fsize, fsize * 1.2)
+        if fallback:
+            canv.setFont(font, size, size * 1.2)
+        for x, y, cell in fallback:
             canv.drawCentredString(x, y, cell)

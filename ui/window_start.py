@@ -87,13 +87,8 @@ def due_text(due: list[str]) -> str:
     groups = [label for label in due if label.endswith("小组会")]
     if len(groups) <= GROUPS_LISTED:
         return "、".join(due)
-    shown: list[str] = []
-    for label in due:
-        if label in groups:
-            if label == groups[0]:
-                shown.append(f"{len(groups)} 个党小组的党小组会")
-        else:
-            shown.append(label)
+    shown = [label for label in due if label not in groups]
+    shown.insert(due.index(groups[0]), f"{len(groups)} 个党小组的党小组会")  # where the first group stood
     return "、".join(shown)
 
 
