@@ -30,12 +30,13 @@ YEARS, MEMBERS, SEED = 10, 100, 1
 def demo_database() -> Path:
     from datetime import date
 
-    from models.db import open_database
+    from models.db import head_revision, open_database
     from models.demo import generate_demo
 
     cache = HERE / ".cache"
     cache.mkdir(exist_ok=True)
-    path = cache / f"demo-{YEARS}y-{MEMBERS}m-{SEED}-{date.today():%Y%m%d}.sqlite3"
+    # a new schema (an index, say) makes a new file: the measures read the database as the program writes it
+    path = cache / f"demo-{YEARS}y-{MEMBERS}m-{SEED}-{head_revision()}-{date.today():%Y%m%d}.sqlite3"
     if not path.exists():
         for old in cache.glob("demo-*.sqlite3*"):
             old.unlink()

@@ -224,6 +224,9 @@ class Attendance(Record):
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
         Index("ix_attendance_member", "member_id"),
+        # the rows not 出席, for the year's statistics (models.compliance_data.load_span_counts): 0010a
+        Index("ix_attendance_not_present", "meeting_id", "member_id", "status",
+              sqlite_where=text("status != 'present'"), postgresql_where=text("status != 'present'")),
     )
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
