@@ -149,26 +149,13 @@ def _status(period: Period, required: int, held: int, valid: int, today: date) -
     return "failed_quorum" if failed else "missing"
 
 
-class _Expected:
-    """Whether anybody is expected at a meeting type on a day (period start and end)."""
-
-    def __init__(self, roll: RollIndex) -> None:
-        self.roll = roll
-        self.ends: dict[tuple[date, date], tuple[DayRoll, DayRoll]] = {}
-
-    def any(self, meeting_type: MeetingType, period: Period, group_id: int | None) -> bool:
-        ends = self.ends.get((period.start, period.end))
-        if ends is None:
-            ends = self.ends[period.start, period.end] = (self.roll.on(period.start), self.roll.on(period.end))
-        return bool(ends[0].expected(meeting_type, group_id) or ends[1].expected(meeting_type, group_id))
-
-
 def _by_secretary(meeting: MeetingFacts, members: list[Member]) -> bool:
     """书记讲党课: the 授课人 is the member who held the office of 书记 on the lecture date — by
     identity, never by name (an outside lecturer, even a namesake, never counts)."""
-    if meeting.lecturer_member_id is None:
+    lecturer = meeting.lecturer_member_id
+    if lecturer is None:
         return False
-    return any(m.id == meeting.lecturer_member_id for m in offices.secretaries_on(members, meeting.held_on))
+    return any(m.id == lecturer and offices.is_secretary_on(m, meeting.held_on) for m in members)
 
 
 def _outcomes(
@@ -206,19 +193,25 @@ def _obligations(
     valid: dict[int, bool], groups: list[tuple[int, str]], roll: RollIndex,
 ) -> list[Obligation]:
     """What was due and done; ``valid``: held meeting id → whether it counts (quorate, attended)."""
-    # held meetings by (type, group — for 党小组会 only) and month, in date order
-    by_month: dict[tuple[MeetingType, int | None], dict[int, list[int]]] = {}
+    # held meetings by type, group (for 党小组会 only) and month, in date order
+    by_month: dict[tuple[MeetingType, int | None, int], list[int]] = {}
     lectures: list[MeetingFacts] = []
     for m in meetings:
         if m.held_on <= today and m.id in valid:
             mtype = m.meeting_type
-            where = (mtype, m.group_id if mtype == MeetingType.GROUP else None)
-            by_month.setdefault(where, {}).setdefault(m.held_on.month, []).append(m.id)
+            where = (mtype, m.group_id if mtype == MeetingType.GROUP else None, m.held_on.month)
+            found = by_month.get(where)
+            if found is None:
+                by_month[where] = [m.id]
+            else:
+                found.append(m.id)
             if mtype == MeetingType.PARTY_LECTURE:
                 lectures.append(m)
     failed = {i for i, ok in valid.items() if not ok}
-    expected = _Expected(roll)
-    periods: dict[str, list[Period]] = {}
+    # each kind of period with the roll on its first and last day: somebody is expected in a period
+    # when they are on either of those days
+    periods: dict[str, list[tuple[Period, range, DayRoll, DayRoll]]] = {}
+    on = roll.on
     result: list[Obligation] = []
     for key, freq in settings.frequencies.items():
         if freq.count <= 0:
@@ -229,26 +222,25 @@ def _obligations(
         )
         kind_periods = periods.get(freq.period)
         if kind_periods is None:
-            kind_periods = periods[freq.period] = periods_of(year, freq.period)
+            kind_periods = periods[freq.period] = [(p, p.months, on(p.start), on(p.end))
+                                                   for p in periods_of(year, freq.period)]
+        secretary: dict[tuple[MeetingType, int | None, int], list[int]] = {}
+        if key == SECRETARY_LECTURE:
+            for m in lectures:
+                if _by_secretary(m, members):
+                    secretary.setdefault((mtype, None, m.held_on.month), []).append(m.id)
+        held = secretary if key == SECRETARY_LECTURE else by_month
+        rule = rule_label(key)
         for group_id, group_name in targets:
-            if key == SECRETARY_LECTURE:
-                months: dict[int, list[int]] = {}
-                for m in lectures:
-                    if _by_secretary(m, members):
-                        months.setdefault(m.held_on.month, []).append(m.id)
-            else:
-                months = by_month.get((mtype, group_id), {})
-            label = rule_label(key) if group_name is None else f"{group_name} {rule_label(key)}"
-            for period in kind_periods:
-                if not expected.any(mtype, period, group_id):
+            label = rule if group_name is None else f"{group_name} {rule}"
+            for period, months, first, last in kind_periods:
+                if not (first.expected(mtype, group_id) or last.expected(mtype, group_id)):
                     continue
-                ids = [i for month in period.months for i in months.get(month, ())]
-                counted = sum(1 for i in ids if i not in failed)
+                ids = [i for month in months for i in held.get((mtype, group_id, month), ())]
+                counted = sum(1 for i in ids if i not in failed) if failed else len(ids)
                 result.append(Obligation(
-                    meeting_type=mtype, group_id=group_id, group_name=group_name, period=period.code,
-                    start=period.start, end=period.end, required=freq.count, held=len(ids),
-                    status=_status(period, freq.count, len(ids), counted, today), meeting_ids=ids,
-                    label=label, rule=key,
+                    mtype, group_id, group_name, period.code, period.start, period.end, freq.count, len(ids),
+                    _status(period, freq.count, len(ids), counted, today), ids, label, key,
                 ))
     return result
 
