@@ -255,7 +255,8 @@ class StudyNote(Record):
     """学习笔记/心得体会."""
 
     __tablename__ = "study_note"
-    __table_args__ = (Index("ix_study_note_branch_date", "branch_id", "studied_on"),)
+    # with the member and hours, the year's 学时 per member read the index alone: 0010a
+    __table_args__ = (Index("ix_study_note_branch_date_hours", "branch_id", "studied_on", "member_id", "hours"),)
 
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
     member_id: Mapped[int | None] = mapped_column(
