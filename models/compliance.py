@@ -168,9 +168,10 @@ def _outcomes(
     valid: dict[int, bool] = {}
     full: list[MeetingFacts] = []
     on = roll.on
+    other = MeetingType.OTHER
     for m in held:
         mtype = m.meeting_type
-        if mtype == MeetingType.OTHER:
+        if mtype == other:
             valid[m.id] = True
         elif mtype in QUORUM_TYPES:
             full.append(m)
@@ -196,16 +197,17 @@ def _obligations(
     # held meetings by type, group (for 党小组会 only) and month, in date order
     by_month: dict[tuple[MeetingType, int | None, int], list[int]] = {}
     lectures: list[MeetingFacts] = []
+    group, lecture = MeetingType.GROUP, MeetingType.PARTY_LECTURE
     for m in meetings:
         if m.held_on <= today and m.id in valid:
             mtype = m.meeting_type
-            where = (mtype, m.group_id if mtype == MeetingType.GROUP else None, m.held_on.month)
+            where = (mtype, m.group_id if mtype == group else None, m.held_on.month)
             found = by_month.get(where)
             if found is None:
                 by_month[where] = [m.id]
             else:
                 found.append(m.id)
-            if mtype == MeetingType.PARTY_LECTURE:
+            if mtype == lecture:
                 lectures.append(m)
     failed = {i for i, ok in valid.items() if not ok}
     # each kind of period with the roll on its first and last day: somebody is expected in a period

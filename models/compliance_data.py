@@ -228,12 +228,15 @@ def load_month_attendance(
 KIND_EVERYONE, KIND_COMMITTEE, KIND_OTHER = -3, -1, -2
 
 
+_OTHER, _COMMITTEE, _GROUP = MeetingType.OTHER, MeetingType.COMMITTEE, MeetingType.GROUP  # (read per meeting)
+
+
 def meeting_kind(meeting_type: MeetingType, group_id: int | None) -> int:
-    if meeting_type == MeetingType.OTHER:
+    if meeting_type == _OTHER:
         return KIND_OTHER
-    if meeting_type == MeetingType.COMMITTEE:
+    if meeting_type == _COMMITTEE:
         return KIND_COMMITTEE
-    if meeting_type == MeetingType.GROUP:
+    if meeting_type == _GROUP:
         return group_id or 0
     return KIND_EVERYONE
 

@@ -171,8 +171,9 @@ def _expected(meetings: Sequence[MeetingFacts], roll: RollIndex, counts: dict[in
     stretch by stretch."""
     per_stretch: dict[tuple[int, int], tuple[DayRoll, MeetingFacts, list[int]]] = {}
     on = roll.on
+    other = MeetingType.OTHER
     for m in meetings:
-        if m.meeting_type == MeetingType.OTHER:
+        if m.meeting_type == other:
             continue
         day = on(m.held_on)
         key = (id(day), meeting_kind(m.meeting_type, m.group_id))

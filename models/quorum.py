@@ -28,6 +28,10 @@ from models.rules import quorum_met
 
 #: Meetings with a quorum rule.
 QUORUM_TYPES = frozenset({MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE})
+# Enum members read from the class cost an attribute lookup each time; the year's statistics ask
+# these questions thousands of times, so the hot paths compare with module constants.
+_ASSEMBLY, _COMMITTEE, _GROUP, _OTHER = (MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE, MeetingType.GROUP,
+                                         MeetingType.OTHER)
 PRESENT = str(AttendanceStatus.PRESENT)
 
 
@@ -107,7 +111,7 @@ class MeetingOutcome:
 
     @property
     def needs_people(self) -> bool:
-        return self.meeting_type != MeetingType.OTHER
+        return self.meeting_type != _OTHER
 
     @property
     def counts_as_held(self) -> bool:
@@ -150,14 +154,14 @@ def meeting_outcome(
     recorded = len(exp) - len(missing)
     quorum: bool | None = None
     if meeting_type in QUORUM_TYPES:
-        entitled = len(vot) if meeting_type == MeetingType.GENERAL_ASSEMBLY else len(exp)
-        got = len(voting_present) if meeting_type == MeetingType.GENERAL_ASSEMBLY else len(present)
+        entitled = len(vot) if meeting_type == _ASSEMBLY else len(exp)
+        got = len(voting_present) if meeting_type == _ASSEMBLY else len(present)
         quorum = quorum_met(entitled, got, election=election)
         if missing and quorum is not None:
             quorum = False  # an incomplete list never proves a quorum
-    if meeting_type == MeetingType.GENERAL_ASSEMBLY:
+    if meeting_type == _ASSEMBLY:
         basis, label = len(vot), "应到会有表决权的党员"
-    elif meeting_type == MeetingType.COMMITTEE:
+    elif meeting_type == _COMMITTEE:
         basis, label = len(exp), "应到支委"
     else:
         basis, label = len(voting_present), "实到有表决权的党员"
@@ -205,9 +209,9 @@ class DayRoll:
     groups: Mapping[int, frozenset[int]]
 
     def expected(self, meeting_type: MeetingType, group_id: int | None) -> frozenset[int]:
-        if meeting_type == MeetingType.COMMITTEE:
+        if meeting_type == _COMMITTEE:
             return self.committee
-        if meeting_type == MeetingType.GROUP:
+        if meeting_type == _GROUP:
             return self.groups.get(group_id, frozenset()) if group_id is not None else frozenset()
         return self.everyone
 

@@ -47,6 +47,14 @@ def on_roll(member: Any, on: date) -> bool:
     return _state_code(member, on) in ON_ROLL_STATES
 
 
+_ACTIVE, _NO_OFFICE = MembershipState.ACTIVE, BranchRole.NONE
+
+
+def active_on(member: Any, on: date) -> bool:
+    """正常 (not 留党察看, not off the roll) on ``on``."""
+    return _state_code(member, on) == _ACTIVE
+
+
 def exempt_on(member: Any, on: date) -> bool:
     return any(e.start_on <= on and (e.end_on is None or on <= e.end_on) for e in member.exemptions)
 
@@ -57,7 +65,7 @@ def in_force(term: _Dated, on: date) -> bool:
 
 def on_committee(member: Any, on: date) -> bool:
     """支委: holds any committee seat on ``on``."""
-    return any(t.office != BranchRole.NONE and in_force(t, on) for t in member.office_terms)
+    return any(t.office != _NO_OFFICE and in_force(t, on) for t in member.office_terms)
 
 
 def group_on(member: Any, on: date) -> int | None:

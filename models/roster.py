@@ -406,20 +406,24 @@ def delete_exemption(session: Session, exemption_id: int) -> None:
 
 state_on, on_roll, exempt_on = roll_rules.state_on, roll_rules.on_roll, roll_rules.exempt_on
 
+# asked for every member on every day the roll changes: module constants, not a class lookup each time
+_FULL, _PROBATIONARY = MemberCategory.FULL, MemberCategory.PROBATIONARY
+_CATEGORIES = {c.value: c for c in MemberCategory}
+
 
 def category_on(member: Member, on: date) -> MemberCategory:
     """正式 from the 转正 date on; before it 预备 (or as recorded when no date is known); 预备 on
     every day of an extended probation (延长预备期), whatever else is recorded."""
     if probation.extended_on(member, on):
-        return MemberCategory.PROBATIONARY
+        return _PROBATIONARY
     if member.full_member_on is not None:
-        return MemberCategory.FULL if on >= member.full_member_on else MemberCategory.PROBATIONARY
-    return MemberCategory(member.category)
+        return _FULL if on >= member.full_member_on else _PROBATIONARY
+    return _CATEGORIES.get(member.category) or MemberCategory(member.category)  # (an unknown code: ValueError)
 
 
 def can_vote_on(member: Member, on: date) -> bool:
     """有表决权: a 正式党员 on the roll and not under 留党察看."""
-    return state_on(member, on) == MembershipState.ACTIVE and category_on(member, on) == MemberCategory.FULL
+    return roll_rules.active_on(member, on) and category_on(member, on) == _FULL
 
 
 # --- listing ----------------------------------------------------------------------------
