@@ -305,7 +305,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     obligations = _obligations(year, today, settings, members, meetings, valid, groups, roll)
     since = branch.records_since  # before it nothing is due, missing or alerted
     first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
-    spans = month_spans(first, as_of, roll)  # the months, cut where the roll changes
+    spans = month_spans(first, as_of)
     counts = load_span_counts(session, branch_id, spans)
     tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts) if spans else {}
     months = per_month(spans, counts)

@@ -66,7 +66,6 @@ class MeetingFacts:
     meeting_type: MeetingType
     held_on: date
     group_id: int | None
-    lecturer: str
     is_election: bool
     recorded: int = 0  # attendance rows (0 for 其他, 党员大会 and 支委会: see _RECORDED)
     lecturer_member_id: int | None = None  # the 授课人 as a member (None: outside lecturer)
@@ -98,8 +97,8 @@ _RECORDED = case((_meeting.meeting_type.in_([_constant(t.value) for t in Meeting
                   select(func.count()).where(_attendance.meeting_id == _meeting.id).scalar_subquery()),
                  else_=_constant(0))
 _MEETINGS = (
-    select(_meeting.id, _meeting.meeting_type, _meeting.held_on, _meeting.group_id, _meeting.lecturer,
-           _meeting.is_election, _RECORDED, _meeting.lecturer_member_id)
+    select(_meeting.id, _meeting.meeting_type, _meeting.held_on, _meeting.group_id, _meeting.is_election, _RECORDED,
+           _meeting.lecturer_member_id)
     .where(_held("first", "last")).order_by(_meeting.held_on, _meeting.id)
 )
 
@@ -131,7 +130,8 @@ def _span_part(span: int, members: bool) -> Select[Any]:
 _MONTHS = {members: union_all(*(_span_part(month, members) for month in range(1, 13)))
            for members in (False, True)}
 
-#: Most date ranges :func:`load_span_counts` asks in one statement (far below SQLite's 500 parts).
+#: Most date ranges :func:`load_span_counts` and :func:`load_rows_within` ask in one statement (far
+#: below SQLite's 500 parts).
 MAX_SPANS = 48
 
 
@@ -172,7 +172,7 @@ def load_span_counts(
 ) -> dict[int, dict[int, tuple[int, int, int]]]:
     """Per member and date range (index into ``spans``, each (first, last) and at most
     :data:`MAX_SPANS` of them): (rows, 出席, 请假) — like the month statement but over ranges the
-    caller chose (the months of a year cut where the roll changes), in two statements that read
+    caller chose (the months of a year), in two statements that read
     indexes only: every row counted, and the rows not 出席 (出席 = rows − those)."""
     if not spans:
         return {}
@@ -190,6 +190,38 @@ def load_span_counts(
     return counts
 
 
+def _within_part(n: int) -> Select[Any]:
+    """The rows of member ``member_<n>`` at the held meetings from ``first_<n>`` to ``last_<n>``: for
+    each meeting one look into the (meeting, member) index."""
+    return (
+        select(_attendance.member_id, func.count())
+        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+        .where(_held(f"first_{n}", f"last_{n}"), _attendance.member_id == bindparam(f"member_{n}"))
+        .group_by(_attendance.member_id)
+    )
+
+
+@lru_cache(maxsize=MAX_SPANS)
+def _within(count: int) -> CompoundSelect:
+    return union_all(*(_within_part(n) for n in range(1, count + 1)))
+
+
+def load_rows_within(
+    session: Session, branch_id: int, ranges: Sequence[tuple[int, date, date]],
+) -> dict[int, int]:
+    """Member id → their attendance rows at the held meetings inside the (member id, first, last)
+    ranges given (at most :data:`MAX_SPANS` of them) — one statement."""
+    if not ranges:
+        return {}
+    params: dict[str, Any] = {"branch_id": branch_id}
+    for n, (member_id, first, last) in enumerate(ranges, 1):
+        params[f"member_{n}"], params[f"first_{n}"], params[f"last_{n}"] = member_id, first, last
+    found: dict[int, int] = defaultdict(int)
+    for member_id, count in _rows(session, _within(len(ranges)), params):
+        found[member_id] += count
+    return found
+
+
 def _month_params(year: int, end: date, since: date | None = None) -> dict[str, date]:
     params: dict[str, date] = {}
     for month in range(1, 13):
@@ -203,8 +235,7 @@ def _month_params(year: int, end: date, since: date | None = None) -> dict[str, 
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
     rows = _rows(session, _MEETINGS, {"branch_id": branch_id, "first": date(year, 1, 1), "last": date(year, 12, 31)})
-    return [MeetingFacts(i, types[t], d, g, lec or "", bool(e), n, who)
-            for i, t, d, g, lec, e, n, who in rows]
+    return [MeetingFacts(i, types[t], d, g, bool(e), n, who) for i, t, d, g, e, n, who in rows]
 
 
 def load_month_attendance(

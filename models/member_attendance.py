@@ -19,20 +19,21 @@ Decisions (the rules leave them open):
 How it stays one sweep per year: 应到 is counted per stretch of the roll (the days between two
 changes of anybody's place on it, models.quorum.RollIndex) and kind of meeting, then handed to
 that stretch's 应到 set — no question per meeting and member. The rows come from the month
-statement the absence watch reads anyway, its months cut at the days the roll changes
-(:func:`month_spans`), plus one index-only count of each member's rows per kind of meeting but
-其他 (models.compliance_data.load_kind_counts; the member's other rows are at 其他): a member
-whose place does not change during the year and who has no row at a meeting of a kind they are
-not 应到 at (the usual case) has every row at a meeting they were 应到 at; so has one who joins,
-leaves or is exempted during the year, keeping their committee seat and group while on the roll,
-with rows only in ranges of days they were on it. Only the few others — a 换届, a move between
-groups, a record entered before the roll was corrected — are checked row by row.
+statement the absence watch reads anyway (:func:`month_spans`), plus one index-only count of each
+member's rows per kind of meeting but 其他 (models.compliance_data.load_kind_counts; the member's
+other rows are at 其他): a member whose place does not change during the year and who has no row
+at a meeting of a kind they are not 应到 at (the usual case) has every row at a meeting they were
+应到 at; so has one who joins, leaves or is exempted during the year, keeping their committee seat
+and group while on the roll, with no row on a day off it (a month wholly off it by its count, the
+days of a month partly off it by one small statement: :func:`_rows_off_roll`). Only the few
+others — a 换届, a move between groups, a record entered before the roll was corrected — are
+checked row by row.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -49,6 +50,7 @@ from models.compliance_data import (
     load_held_between,
     load_kind_counts,
     load_member_rows,
+    load_rows_within,
     meeting_kind,
 )
 from models.enums import AttendanceStatus, MeetingType
@@ -128,25 +130,39 @@ def _places(roll: RollIndex) -> tuple[dict[int, set[int]], set[int], set[int]]:
     return kinds, moving, coming
 
 
-def month_spans(first: date, last: date, roll: RollIndex) -> list[tuple[date, date]]:
-    """The days from ``first`` to ``last`` as calendar months, each cut where the roll changes (so
-    that a member's place is the same all through a range) — or, should that make more than
-    :data:`MAX_SPANS` ranges, as whole months."""
+def month_spans(first: date, last: date) -> list[tuple[date, date]]:
+    """The days from ``first`` to ``last`` as calendar months (the first and last cut to them)."""
     months: list[tuple[date, date]] = []
     day = first
     while day <= last:
         following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
         months.append((day, min(last, following - timedelta(days=1))))
         day = following
-    spans: list[tuple[date, date]] = []
-    breaks = [b for b in roll.breaks if first < b <= last]
-    for start, end in months:
-        for cut in breaks:
-            if start < cut <= end:
-                spans.append((start, cut - timedelta(days=1)))
-                start = cut
-        spans.append((start, end))
-    return spans if len(spans) <= MAX_SPANS else months
+    return months
+
+
+def _off_roll(roll: RollIndex, members: Iterable[int], first: date, last: date) -> list[tuple[int, date, date]]:
+    """(member id, first day, last day) of each run of days from ``first`` to ``last`` on which one of
+    ``members`` was not 应到 at anything — off the roll or exempt (the stretches of the roll)."""
+    starts = [roll.first, *roll.breaks]
+    stretches = [(roll.on(day), day, (starts[k + 1] - timedelta(days=1)) if k + 1 < len(starts) else roll.last)
+                 for k, day in enumerate(starts)]
+    ranges: list[tuple[int, date, date]] = []
+    for mid in sorted(members):
+        run: list[date] | None = None
+        for day_roll, start, end in stretches:
+            start, end = max(start, first), min(end, last)
+            if start > end or mid in day_roll.everyone:
+                continue
+            if run is not None and run[1] + timedelta(days=1) == start:
+                run[1] = end
+            else:
+                if run is not None:
+                    ranges.append((mid, run[0], run[1]))
+                run = [start, end]
+        if run is not None:
+            ranges.append((mid, run[0], run[1]))
+    return ranges
 
 
 def per_month(
@@ -216,6 +232,30 @@ def _needs_rows(mid: int, steady: Mapping[int, set[int]], kinds: Mapping[int, in
     return any(kind not in own and kind != KIND_EVERYONE for kind in kinds)
 
 
+def _rows_off_roll(
+    session: Session, branch_id: int, roll: RollIndex, spans: Sequence[tuple[date, date]],
+    counts: Mapping[int, Mapping[int, tuple[int, int, int]]], members: set[int],
+) -> set[int]:
+    """Those of ``members`` with attendance rows on days they were off the roll or exempt: a month
+    wholly off it from its count, a month partly off it from the rows of those days (one statement;
+    all of ``members`` should there be more than :data:`MAX_SPANS` such pieces)."""
+    found: set[int] = set()
+    pieces: list[tuple[int, date, date]] = []
+    for mid, start, end in _off_roll(roll, members, spans[0][0], spans[-1][1]):
+        for span, (first, last) in enumerate(spans):
+            if last < start or first > end:
+                continue
+            if start <= first and last <= end:
+                if counts[mid].get(span, (0,))[0]:
+                    found.add(mid)
+            else:
+                pieces.append((mid, max(first, start), min(last, end)))
+    pieces = [piece for piece in pieces if piece[0] not in found]
+    if len(pieces) > MAX_SPANS:
+        return members
+    return found | {mid for mid, rows in load_rows_within(session, branch_id, pieces).items() if rows}
+
+
 def year_counts(
     session: Session, branch_id: int, meetings: Sequence[MeetingFacts], roll: RollIndex,
     spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
@@ -228,8 +268,10 @@ def year_counts(
     first, last = spans[0][0], spans[-1][1]
     kinds = load_kind_counts(session, branch_id, first, last)
     steady, moving, coming = _places(roll)
-    # the roll of each range when the range lies within one stretch of it (else None)
-    span_days = [day if day is roll.on(end) else None for day, end in ((roll.on(s), e) for s, e in spans)]
+    # those who come onto the roll or leave it during the year: rows on a day they were off it?
+    coming = {mid for mid in coming if mid in counts}
+    if coming:
+        coming = _rows_off_roll(session, branch_id, roll, spans, counts, coming)
     exact: list[int] = []
     none: dict[int, int] = {}
     for mid, by_span in counts.items():
@@ -240,8 +282,7 @@ def year_counts(
             continue
         own_kinds = kinds.get(mid, none)
         others = rows - sum(own_kinds.values())  # rows at 其他
-        if mid in moving or _needs_rows(mid, steady, own_kinds, rows - others) or (
-                mid in coming and any((day := span_days[span]) is None or mid not in day.everyone for span in by_span)):
+        if mid in moving or mid in coming or _needs_rows(mid, steady, own_kinds, rows - others):
             exact.append(mid)  # rows possibly at meetings the member was not 应到 at: checked one by one
             continue
         cell = tallies.get(mid)

@@ -228,6 +228,31 @@ def test_coming_onto_and_leaving_the_roll_mid_month_splits_that_month(db: Databa
     assert figures(rows["转出者"]) == (3, 1, 1, 1, 0)  # 5 March, 20 March, 5 June; 25 June counts nowhere
 
 
+def test_rows_in_months_wholly_off_the_roll_count_nowhere(db: Database, branch_id: int) -> None:
+    """A 转出 on 10 February whose row at the 主题党日 of 5 April was entered from an old list, and a
+    member joining on 1 September with a row in July (a list filled in by mistake): those months lie
+    wholly off their time on the roll, and the rows count nowhere — read from the months' counts
+    without looking at those members row by row."""
+    with db.transaction() as s:
+        staying = member(s, branch_id, "常在")
+        leaving = member(s, branch_id, "二月转出")
+        late = member(s, branch_id, "九月入党", joined=date(2025, 9, 1), full_on=None,
+                      category=MemberCategory.PROBATIONARY)
+    meet(db, branch_id, THEME, date(2025, 1, 5), {staying: PRESENT, leaving: PRESENT})
+    april = meet(db, branch_id, THEME, date(2025, 4, 5), {staying: PRESENT, leaving: ABSENT})
+    july = meet(db, branch_id, THEME, date(2025, 7, 5), {staying: PRESENT})
+    meet(db, branch_id, THEME, date(2025, 9, 5), {staying: PRESENT, late: PRESENT})
+    with db.transaction() as s:
+        roster.add_status(s, leaving, MembershipState.TRANSFERRED_OUT, date(2025, 2, 10))
+        # rows the editor would refuse, as a merge or an old list brings them
+        s.add_all([Attendance(meeting_id=april, member_id=late, status=str(PRESENT)),
+                   Attendance(meeting_id=july, member_id=late, status=str(LEAVE))])
+    rows = table(year(db, branch_id))
+    assert figures(rows["常在"]) == (4, 4, 0, 0, 0)
+    assert figures(rows["二月转出"]) == (1, 1, 0, 0, 0)  # 5 January only; the April row counts nowhere
+    assert figures(rows["九月入党"]) == (1, 1, 0, 0, 0)  # 5 September only
+
+
 def test_records_start_and_planned_and_other_meetings(db: Database, branch_id: int) -> None:
     """Before the 建账日期 nothing counts; a 计划 meeting is not held; 其他 has no 应到 rule — its
     list is its 应到, never 未记."""
