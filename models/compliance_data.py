@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     CompoundSelect,
@@ -344,33 +344,31 @@ def load_member_rows(
 # --- the roll, without ORM objects -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RollStatus:
+# Value records of the roll: named tuples (immutable, and made without a Python __init__ call —
+# a year's statistics read a few hundred of them)
+class RollStatus(NamedTuple):
     state: str
     effective_on: date
 
 
-@dataclass(frozen=True)
-class RollExemption:
+class RollExemption(NamedTuple):
     start_on: date
     end_on: date | None
 
 
-@dataclass(frozen=True)
-class RollTerm:
+class RollTerm(NamedTuple):
     office: str
     start_on: date | None
     end_on: date | None
 
 
-@dataclass(frozen=True)
-class RollGroupTerm:
+class RollGroupTerm(NamedTuple):
     group_id: int
     start_on: date | None
     end_on: date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class RollMember:
     """The attributes the roster rules (state_on, is_expected, can_vote_on, the office and group
     terms …) read from a Member, loaded as plain tuples: five small queries instead of ORM objects."""
@@ -415,14 +413,15 @@ def load_roll(session: Session, branch_id: int) -> list[Member]:
         mid: RollMember(mid, name, gid, cat, full, role, bool(committee), probation_extended_until=extended)
         for mid, name, gid, cat, full, role, committee, extended in _rows(session, _ROLL, of_branch)
     }
+    make = tuple.__new__
     for member_id, state, on in _rows(session, _STATUSES, of_branch):
-        members[member_id].statuses.append(RollStatus(state, on))
+        members[member_id].statuses.append(make(RollStatus, (state, on)))
     for member_id, start, end in _rows(session, _EXEMPTIONS, of_branch):
-        members[member_id].exemptions.append(RollExemption(start, end))
+        members[member_id].exemptions.append(make(RollExemption, (start, end)))
     for member_id, office, start, end in _rows(session, _TERMS, of_branch):
-        members[member_id].office_terms.append(RollTerm(office, start, end))
+        members[member_id].office_terms.append(make(RollTerm, (office, start, end)))
     for member_id, group_id, start, end in _rows(session, _MEMBERSHIPS, of_branch):
-        members[member_id].group_memberships.append(RollGroupTerm(group_id, start, end))
+        members[member_id].group_memberships.append(make(RollGroupTerm, (group_id, start, end)))
     # Duck-typed stand-ins for Member: the roster rules only read the attributes above.
     return cast(list[Member], list(members.values()))
 
