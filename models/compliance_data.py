@@ -107,64 +107,59 @@ def _status_count(status: AttendanceStatus) -> ColumnElement[Any]:
     return func.sum(case((_attendance.status == _constant(status.value), _constant(1)), else_=_constant(0)))
 
 
-def _span_part(span: int, members: bool) -> Select[Any]:
-    """One date range's (member, span, rows, 出席, 请假): attendance grouped per member within the
-    bound range ``first_<span>`` to ``last_<span>``, so that no month has to be computed from a date
-    per row. (The rows at 其他 follow from :func:`load_kind_counts`, which reads the index alone:
-    one more sum here would cost more than that whole statement.)"""
-    stmt = (
-        select(_attendance.member_id, _constant(span), func.count(),
-               _status_count(AttendanceStatus.PRESENT), _status_count(AttendanceStatus.LEAVE))
-        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
-        .where(_held(f"first_{span}", f"last_{span}"))
-        .group_by(_attendance.member_id)
-    )
+#: The term of the partial index ix_attendance_not_present, written as it is there (a literal, not a
+#: bound value) so that the engine sees the statement's rows are all in that index.
+_NOT_PRESENT = _attendance.status != _constant(AttendanceStatus.PRESENT.value)
+_JOINED = Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id)
+
+
+def _span_parts(span: int, members: bool) -> tuple[Select[Any], Select[Any]]:
+    """One date range's (bound ``first_<span>`` to ``last_<span>``) attendance grouped per member:
+    (member, span − 1, 0, rows, 0) counted from the (meeting, member) index alone, and (member, span − 1,
+    1, rows not 出席, 请假) from the partial index of the rows that are not 出席 — about a tenth of them
+    — so that no other row's status is read (出席 = rows − rows not 出席). Grouped within each range,
+    so no month has to be computed from a date per row (date functions differ between engines too).
+    (The rows number the ranges from 0, the parameter names from 1.)"""
+    rows = (select(_attendance.member_id, _constant(span - 1), _constant(0), func.count(), _constant(0))
+            .select_from(_JOINED).where(_held(f"first_{span}", f"last_{span}")).group_by(_attendance.member_id))
+    not_present = (select(_attendance.member_id, _constant(span - 1), _constant(1), func.count(),
+                          _status_count(AttendanceStatus.LEAVE))
+                   .select_from(_JOINED).where(_held(f"first_{span}", f"last_{span}"), _NOT_PRESENT)
+                   .group_by(_attendance.member_id))
     if members:
-        stmt = stmt.where(_attendance.member_id.in_(bindparam("members", expanding=True)))
-    return stmt
+        only = _attendance.member_id.in_(bindparam("members", expanding=True))
+        rows, not_present = rows.where(only), not_present.where(only)
+    return rows, not_present
 
-
-# Twelve per-month aggregates in one statement: as cheap as one grouping per member over the
-# year, and cheaper than grouping on a month computed per attendance row (date functions differ
-# between engines too). A month after the end date gets an empty range.
-_MONTHS = {members: union_all(*(_span_part(month, members) for month in range(1, 13)))
-           for members in (False, True)}
 
 #: Most date ranges :func:`load_span_counts` and :func:`load_rows_within` ask in one statement (far
 #: below SQLite's 500 parts).
 MAX_SPANS = 48
 
 
-def _span_rows(span: int) -> Select[Any]:
-    """One date range's (member, span, rows): counted from the (meeting, member) index alone."""
-    return (
-        select(_attendance.member_id, _constant(span), func.count())
-        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
-        .where(_held(f"first_{span}", f"last_{span}"))
-        .group_by(_attendance.member_id)
-    )
+@lru_cache(maxsize=MAX_SPANS + 1)
+def _spans(count: int, members: bool = False) -> CompoundSelect:
+    """The counts of ``count`` date ranges in one statement (see :func:`_span_parts`)."""
+    return union_all(*(part for span in range(1, count + 1) for part in _span_parts(span, members)))
 
 
-#: The term of the partial index ix_attendance_not_present, written as it is there (a literal, not a
-#: bound value) so that the engine sees the statement's rows are all in that index.
-_NOT_PRESENT = _attendance.status != _constant(AttendanceStatus.PRESENT.value)
+SpanCounts = dict[int, dict[int, tuple[int, int, int]]]
 
 
-def _span_not_present(span: int) -> Select[Any]:
-    """One date range's (member, span, rows not 出席, 请假): read from the partial index of the rows
-    that are not 出席 — about a tenth of them — so no other row's status is read."""
-    return (
-        select(_attendance.member_id, _constant(span), func.count(), _status_count(AttendanceStatus.LEAVE))
-        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
-        .where(_held(f"first_{span}", f"last_{span}"), _NOT_PRESENT)
-        .group_by(_attendance.member_id)
-    )
-
-
-@lru_cache(maxsize=MAX_SPANS)
-def _spans(count: int) -> tuple[CompoundSelect, CompoundSelect]:
-    parts = range(1, count + 1)
-    return union_all(*(_span_rows(span) for span in parts)), union_all(*(_span_not_present(span) for span in parts))
+def _span_counts(session: Session, stmt: CompoundSelect, params: Mapping[str, Any]) -> SpanCounts:
+    """Member id → range (from 0) → (rows, 出席, 请假) from a statement of :func:`_spans`."""
+    counts: SpanCounts = defaultdict(dict)
+    not_present: list[tuple[int, int, int, int]] = []
+    for member_id, span, part, count, leave in _rows(session, stmt, params):
+        if part:
+            not_present.append((member_id, span, count, leave or 0))
+        else:
+            counts[member_id][span] = (count, count, 0)
+    for member_id, span, count, leave in not_present:  # (after the rows they belong to: the order is the engine's)
+        own = counts[member_id]
+        total = own[span][0]
+        own[span] = (total, total - count, leave)
+    return counts
 
 
 def load_span_counts(
@@ -172,22 +167,13 @@ def load_span_counts(
 ) -> dict[int, dict[int, tuple[int, int, int]]]:
     """Per member and date range (index into ``spans``, each (first, last) and at most
     :data:`MAX_SPANS` of them): (rows, 出席, 请假) — like the month statement but over ranges the
-    caller chose (the months of a year), in two statements that read
-    indexes only: every row counted, and the rows not 出席 (出席 = rows − those)."""
+    caller chose (the months of a year), in one statement that reads indexes only."""
     if not spans:
         return {}
     params: dict[str, Any] = {"branch_id": branch_id}
-    for span, (first, last) in enumerate(spans, 1):
-        params[f"first_{span}"], params[f"last_{span}"] = first, last
-    every, not_present = _spans(len(spans))
-    counts: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
-    for member_id, span, total in _rows(session, every, params):
-        counts[member_id][span - 1] = (total, total, 0)
-    for member_id, span, absent_or_leave, leave in _rows(session, not_present, params):
-        own = counts[member_id]
-        total = own[span - 1][0]
-        own[span - 1] = (total, total - absent_or_leave, leave or 0)
-    return counts
+    for span, (first, last) in enumerate(spans):
+        params[f"first_{span + 1}"], params[f"last_{span + 1}"] = first, last
+    return _span_counts(session, _spans(len(spans)), params)
 
 
 def _within_part(n: int) -> Select[Any]:
@@ -243,13 +229,13 @@ def load_month_attendance(
     since: date | None = None,
 ) -> MonthCounts:
     """Per member and month of ``year`` (from ``since``, up to ``end``): (rows, 出席, 请假) — one
-    statement."""
+    statement. A month after the end date gets an empty range."""
     params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31), since)}
     if member_ids is not None:
         params["members"] = list(member_ids)
     per_month: MonthCounts = defaultdict(dict)
-    for member_id, month, total, present, leave in _rows(session, _MONTHS[member_ids is not None], params):
-        per_month[member_id][(year, month)] = (total, present or 0, leave or 0)
+    for member_id, by_month in _span_counts(session, _spans(12, member_ids is not None), params).items():
+        per_month[member_id] = {(year, span + 1): tally for span, tally in by_month.items()}
     return per_month
 
 
