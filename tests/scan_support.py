@@ -220,6 +220,18 @@ def sign_on_rule(flat: np.ndarray, page_key: key.PageKey, row: int, name: str, r
     return np.asarray(page.convert("RGB")).copy()
 
 
+def sign_at(flat: np.ndarray, page_key: key.PageKey, row: int, name: str, rng: random.Random,
+            below_mm: float = 0.0, height_mm: float = 6.0) -> np.ndarray:
+    """Row ``row``'s member signs in black in the middle of the signature cell, the signature's
+    middle ``below_mm`` below the middle of the row (negative: above it); 0 is a neat signature,
+    ± 5 a stray reaching over the row line into the next row."""
+    page = Image.fromarray(flat).convert("RGBA")
+    sig0, sig1 = key.signature_span()
+    stamp = _name_stamp(name, rng, height_mm, (20, 20, 25))
+    _paste(page, stamp, (sig0 + sig1) / 2 * PX_MM, (page_key.row_top(row) + key.ROW_MM / 2 + below_mm) * PX_MM)
+    return np.asarray(page.convert("RGB")).copy()
+
+
 def strip_key(flat: np.ndarray, marks: tuple[int, ...] = (0, 1, 2, 3), qr: bool = True) -> np.ndarray:
     """The rendered page without its corner marks (``marks``: which, tl tr br bl) and QR code — a
     sheet printed from the Word file, or one with its corners cut off and the code torn away."""

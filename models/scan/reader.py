@@ -5,9 +5,11 @@ lines near where they should be, then weigh the ink in each row's 本人签名 a
 
 Ink is grouped into strokes (connected components) before it is counted, and each stroke belongs
 to the one row holding most of it: a signature that runs over a row line counts for its own row
-only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed. What that count
-cannot see — a signature sitting on a row line, a washed-out patch of glare — models/scan/doubts.py
-weighs, and it only ever makes a row 待确认."""
+only, and the row it runs into is flagged 邻行笔迹伸入 rather than read as signed (unless that row
+holds a signature of its own, clear of the line, which the stray ran into). Ink over or on a row
+line makes the rows it may belong to 签名跨行, except a row signed clear of that line. What that
+count cannot see — a signature sitting on a row line, a washed-out patch of glare —
+models/scan/doubts.py weighs, and it only ever makes a row 待确认."""
 
 from __future__ import annotations
 
@@ -50,6 +52,15 @@ INTRUDE_MM2 = 2.0  # a neighbour's stroke reaching into the row
 SHARED, SHARED_MM2 = 0.08, 1.0
 SPLIT_NEAR_MM, SPLIT_GAP_MM = 1.2, 2.5  # ink within this of a rule, this close to ink across it
 ON_RULE_MM2 = 0.5  # handwriting this heavy on a row line makes the rows it may belong to 待确认
+# … unless the row has signed clear of that one line: this much of its own ink (and this share of
+# it) lies in the half of the row away from the line, and of that no more than this share within
+# EDGE_MM of the line across. Then the ink at the line is a neighbour's stray or the row's own
+# descender, and the row was signed either way. A neighbour's name written mostly into an empty row
+# lies against the line it crossed and leaves the far half nearly bare; another name written into
+# the same row from the other side hugs the line across. (Measured on the synthetic sets and on
+# strays written 0–4.5 mm past the line, from one side or both: benchmarks/bench_scan.py.)
+CLEAR_HALF_MM2, CLEAR_HALF_SHARE = 5.0, 0.3
+EDGE_MM, CLEAR_EDGE_SHARE = 3.0, 0.15
 
 Image.MAX_IMAGE_PIXELS = 120_000_000
 
@@ -364,11 +375,18 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
     mass = np.zeros((count, n + 2, 3))
     np.add.at(mass, (comp, row, zone), 1.0)
     mass /= PX * PX  # mm²
+    # the same, in the signature cell only, by part of the row: 0 along its upper line, 1 the rest
+    # of its upper half, 2 the rest of its lower half, 3 along its lower line
+    sig = zone == 1
+    parts = np.zeros((count, n + 2, 4))
+    np.add.at(parts, (comp[sig], row[sig], _part(ys[sig], row[sig], lines)), 1.0 / (PX * PX))
     own_sig, own_note, foreign = np.zeros(n), np.zeros(n), np.zeros(n)
     across = np.zeros(n, dtype=bool)
     split = np.zeros(n, dtype=bool)  # ink of one signature may lie on both sides of the row's rule
+    doubted: list[set[int]] = [set() for _ in range(n)]  # per row: the lines (index in ``lines``) in question
+    own_parts = np.zeros((n, 4))  # per row: mm² of its own signature ink in each part (see ``parts``)
     left, right = np.full(n, np.inf), np.full(n, -np.inf)
-    extent = _extents(count, comp[zone == 1], ys[zone == 1], xs[zone == 1])
+    extent = _extents(count, comp[sig], ys[sig], xs[sig])
     homes: dict[int, int] = {}
     for c in range(1, count):
         by_row = mass[c].sum(axis=1)
@@ -376,25 +394,37 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         if total < NOISE_MM2:
             continue
         home = int(by_row.argmax())  # 1 … n are member rows
+        in_sig, in_note = mass[c, :, 1].sum(), mass[c, :, 2].sum()
+        given = _given(mass[c], parts[c], home) if 1 <= home <= n and in_sig >= in_note else 0
         for other in range(1, n + 1):
-            if other != home and by_row[other] >= INTRUDE_MM2 * 0.5:
+            if other != home and other != given and by_row[other] >= INTRUDE_MM2 * 0.5:
                 foreign[other - 1] += by_row[other]
         homes[c] = home
         if not 1 <= home <= n:
             continue
         r = home - 1
+        if given:  # the neighbour's signature, run into by this row's stray: theirs, but in question
+            g = given - 1
+            own_sig[g] += mass[c, given, 1]
+            own_parts[g] += parts[c, given]
+            sel = (comp == c) & (row == given) & sig
+            left[g], right[g] = min(left[g], xs[sel].min()), max(right[g], xs[sel].max())
+            across[g] = True
+            doubted[g].add(max(g, r))
         second = np.sort(by_row[1:n + 1])[-2] if n > 1 else 0.0  # the most in another member row
         if second / total >= SHARED and second >= SHARED_MM2 and total >= TRACE_MM2:
             across[r] = True
-        in_sig, in_note = mass[c, :, 1].sum(), mass[c, :, 2].sum()
+            q = int(np.argsort(by_row[1:n + 1])[-2])  # 0-based like r
+            doubted[r].add(max(q, r) if abs(q - r) == 1 else -1)  # -1: not a neighbour, never clear
         if in_note > in_sig:
             own_note[r] += in_note
         elif in_sig > 0:
             own_sig[r] += mass[c, home, 1]
-            sel = (comp == c) & (row == home) & (zone == 1)
+            own_parts[r] += parts[c, home]
+            sel = (comp == c) & (row == home) & sig
             if sel.any():
                 left[r], right[r] = min(left[r], xs[sel].min()), max(right[r], xs[sel].max())
-    _split_at_rules(lines, homes, extent, split)
+    _split_at_rules(lines, homes, extent, split, doubted)
     # a signature on a row line: the rows whose counted ink reaches it may hold another's ink
     # (or their own, cut by the rule); a row without ink of its own may be whose it is
     on_line, foreign_line = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
@@ -410,6 +440,7 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             clear = sum(mass[c, other + 1, 1] for c, h in homes.items() if h == other + 1 and c not in touching)
             if any(homes.get(c) == side + 1 for c in touching) and not clear >= SIGNED_MM2:
                 on_line[side] = True
+                doubted[side].add(j)
             if own_sig[side] < TRACE_MM2:
                 foreign_line[side] = True
     faint_mm2, faint_span = _faint(faint, lines, int(sig0), int(note0))
@@ -425,13 +456,14 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             status, reasons = UNSURE, [FAINT]  # a thin light line as long as a signature: never 未签
         else:
             status = UNSIGNED
-        if (across[r] or split[r]) and own_sig[r] >= TRACE_MM2:
+        clear = _clear_of_line(doubted[r], r, own_parts[r], own_sig[r])
+        if (across[r] or split[r]) and own_sig[r] >= TRACE_MM2 and not clear:
             reasons.append(ACROSS_ROWS)
         # a neighbour's stroke reaching in: a question, unless it is small beside a full signature
         if foreign[r] >= INTRUDE_MM2 and (status == UNSURE or foreign[r] >= 2 * INTRUDE_MM2) \
                 and not (status == PRESENT and foreign[r] < 0.25 * own_sig[r]):
             reasons.append(FROM_NEIGHBOUR)
-        if on_line[r] and ACROSS_ROWS not in reasons:
+        if on_line[r] and ACROSS_ROWS not in reasons and not clear:
             reasons.append(ACROSS_ROWS)  # a signature on the row line above or below: whose?
         if foreign_line[r] and FROM_NEIGHBOUR not in reasons:
             reasons.append(FROM_NEIGHBOUR)
@@ -444,6 +476,53 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         out.append(RowReading(r, page_key.first_row + r, status, tuple(reasons), round(float(own_sig[r]), 1),
                               _crop(page_rgb, lines[r], lines[r + 1], crop_names) if page_rgb is not None else b""))
     return out
+
+
+def _part(ys: np.ndarray, rows: np.ndarray, lines: list[float]) -> np.ndarray:
+    """Per pixel (y and row 0 … n + 1 as in read_rows): 0 within :data:`EDGE_MM` of its row's
+    upper line, 3 within that of its lower line, else 1 in the upper half and 2 in the lower."""
+    ln = np.asarray(lines, dtype=np.float64)
+    top = np.concatenate([[-np.inf], ln])[rows]
+    bottom = np.concatenate([ln, [np.inf]])[rows]
+    edge = EDGE_MM * PX
+    return np.where(ys - top < edge, 0, np.where(bottom - ys < edge, 3,
+                                                  np.where(ys < (top + bottom) / 2, 1, 2))).astype(np.intp)
+
+
+def _given(mass: np.ndarray, parts: np.ndarray, home: int) -> int:
+    """The neighbour row (1-based like ``home``) whose part of this stroke group is that row's
+    own signature, or 0. A stray that runs into a neighbour's signature joins it into one group,
+    which then belongs to the row holding most of it; when the part next door is signed clear of
+    the line between them (:func:`_clear`), it was signed there and counts for that row. Only for
+    a group lying in these two rows alone. ``mass``: the group's mm² per row and zone;
+    ``parts``: its signature cell's mm² per row and part of the row (:func:`_part`)."""
+    by_row = mass.sum(axis=1)
+    for other in (home - 1, home + 1):
+        if not 1 <= other < len(by_row) - 1 or mass[other, 1] < SHARED_MM2:
+            continue
+        if by_row.sum() - by_row[home] - by_row[other] >= NOISE_MM2:
+            return 0
+        if _clear(parts[other], other > home, float(mass[other, 1])):
+            return other
+    return 0
+
+
+def _clear_of_line(doubted: set[int], r: int, parts: np.ndarray, own: float) -> bool:
+    """Whether row ``r`` (0-based) signed clear of the one row line in question (``doubted``: the
+    indexes of the lines, r above and r + 1 below it)."""
+    if len(doubted) != 1:
+        return False  # both lines, or a row further off: whose ink is whose, only a person can tell
+    return _clear(parts, next(iter(doubted)) == r, own)
+
+
+def _clear(parts: np.ndarray, line_above: bool, own: float) -> bool:
+    """A row's ink ``parts`` (mm² by part of the row, :func:`_part`; ``own`` mm² in all) is signed
+    clear of its upper line (``line_above``) or lower line: the half of the row away from that
+    line holds a signature by itself and no small share of the ink, and little of it lies along
+    the line across (a neighbour's name written mostly into an empty row hugs the line it crossed;
+    two of them, from above and below, hug both)."""
+    far, edge = (parts[2] + parts[3], parts[3]) if line_above else (parts[0] + parts[1], parts[0])
+    return bool(far >= CLEAR_HALF_MM2 and far >= CLEAR_HALF_SHARE * own and edge <= CLEAR_EDGE_SHARE * far)
 
 
 def _faint(faint: np.ndarray, lines: list[float], x0: int, x1: int) -> tuple[np.ndarray, np.ndarray]:
@@ -475,7 +554,8 @@ def _extents(count: int, comp: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np
     return ext
 
 
-def _split_at_rules(lines: list[float], homes: dict[int, int], ext: np.ndarray, split: np.ndarray) -> None:
+def _split_at_rules(lines: list[float], homes: dict[int, int], ext: np.ndarray, split: np.ndarray,
+                    doubted: list[set[int]]) -> None:
     """Mark rows where ink ends right at a rule and other ink starts right across it, over the
     same stretch: one signature cut apart where its strokes happen to leave a gap at the rule,
     or two signatures so close that nobody can tell whose is whose."""
@@ -492,6 +572,7 @@ def _split_at_rules(lines: list[float], homes: dict[int, int], ext: np.ndarray, 
                     for h in (j - 1, j):
                         if 1 <= h <= n:
                             split[h - 1] = True
+                            doubted[h - 1].add(j - 1)
 
 
 def _crop(page: np.ndarray, y0: float, y1: float, names: bool = False) -> bytes:

@@ -68,3 +68,52 @@ def test_glare_over_the_signatures_makes_their_rows_unsure_signed_or_not(
     far = [r for r in rows if r.index in (0, k.rows - 1)]
     assert all(reader.GLARE not in r.reasons for r in far), seen
 
+
+
+@pytest.mark.parametrize("camera", ["photo", "scan"])
+def test_a_neat_signature_that_a_neighbours_stray_runs_into_is_present(
+    page: tuple[np.ndarray, key.PageKey, list[str]], camera: str,
+) -> None:
+    """Rows 0, 3, 6, 9 sign low, their names running over the row line into the neat signatures of
+    rows 1, 4, 7, 10 (the two join into one stroke group). Those rows signed in the middle of their
+    own cell, clear of the line, and were read 待确认 (签名跨行) for the stray's ink: they are 出席.
+    The stray's own row stays a question (待确认, never 未签), the rows between are 未签."""
+    flat, k, names = page
+    rng = random.Random(0)
+    image = flat
+    for top in (0, 3, 6, 9):
+        image = ss.sign_at(image, k, top, names[top], rng, below_mm=5.5, height_mm=7.0)
+        image = ss.sign_at(image, k, top + 1, names[top + 1], rng, height_mm=7.0)
+    picture = ss.photograph(image, rng, long_side=2400) if camera == "photo" else ss.scan(image, rng, 150)
+    rows = reader.read_page(picture, camera)[0].rows
+    seen = [(r.index, r.status, r.reasons) for r in rows]
+    assert all(r.status == reader.PRESENT for r in rows if r.index % 3 == 1), seen
+    assert all(r.status == reader.UNSURE for r in rows if r.index % 3 == 0), seen
+    assert all(r.status == reader.UNSIGNED for r in rows if r.index % 3 == 2), seen
+
+
+@pytest.mark.parametrize(("camera", "sides"), [("photo", "below"), ("scan", "below"), ("photo", "both")])
+def test_a_name_written_mostly_into_an_empty_row_never_makes_it_present(
+    page: tuple[np.ndarray, key.PageKey, list[str]], camera: str, sides: str,
+) -> None:
+    """Tall names whose middle lies 1.5 mm past the row line, in the empty row next door: from the
+    row below only (rows 1, 3, 5 … into 0, 2, 4 …), or from both sides into the same empty row (0 and
+    2 into 1, 4 and 6 into 5, 8 and 10 into 9). Most of each name is in the empty row, and part of
+    it fills that row's half away from the line; the empty row is never 出席, the signers never 未签."""
+    flat, k, names = page
+    rng = random.Random(5)
+    image, signers = flat, set()
+    if sides == "below":
+        signers = set(range(1, k.rows, 2))
+        for r in sorted(signers):
+            image = ss.sign_at(image, k, r, names[r], rng, below_mm=-8.5, height_mm=8.5)
+    else:
+        for empty in range(1, k.rows - 1, 4):
+            image = ss.sign_at(image, k, empty - 1, names[empty - 1], rng, below_mm=8.5, height_mm=8.5)
+            image = ss.sign_at(image, k, empty + 1, names[empty + 1], rng, below_mm=-8.5, height_mm=8.5)
+            signers |= {empty - 1, empty + 1}
+    picture = ss.photograph(image, rng, long_side=2400) if camera == "photo" else ss.scan(image, rng, 150)
+    rows = reader.read_page(picture, camera)[0].rows
+    seen = [(r.index, r.index in signers, r.status, r.reasons) for r in rows]
+    assert all(r.status != reader.PRESENT for r in rows if r.index not in signers), seen
+    assert all(r.status == reader.UNSURE for r in rows if r.index in signers), seen
