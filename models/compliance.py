@@ -167,7 +167,7 @@ def _outcomes(
     — 党员大会, 支委会, and lists shorter or longer than the roll — is decided from its rows."""
     valid: dict[int, bool] = {}
     full: list[MeetingFacts] = []
-    on = roll.on
+    on, known = roll.on, roll.by_day  # (most days are known: looked up without a call)
     other = MeetingType.OTHER
     for m in held:
         mtype = m.meeting_type
@@ -176,7 +176,7 @@ def _outcomes(
         elif mtype in QUORUM_TYPES:
             full.append(m)
         else:
-            expected = on(m.held_on).expected(mtype, m.group_id)
+            expected = (known.get(m.held_on) or on(m.held_on)).expected(mtype, m.group_id)
             if expected and m.recorded == len(expected):
                 valid[m.id] = True
             else:
@@ -238,7 +238,10 @@ def _obligations(
             for period, months, first, last in kind_periods:
                 if not (first.expected(mtype, group_id) or last.expected(mtype, group_id)):
                     continue
-                ids = [i for month in months for i in held.get((mtype, group_id, month), ())]
+                if len(months) == 1:
+                    ids = list(held.get((mtype, group_id, months[0]), ()))
+                else:
+                    ids = [i for month in months for i in held.get((mtype, group_id, month), ())]
                 counted = sum(1 for i in ids if i not in failed) if failed else len(ids)
                 result.append(Obligation(
                     mtype, group_id, group_name, period.code, period.start, period.end, freq.count, len(ids),

@@ -186,12 +186,12 @@ def _expected(meetings: Sequence[MeetingFacts], roll: RollIndex, counts: dict[in
     set of their kinds, so gets the year's count of those kinds; only the others are looked up
     stretch by stretch."""
     per_stretch: dict[tuple[int, int], tuple[DayRoll, MeetingFacts, list[int]]] = {}
-    on = roll.on
+    on, known = roll.on, roll.by_day
     other = MeetingType.OTHER
     for m in meetings:
         if m.meeting_type == other:
             continue
-        day = on(m.held_on)
+        day = known.get(m.held_on) or on(m.held_on)
         key = (id(day), meeting_kind(m.meeting_type, m.group_id))
         found = per_stretch.get(key)
         if found is None:
