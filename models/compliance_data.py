@@ -60,8 +60,10 @@ _member = Member.__table__.c
 _ROWS_READ = frozenset({MeetingType.OTHER, MeetingType.GENERAL_ASSEMBLY, MeetingType.COMMITTEE})
 
 
-@dataclass(slots=True)
-class MeetingFacts:
+class MeetingFacts(NamedTuple):
+    """A held meeting as the year's rules read it (a named tuple: a year makes hundreds, each
+    without a Python __init__ call)."""
+
     id: int
     meeting_type: MeetingType
     held_on: date
@@ -221,7 +223,8 @@ def _month_params(year: int, end: date, since: date | None = None) -> dict[str, 
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
     rows = _rows(session, _MEETINGS, {"branch_id": branch_id, "first": date(year, 1, 1), "last": date(year, 12, 31)})
-    return [MeetingFacts(i, types[t], d, g, bool(e), n, who) for i, t, d, g, e, n, who in rows]
+    make = tuple.__new__
+    return [make(MeetingFacts, (i, types[t], d, g, bool(e), n, who)) for i, t, d, g, e, n, who in rows]
 
 
 def load_month_attendance(
