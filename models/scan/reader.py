@@ -41,6 +41,8 @@ INK_RATIO = 0.72  # darker than this share of the paper around it is ink
 # A thin line of a light pen, blurred and JPEG-compressed, may stay lighter than that: this much
 # faint ink, as wide as a signature, makes an otherwise empty row 待确认 (never 出席).
 FAINT_RATIO, FAINT_MM2, FAINT_PIECE_MM2 = 0.82, 3.0, 0.25
+# … or less of it drawn right across the cell (a quick thin scribble, broken up by blur and JPEG)
+FAINT_LONG_MM2, FAINT_LONG_SPAN_MM = 1.2, 10.0
 NOISE_MM2 = 0.35  # a speck of dust or JPEG noise
 SIGNED_MM2 = 5.0  # this much of one's own ink in the signature cell is a signature
 SIGNED_SPAN_MM = 6.0  # … spread at least this wide
@@ -319,19 +321,17 @@ def _white_balanced(rgb: np.ndarray) -> np.ndarray:
     9–27 levels redder than it was green, and under a warm lamp black strokes were redder than that)."""
     h, w = rgb.shape[:2]
     small = cv2.resize(rgb, (max(1, round(w / PX)), max(1, round(h / PX))), interpolation=cv2.INTER_AREA)
-    paper = cv2.blur(cv2.dilate(small, np.ones((15, 15), np.uint8)), (9, 9))
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    balanced = rgb.astype(np.float32) * (255.0 / np.maximum(paper, 40.0))
-    return np.clip(balanced, 0, 255).astype(np.int16)
+    paper = np.maximum(cv2.blur(cv2.dilate(small, np.ones((15, 15), np.uint8)), (9, 9)), 40)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(np.ascontiguousarray(rgb), paper, scale=255.0)  # uint8: saturates at white
 
 
-def _seal(rgb: np.ndarray) -> np.ndarray:
+def _seal(balanced: np.ndarray) -> np.ndarray:
     """Red ink (a seal, a red stamp): never a signature, which is written in black or blue. A
     photographed seal is dull (shadow, blur, JPEG's coarse colour), so red is judged on the
-    white-balanced page against the pixel's own brightness, and the mask reaches a little past it
-    (JPEG smears colour edges)."""
-    balanced = _white_balanced(rgb)
-    r, g, b = balanced[..., 0], balanced[..., 1], balanced[..., 2]
+    white-balanced page (:func:`_white_balanced`) against the pixel's own brightness, and the mask
+    reaches a little past it (JPEG smears colour edges)."""
+    r, g, b = (balanced[..., i].astype(np.int16) for i in range(3))
     red = r - np.maximum(g, b)
     mask = ((red > 30) & (red * 100 > 22 * r)).astype(np.uint8)
     # the blurred rim of a seal's strokes is only a little red: near a seal, that is enough
@@ -360,11 +360,18 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
         x = round(x_mm * PX)
         rules[:, max(0, x - band - 1):x + band + 2] = 1
     strokes = ink & (1 - rules)
-    faint: np.ndarray = (ratio < FAINT_RATIO).astype(np.uint8)
+    balanced = _white_balanced(page_rgb) if page_rgb is not None else None
+    # a thin line of a blue pen fades in grey sooner than in its darkest colour channel
+    if balanced is None:
+        faint_ratio = ratio
+    else:  # (per channel, not a reduction along the colour axis: that one is slow)
+        darkest = cv2.min(cv2.min(balanced[..., 0], balanced[..., 1]), balanced[..., 2])
+        faint_ratio = np.minimum(ratio, darkest * np.float32(1 / 255))
+    faint: np.ndarray = (faint_ratio < FAINT_RATIO).astype(np.uint8)
     # a fold's crease is a faint straight line too: out with the long runs, like the rules
     faint &= 1 - np.maximum(rules, np.maximum(cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
                                               cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))))
-    red = _seal(page_rgb) if page_rgb is not None else np.zeros_like(ink)
+    red = _seal(balanced) if balanced is not None else np.zeros_like(ink)
     strokes &= 1 - red
     faint &= 1 - red
     sig0 = key.signature_span()[0] * PX
@@ -468,7 +475,8 @@ def read_rows(gray: np.ndarray, page_key: key.PageKey, page_rgb: np.ndarray | No
             status = PRESENT
         elif own_sig[r] >= TRACE_MM2:
             status, reasons = UNSURE, [FEW_STROKES]
-        elif faint_mm2[r] >= FAINT_MM2 and faint_span[r] >= SIGNED_SPAN_MM:
+        elif (faint_mm2[r] >= FAINT_MM2 and faint_span[r] >= SIGNED_SPAN_MM) or (
+                faint_mm2[r] >= FAINT_LONG_MM2 and faint_span[r] >= FAINT_LONG_SPAN_MM):
             status, reasons = UNSURE, [FAINT]  # a thin light line as long as a signature: never 未签
         else:
             status = UNSIGNED
