@@ -309,8 +309,8 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     since = branch.records_since  # before it nothing is due, missing or alerted
     first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
     spans = month_spans(first, as_of)
-    counts = load_span_counts(session, branch_id, spans)
-    tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts) if spans else {}
+    counts, leave = load_span_counts(session, branch_id, spans)
+    tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts, leave) if spans else {}
     months = per_month(spans, counts)
     back = [m.id for m in members if needs_lookback(m, months.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only

@@ -168,7 +168,8 @@ def _off_roll(roll: RollIndex, members: Iterable[int], first: date, last: date) 
 def per_month(
     spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
 ) -> MonthCounts:
-    """The month statement (member → (year, month) → rows, 出席, 请假) from counts per range."""
+    """Member → (year, month) → the range counts of that month summed (for the absence watch:
+    rows, rows attended, 0 — see models.compliance_data.load_span_counts)."""
     month_of = [(start.year, start.month) for start, _end in spans]
     months: MonthCounts = defaultdict(dict)
     for mid, by_span in counts.items():
@@ -259,9 +260,11 @@ def _rows_off_roll(
 def year_counts(
     session: Session, branch_id: int, meetings: Sequence[MeetingFacts], roll: RollIndex,
     spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
+    leave_rows: Mapping[int, int],
 ) -> dict[int, Tally]:
     """Member id → the year's :data:`Tally`. ``meetings``: the held meetings counted, over the days
-    of ``spans`` (see :func:`month_spans`); ``counts``: rows, 出席, 请假 per member and span
+    of ``spans`` (see :func:`month_spans`); ``counts``: rows and rows attended (出席 or 请假) per
+    member and span, ``leave_rows``: 请假 rows per member over all of them
     (:func:`models.compliance_data.load_span_counts`)."""
     tallies: dict[int, _Counts] = {}
     _expected(meetings, roll, tallies)
@@ -275,11 +278,13 @@ def year_counts(
     exact: list[int] = []
     none: dict[int, int] = {}
     for mid, by_span in counts.items():
-        rows = present = leave = 0
-        for total, pres, lv in by_span.values():
-            rows, present, leave = rows + total, present + pres, leave + lv
+        rows = attended = 0
+        for total, came, _unused in by_span.values():
+            rows, attended = rows + total, attended + came
         if not rows:
             continue
+        leave = leave_rows.get(mid, 0)
+        present = attended - leave
         own_kinds = kinds.get(mid, none)
         others = rows - sum(own_kinds.values())  # rows at 其他
         if mid in moving or mid in coming or _needs_rows(mid, steady, own_kinds, rows - others):
