@@ -54,20 +54,20 @@ from models.compliance_alerts import (
 )
 from models.compliance_data import (
     MeetingFacts,
+    by_month,
     load_attendance,
     load_branch,
     load_meetings,
     load_month_attendance,
     load_roll,
     load_span_counts,
+    month_spans,
 )
 from models.entities import Member
 from models.enums import MeetingType
 from models.member_attendance import (
     MemberAttendance,
     member_attendance,
-    month_spans,
-    per_month,
     unrecorded_between,
     year_counts,
 )
@@ -195,16 +195,16 @@ def _obligations(
 ) -> list[Obligation]:
     """What was due and done; ``valid``: held meeting id → whether it counts (quorate, attended)."""
     # held meetings by type, group (for 党小组会 only) and month, in date order
-    by_month: dict[tuple[MeetingType, int | None, int], list[int]] = {}
+    held_by_month: dict[tuple[MeetingType, int | None, int], list[int]] = {}
     lectures: list[MeetingFacts] = []
     group, lecture = MeetingType.GROUP, MeetingType.PARTY_LECTURE
     for m in meetings:
         if m.held_on <= today and m.id in valid:
             mtype = m.meeting_type
             where = (mtype, m.group_id if mtype == group else None, m.held_on.month)
-            found = by_month.get(where)
+            found = held_by_month.get(where)
             if found is None:
-                by_month[where] = [m.id]
+                held_by_month[where] = [m.id]
             else:
                 found.append(m.id)
             if mtype == lecture:
@@ -231,7 +231,7 @@ def _obligations(
             for m in lectures:
                 if _by_secretary(m, members):
                     secretary.setdefault((mtype, None, m.held_on.month), []).append(m.id)
-        held = secretary if key == SECRETARY_LECTURE else by_month
+        held = secretary if key == SECRETARY_LECTURE else held_by_month
         rule = rule_label(key)
         for group_id, group_name in targets:
             label = rule if group_name is None else f"{group_name} {rule}"
@@ -311,7 +311,7 @@ def compliance_for_year(session: Session, branch_id: int, year: int, today: date
     spans = month_spans(first, as_of)
     counts, leave = load_span_counts(session, branch_id, spans)
     tallies = year_counts(session, branch_id, held_since(held, since), roll, spans, counts, leave) if spans else {}
-    months = per_month(spans, counts)
+    months = by_month(spans, counts)
     back = [m.id for m in members if needs_lookback(m, months.get(m.id, {}), year)]
     if back:  # a run of absence may have begun last year: fetch last year for those members only
         for member_id, earlier in load_month_attendance(session, branch_id, year - 1, None, back, since).items():

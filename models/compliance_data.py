@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
@@ -105,87 +105,57 @@ _MEETINGS = (
 )
 
 
-def _status_count(status: AttendanceStatus) -> ColumnElement[Any]:
-    return func.sum(case((_attendance.status == _constant(status.value), _constant(1)), else_=_constant(0)))
-
-
 #: The term of the partial index ix_attendance_not_present, written as it is there (a literal, not a
 #: bound value) so that the engine sees the statement's rows are all in that index.
 _NOT_PRESENT = _attendance.status != _constant(AttendanceStatus.PRESENT.value)
 _JOINED = Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id)
 
-
-def _span_parts(span: int, members: bool) -> tuple[Select[Any], Select[Any]]:
-    """One date range's (bound ``first_<span>`` to ``last_<span>``) attendance grouped per member:
-    (member, span − 1, 0, rows, 0) counted from the (meeting, member) index alone, and (member, span − 1,
-    1, rows not 出席, 请假) from the partial index of the rows that are not 出席 — about a tenth of them
-    — so that no other row's status is read (出席 = rows − rows not 出席). Grouped within each range,
-    so no month has to be computed from a date per row (date functions differ between engines too).
-    (The rows number the ranges from 0, the parameter names from 1.)"""
-    rows = (select(_attendance.member_id, _constant(span - 1), _constant(0), func.count(), _constant(0))
-            .select_from(_JOINED).where(_held(f"first_{span}", f"last_{span}")).group_by(_attendance.member_id))
-    not_present = (select(_attendance.member_id, _constant(span - 1), _constant(1), func.count(),
-                          _status_count(AttendanceStatus.LEAVE))
-                   .select_from(_JOINED).where(_held(f"first_{span}", f"last_{span}"), _NOT_PRESENT)
-                   .group_by(_attendance.member_id))
-    if members:
-        only = _attendance.member_id.in_(bindparam("members", expanding=True))
-        rows, not_present = rows.where(only), not_present.where(only)
-    return rows, not_present
-
+#: What a count statement's third column says the count is of.
+_ROWS, _ABSENT, _LEAVE = 0, 1, 2
+_STATUS_OF = {_ABSENT: AttendanceStatus.ABSENT, _LEAVE: AttendanceStatus.LEAVE}
 
 #: Most date ranges :func:`load_span_counts` and :func:`load_rows_within` ask in one statement (far
 #: below SQLite's 500 parts).
 MAX_SPANS = 48
 
 
-@lru_cache(maxsize=MAX_SPANS + 1)
-def _spans(count: int, members: bool = False) -> CompoundSelect:
-    """The counts of ``count`` date ranges in one statement (see :func:`_span_parts`)."""
-    return union_all(*(part for span in range(1, count + 1) for part in _span_parts(span, members)))
+def _count_part(what: int, span: int, first: str, last: str, members: bool) -> Select[Any]:
+    """(member, ``span``, ``what``, count) of the held meetings from bound ``first`` to ``last``:
+    every row (_ROWS), counted from the (meeting, member) index alone, or the 缺席 or 请假 rows, from
+    the partial index of the rows that are not 出席 — about a tenth of them — so that no other row's
+    status is read. Grouped within a range, so no month has to be computed from a date per row
+    (date functions differ between engines too)."""
+    stmt = (select(_attendance.member_id, _constant(span), _constant(what), func.count())
+            .select_from(_JOINED).where(_held(first, last)))
+    if what != _ROWS:
+        stmt = stmt.where(_NOT_PRESENT, _attendance.status == _constant(_STATUS_OF[what].value))
+    if members:
+        stmt = stmt.where(_attendance.member_id.in_(bindparam("members", expanding=True)))
+    return stmt.group_by(_attendance.member_id)
+
+
+@lru_cache(maxsize=2 * MAX_SPANS)
+def _counts(count: int, leave_per_range: bool, members: bool = False) -> CompoundSelect:
+    """The counts of ``count`` date ranges (bound ``first_<n>``/``last_<n>``, n from 1; the rows
+    number them from 0) in one statement: rows and 缺席 per range, and 请假 per range or (range
+    −1) over all of them."""
+    parts = []
+    for n in range(1, count + 1):
+        whats = (_ROWS, _ABSENT, _LEAVE) if leave_per_range else (_ROWS, _ABSENT)
+        parts += [_count_part(what, n - 1, f"first_{n}", f"last_{n}", members) for what in whats]
+    if not leave_per_range:
+        parts.append(_count_part(_LEAVE, -1, "first_1", f"last_{count}", members))
+    return union_all(*parts)
+
+
+def _range_params(branch_id: int, spans: Sequence[tuple[date, date]]) -> dict[str, Any]:
+    params: dict[str, Any] = {"branch_id": branch_id}
+    for n, (first, last) in enumerate(spans, 1):
+        params[f"first_{n}"], params[f"last_{n}"] = first, last
+    return params
 
 
 SpanCounts = dict[int, dict[int, tuple[int, int, int]]]
-
-
-def _span_counts(session: Session, stmt: CompoundSelect, params: Mapping[str, Any]) -> SpanCounts:
-    """Member id → range (from 0) → (rows, 出席, 请假) from a statement of :func:`_spans`."""
-    counts: SpanCounts = defaultdict(dict)
-    not_present: list[tuple[int, int, int, int]] = []
-    for member_id, span, part, count, leave in _rows(session, stmt, params):
-        if part:
-            not_present.append((member_id, span, count, leave or 0))
-        else:
-            counts[member_id][span] = (count, count, 0)
-    for member_id, span, count, leave in not_present:  # (after the rows they belong to: the order is the engine's)
-        own = counts[member_id]
-        total = own[span][0]
-        own[span] = (total, total - count, leave)
-    return counts
-
-
-def _attended_parts(span: int) -> tuple[Select[Any], Select[Any]]:
-    """One date range's (member, span − 1, 0, rows) from the (meeting, member) index and (member,
-    span − 1, 1, 缺席 rows) from the partial index of the rows not 出席."""
-    where = _held(f"first_{span}", f"last_{span}")
-    rows = (select(_attendance.member_id, _constant(span - 1), _constant(0), func.count())
-            .select_from(_JOINED).where(where).group_by(_attendance.member_id))
-    absent = (select(_attendance.member_id, _constant(span - 1), _constant(1), func.count())
-              .select_from(_JOINED)
-              .where(where, _NOT_PRESENT, _attendance.status == _constant(AttendanceStatus.ABSENT.value))
-              .group_by(_attendance.member_id))
-    return rows, absent
-
-
-@lru_cache(maxsize=MAX_SPANS)
-def _attended(count: int) -> CompoundSelect:
-    """:func:`_attended_parts` of ``count`` ranges, and (member, −1, 2, 请假 rows) over all of them."""
-    leave = (select(_attendance.member_id, _constant(-1), _constant(2), func.count())
-             .select_from(_JOINED)
-             .where(_held("first_1", f"last_{count}"), _NOT_PRESENT,
-                    _attendance.status == _constant(AttendanceStatus.LEAVE.value))
-             .group_by(_attendance.member_id))
-    return union_all(*(part for span in range(1, count + 1) for part in _attended_parts(span)), leave)
 
 
 def load_span_counts(
@@ -200,16 +170,13 @@ def load_span_counts(
     not one per member, month and status.)"""
     if not spans:
         return {}, {}
-    params: dict[str, Any] = {"branch_id": branch_id}
-    for span, (first, last) in enumerate(spans):
-        params[f"first_{span + 1}"], params[f"last_{span + 1}"] = first, last
     counts: SpanCounts = defaultdict(dict)
     absent: list[tuple[int, int, int]] = []
     leave: dict[int, int] = {}
-    for member_id, span, part, count in _rows(session, _attended(len(spans)), params):
-        if part == 0:
+    for member_id, span, what, count in _rows(session, _counts(len(spans), False), _range_params(branch_id, spans)):
+        if what == _ROWS:
             counts[member_id][span] = (count, count, 0)
-        elif part == 1:
+        elif what == _ABSENT:
             absent.append((member_id, span, count))
         else:
             leave[member_id] = count
@@ -220,12 +187,30 @@ def load_span_counts(
     return counts, leave
 
 
+def month_spans(first: date, last: date) -> list[tuple[date, date]]:
+    """The days from ``first`` to ``last`` as calendar months (the first and last cut to them)."""
+    months: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        months.append((day, min(last, following - timedelta(days=1))))
+        day = following
+    return months
+
+
+def by_month(spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, Any]]) -> dict[int, dict[Any, Any]]:
+    """``counts`` per member and range of :func:`month_spans` keyed by (year, month) instead."""
+    month_of = [(first.year, first.month) for first, _last in spans]
+    return {member_id: {month_of[span]: tally for span, tally in by_span.items()}
+            for member_id, by_span in counts.items()}
+
+
 def _within_part(n: int) -> Select[Any]:
     """The rows of member ``member_<n>`` at the held meetings from ``first_<n>`` to ``last_<n>``: for
     each meeting one look into the (meeting, member) index."""
     return (
         select(_attendance.member_id, func.count())
-        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+        .select_from(_JOINED)
         .where(_held(f"first_{n}", f"last_{n}"), _attendance.member_id == bindparam(f"member_{n}"))
         .group_by(_attendance.member_id)
     )
@@ -252,16 +237,6 @@ def load_rows_within(
     return found
 
 
-def _month_params(year: int, end: date, since: date | None = None) -> dict[str, date]:
-    params: dict[str, date] = {}
-    for month in range(1, 13):
-        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        first = date(year, month, 1)
-        params[f"first_{month}"] = max(first, since) if since is not None else first
-        params[f"last_{month}"] = min(end, date.fromordinal(following.toordinal() - 1))
-    return params
-
-
 def load_meetings(session: Session, branch_id: int, year: int) -> list[MeetingFacts]:
     types = {t.value: t for t in MeetingType}
     rows = _rows(session, _MEETINGS, {"branch_id": branch_id, "first": date(year, 1, 1), "last": date(year, 12, 31)})
@@ -274,14 +249,20 @@ def load_month_attendance(
     since: date | None = None,
 ) -> MonthCounts:
     """Per member and month of ``year`` (from ``since``, up to ``end``): (rows, 出席, 请假) — one
-    statement. A month after the end date gets an empty range."""
-    params: dict[str, Any] = {"branch_id": branch_id, **_month_params(year, end or date(year, 12, 31), since)}
+    statement."""
+    first = max(date(year, 1, 1), since) if since is not None else date(year, 1, 1)
+    spans = month_spans(first, min(end or date(year, 12, 31), date(year, 12, 31)))
+    if not spans:
+        return {}
+    params = _range_params(branch_id, spans)
     if member_ids is not None:
         params["members"] = list(member_ids)
-    per_month: MonthCounts = defaultdict(dict)
-    for member_id, by_month in _span_counts(session, _spans(12, member_ids is not None), params).items():
-        per_month[member_id] = {(year, span + 1): tally for span, tally in by_month.items()}
-    return per_month
+    counts: dict[int, dict[int, list[int]]] = defaultdict(dict)  # member → range → rows, 缺席, 请假
+    for member_id, span, what, count in _rows(session, _counts(len(spans), True, member_ids is not None), params):
+        counts[member_id].setdefault(span, [0, 0, 0])[what] = count
+    return by_month(spans, {member_id: {span: (rows, rows - absent - leave, leave)
+                                        for span, (rows, absent, leave) in by_span.items()}
+                            for member_id, by_span in counts.items()})
 
 
 #: What a member's 应到 at a meeting depends on besides its day (models.quorum.DayRoll.expected):
@@ -309,7 +290,7 @@ _TYPE = _meeting.meeting_type
 def _kind_part(kind: ColumnElement[Any], *grouping: ColumnElement[Any], where: ColumnElement[bool]) -> Select[Any]:
     return (
         select(_attendance.member_id, kind, func.count())
-        .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+        .select_from(_JOINED)
         .where(_held("first", "last"), where)
         .group_by(_attendance.member_id, *grouping)
     )
@@ -353,7 +334,7 @@ def load_held_between(
 
 _MEMBER_ROWS = (
     select(_attendance.meeting_id, _attendance.member_id, _attendance.status)
-    .select_from(Attendance.__table__.join(Meeting.__table__, _meeting.id == _attendance.meeting_id))
+    .select_from(_JOINED)
     .where(_held("first", "last"), _attendance.member_id.in_(bindparam("members", expanding=True)))
 )
 

@@ -19,7 +19,7 @@ Decisions (the rules leave them open):
 How it stays one sweep per year: 应到 is counted per stretch of the roll (the days between two
 changes of anybody's place on it, models.quorum.RollIndex) and kind of meeting, then handed to
 that stretch's 应到 set — no question per meeting and member. The rows come from the month
-statement the absence watch reads anyway (:func:`month_spans`), plus one index-only count of each
+statement the absence watch reads anyway (models.compliance_data.load_span_counts), plus one index-only count of each
 member's rows per kind of meeting but 其他 (models.compliance_data.load_kind_counts; the member's
 other rows are at 其他): a member whose place does not change during the year and who has no row
 at a meeting of a kind they are not 应到 at (the usual case) has every row at a meeting they were
@@ -46,7 +46,6 @@ from models.compliance_data import (
     KIND_EVERYONE,
     MAX_SPANS,
     MeetingFacts,
-    MonthCounts,
     load_held_between,
     load_kind_counts,
     load_member_rows,
@@ -56,8 +55,7 @@ from models.compliance_data import (
 from models.enums import AttendanceStatus, MeetingType
 from models.quorum import DayRoll, RollIndex
 
-__all__ = ["UNRECORDED_NOTE", "MemberAttendance", "Tally", "member_attendance", "month_spans", "per_month",
-           "unrecorded_between", "year_counts"]
+__all__ = ["UNRECORDED_NOTE", "MemberAttendance", "Tally", "member_attendance", "unrecorded_between", "year_counts"]
 
 _PRESENT, _LEAVE = str(AttendanceStatus.PRESENT), str(AttendanceStatus.LEAVE)
 
@@ -130,17 +128,6 @@ def _places(roll: RollIndex) -> tuple[dict[int, set[int]], set[int], set[int]]:
     return kinds, moving, coming
 
 
-def month_spans(first: date, last: date) -> list[tuple[date, date]]:
-    """The days from ``first`` to ``last`` as calendar months (the first and last cut to them)."""
-    months: list[tuple[date, date]] = []
-    day = first
-    while day <= last:
-        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        months.append((day, min(last, following - timedelta(days=1))))
-        day = following
-    return months
-
-
 def _off_roll(roll: RollIndex, members: Iterable[int], first: date, last: date) -> list[tuple[int, date, date]]:
     """(member id, first day, last day) of each run of days from ``first`` to ``last`` on which one of
     ``members`` was not 应到 at anything — off the roll or exempt (the stretches of the roll)."""
@@ -163,22 +150,6 @@ def _off_roll(roll: RollIndex, members: Iterable[int], first: date, last: date) 
         if run is not None:
             ranges.append((mid, run[0], run[1]))
     return ranges
-
-
-def per_month(
-    spans: Sequence[tuple[date, date]], counts: Mapping[int, Mapping[int, tuple[int, int, int]]],
-) -> MonthCounts:
-    """Member → (year, month) → the range counts of that month summed (for the absence watch:
-    rows, rows attended, 0 — see models.compliance_data.load_span_counts)."""
-    month_of = [(start.year, start.month) for start, _end in spans]
-    months: MonthCounts = defaultdict(dict)
-    for mid, by_span in counts.items():
-        own = months[mid]
-        for span, tally in by_span.items():
-            ym = month_of[span]
-            known = own.get(ym)
-            own[ym] = tally if known is None else (known[0] + tally[0], known[1] + tally[1], known[2] + tally[2])
-    return months
 
 
 def _expected(meetings: Sequence[MeetingFacts], roll: RollIndex, counts: dict[int, _Counts]) -> None:
@@ -263,7 +234,7 @@ def year_counts(
     leave_rows: Mapping[int, int],
 ) -> dict[int, Tally]:
     """Member id → the year's :data:`Tally`. ``meetings``: the held meetings counted, over the days
-    of ``spans`` (see :func:`month_spans`); ``counts``: rows and rows attended (出席 or 请假) per
+    of ``spans`` (models.compliance_data.month_spans); ``counts``: rows and rows attended (出席 or 请假) per
     member and span, ``leave_rows``: 请假 rows per member over all of them
     (:func:`models.compliance_data.load_span_counts`)."""
     tallies: dict[int, _Counts] = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect
 
-from models.compliance_data import _attended, _spans
+from models.compliance_data import _counts
 from models.db import Database, alembic_config, make_engine, open_database
 from models.notes import _HOURS_BY_MEMBER
 
@@ -51,7 +51,7 @@ def test_an_older_file_gains_the_index_and_the_year_counts_read_indexes_only(tmp
         assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone()[0] == 0
     finally:
         con.close()
-    for statement in (_spans(1), _attended(1)):  # the look-back months, the year's counts
+    for statement in (_counts(1, True), _counts(1, False)):  # the look-back months, the year's counts
         plan = _plan(path, statement)  # upgraded on open
         assert f"COVERING INDEX {INDEX}" in plan  # the statuses of the rows not 出席
         assert "COVERING INDEX sqlite_autoindex_attendance_1" in plan  # every row from the (meeting, member) index
