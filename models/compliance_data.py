@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
+from models.db import core_rows as _rows
 from models.entities import (
     AgendaItem,
     Attendance,
@@ -71,13 +72,6 @@ class MeetingFacts(NamedTuple):
     is_election: bool
     recorded: int = 0  # attendance rows (0 for 其他, 党员大会 and 支委会: see _RECORDED)
     lecturer_member_id: int | None = None  # the 授课人 as a member (None: outside lecturer)
-
-
-def _rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> Sequence[Any]:
-    """The rows of a Core statement as plain tuples, within the session's transaction."""
-    if session.dirty or session.new or session.deleted:
-        session.flush()  # a Core statement on the connection does not autoflush pending ORM changes
-    return session.connection().execute(stmt, dict(params)).all()
 
 
 def _constant(value: str | int) -> ColumnElement[Any]:

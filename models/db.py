@@ -15,7 +15,7 @@ import ast
 import functools
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +56,14 @@ class FileInfo:
     def is_blank(self) -> bool:
         """No file, an empty file, or an SQLite file with nothing in it: safe to create."""
         return not self.exists or (self.is_sqlite and self.table_count == 0)
+
+
+def core_rows(session: Session, statement: Any, params: Mapping[str, Any]) -> Sequence[Any]:
+    """The rows of a Core statement as plain tuples, within the session's transaction — after
+    flushing pending ORM changes, which a statement on the connection does not autoflush."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, dict(params)).all()  # type: ignore[no-any-return]
 
 
 class Database:

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import audit, recycle
+from models.db import core_rows
 from models.entities import Meeting, Member, StudyNote
 from models.enums import AuditAction
 from models.errors import ValidationError
@@ -154,7 +155,6 @@ _HOURS_BY_MEMBER = (
 
 def study_hours_by_member(session: Session, branch_id: int, year: int) -> dict[int, float]:
     """学时 per member in a year, from the study notes linked to the member."""
-    session.flush()  # a Core statement on the connection does not autoflush pending notes
-    rows = session.connection().execute(
-        _HOURS_BY_MEMBER, {"branch_id": branch_id, "first": date(year, 1, 1), "after": date(year + 1, 1, 1)})
+    rows = core_rows(session, _HOURS_BY_MEMBER,
+                     {"branch_id": branch_id, "first": date(year, 1, 1), "after": date(year + 1, 1, 1)})
     return {int(mid): float(h or 0) for mid, h in rows if mid is not None}

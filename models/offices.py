@@ -286,8 +286,3 @@ def term_rows(member: Member, group_names: Mapping[int, str]) -> list[TermRow]:
     rows += [TermRow(g.id, "group", group_names.get(g.group_id, ""), g.start_on, g.end_on)
              for g in member.group_memberships]
     return sorted(rows, key=lambda r: (r.start_on or date.min, r.kind, r.id))
-
-
-def secretaries_on(members: Iterable[Any], on: date) -> list[Any]:
-    """Who was 书记 on ``on``."""
-    return [m for m in members if is_secretary_on(m, on)]

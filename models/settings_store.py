@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from models.db import core_rows
 from models.entities import BranchSetting
 
 _setting = BranchSetting.__table__.c
@@ -16,9 +17,8 @@ _VALUE = select(_setting.value).where(_setting.branch_id == bindparam("branch_id
 
 
 def get_setting(session: Session, branch_id: int, key: str, default: Any = None) -> Any:
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # a Core statement on the connection does not autoflush pending ORM changes
-    value = session.connection().execute(_VALUE, {"branch_id": branch_id, "key": key}).scalar()
+    rows = core_rows(session, _VALUE, {"branch_id": branch_id, "key": key})
+    value = rows[0][0] if rows else None
     return default if value is None else json.loads(value)
 
 
