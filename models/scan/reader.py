@@ -279,13 +279,19 @@ def read_page(rgb: np.ndarray, label: str) -> tuple[PageReading, np.ndarray]:
     return reading, page
 
 
+def _paper(image: np.ndarray, reach_mm: float) -> np.ndarray:
+    """The paper's own brightness (per channel, for a colour image) around each pixel of the
+    straightened page: the brightest within ``reach_mm``, smoothed (shadows and uneven light)."""
+    small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)  # 1.5 px/mm
+    side = max(3, round(reach_mm * PX / 4)) | 1
+    paper = cv2.GaussianBlur(cv2.dilate(small, np.ones((side, side), np.uint8)), (0, 0), 3)
+    return cv2.resize(paper, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
 def _darkness(gray: np.ndarray) -> np.ndarray:
     """Each pixel's brightness over the local paper's (shadows and uneven light); 1 where the
     paper itself is too dark to tell."""
-    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    paper = cv2.dilate(small, np.ones((9, 9), np.uint8))
-    paper = cv2.GaussianBlur(paper, (0, 0), 3)
-    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    paper = _paper(gray, 6.0)
     ratio = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1)
     ratio[paper <= 40] = 1.0
     return ratio
@@ -319,10 +325,7 @@ def _white_balanced(rgb: np.ndarray) -> np.ndarray:
     mutes a seal's red and a warm lamp tints the paper and black ink alike; against the paper's
     colour, red ink is red again and black ink is grey (measured: a seal on a dim page was only
     9–27 levels redder than it was green, and under a warm lamp black strokes were redder than that)."""
-    h, w = rgb.shape[:2]
-    small = cv2.resize(rgb, (max(1, round(w / PX)), max(1, round(h / PX))), interpolation=cv2.INTER_AREA)
-    paper = np.maximum(cv2.blur(cv2.dilate(small, np.ones((15, 15), np.uint8)), (9, 9)), 40)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    paper = np.maximum(_paper(rgb, 15.0), 40)
     return cv2.divide(np.ascontiguousarray(rgb), paper, scale=255.0)  # uint8: saturates at white
 
 
